@@ -1,0 +1,4 @@
+// cdktf's jest matchers (toHaveResourceWithProperties, toHaveDataSourceWithProperties, ...).
+import { Testing } from "cdktf";
+
+Testing.setupJest();
