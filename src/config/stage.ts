@@ -1,0 +1,221 @@
+import { join } from "node:path";
+import { ConfigError } from "../errors";
+import { WORKFLOWS } from "../../workflows/catalogue";
+import { readEnvFile } from "./env-file";
+import { LIMITS, names } from "./naming";
+import { listHandlers } from "./handlers";
+
+export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where Terraform keeps the stage's state. */
+export type BackendConfig =
+  | { readonly type: "local"; readonly path: string }
+  | {
+      readonly type: "s3";
+      readonly bucket: string;
+      readonly key: string;
+      readonly region: string;
+      readonly kmsKeyId?: string;
+      /** Legacy DynamoDB locking; S3 native locking (use_lockfile) is always on. */
+      readonly dynamodbTable?: string;
+    };
+
+export interface StageConfig {
+  readonly projectName: string;
+  readonly stage: string;
+  readonly region: string;
+  readonly owner: string;
+  readonly logLevel: LogLevel;
+  /** E-mail address subscribed to the stage's alarm topic, when set. */
+  readonly alarmEmail?: string;
+  /** CloudWatch Logs retention for every log group. @default 365 (checkov CKV_AWS_338) */
+  readonly logRetentionDays: number;
+  /** Whether state machine logs include execution data (inputs and outputs may hold personal data). @default true */
+  readonly logExecutionData: boolean;
+  /** Reserved concurrency of each Lambda function. @default 10 */
+  readonly lambdaReservedConcurrency: number;
+  readonly backend: BackendConfig;
+  /** The `.env` files that were read, in order. */
+  readonly sources: readonly string[];
+}
+
+/** The values the templates see. */
+export interface TemplateVariables {
+  readonly PROJECT_NAME: string;
+  readonly STAGE: string;
+  readonly REGION: string;
+  readonly OWNER: string;
+  readonly LOG_LEVEL: LogLevel;
+}
+
+/** Embedded defaults: a fresh clone renders and synthesizes with no configuration at all. */
+export const DEFAULTS: Readonly<Record<string, string>> = {
+  PROJECT_NAME: "my-app",
+  STAGE: "dev",
+  REGION: "us-east-1",
+  OWNER: "platform-team",
+  LOG_LEVEL: "INFO",
+  LOG_RETENTION_DAYS: "365",
+  SFN_LOG_EXECUTION_DATA: "true",
+  LAMBDA_RESERVED_CONCURRENCY: "10",
+  STATE_BACKEND: "local",
+};
+
+/** CloudWatch Logs accepts only these retention values. */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+const NAME_PART = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface LoadOptions {
+  /** Folder holding `.env` and `.env.<stage>`. @default the current directory */
+  readonly cwd?: string;
+  /** @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Load this stage (overrides STAGE). */
+  readonly stage?: string;
+}
+
+/**
+ * Loads one stage: embedded defaults < `.env` < `.env.<stage>` < the environment.
+ * Every problem is reported at once, each with the variable, the value and the rule.
+ */
+export function loadStageConfig(options: LoadOptions = {}): StageConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const sources: string[] = [];
+  const read = (file: string) => {
+    const values = readEnvFile(join(cwd, file));
+    if (values) sources.push(file);
+    return values ?? {};
+  };
+  const base = read(".env");
+  const stage = options.stage ?? nonEmpty(env.STAGE) ?? base.STAGE ?? DEFAULTS.STAGE;
+  const perStage = NAME_PART.test(stage) ? read(`.env.${stage}`) : {};
+  const pick = (key: string): string | undefined =>
+    key === "STAGE" ? stage : nonEmpty(env[key]) ?? perStage[key] ?? base[key] ?? DEFAULTS[key];
+  return validate(pick, sources);
+}
+
+/**
+ * The stages to synthesize: STAGES (comma-separated, each with its optional
+ * `.env.<stage>` file), else the single STAGE.
+ */
+export function loadStageConfigs(options: Omit<LoadOptions, "stage"> = {}): StageConfig[] {
+  const env = options.env ?? process.env;
+  const base = readEnvFile(join(options.cwd ?? process.cwd(), ".env")) ?? {};
+  const list = nonEmpty(env.STAGES) ?? base.STAGES;
+  if (!list) return [loadStageConfig(options)];
+  const stages = list.split(",").map((s) => s.trim()).filter(Boolean);
+  const duplicates = stages.filter((s, i) => stages.indexOf(s) !== i);
+  if (stages.length === 0 || duplicates.length > 0) {
+    throw new ConfigError([`STAGES must be a comma-separated list of distinct stage names. Received: "${list}"`]);
+  }
+  return stages.map((stage) => loadStageConfig({ ...options, stage }));
+}
+
+export function templateVariables(c: StageConfig): TemplateVariables {
+  return { PROJECT_NAME: c.projectName, STAGE: c.stage, REGION: c.region, OWNER: c.owner, LOG_LEVEL: c.logLevel };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function validate(pick: (key: string) => string | undefined, sources: string[]): StageConfig {
+  const problems: string[] = [];
+  const value = (key: string) => pick(key) ?? "";
+  const rule = (key: string, ok: boolean, what: string) => {
+    if (!ok) problems.push(`${key} ${what}. Received: "${value(key)}"`);
+  };
+
+  const projectName = value("PROJECT_NAME");
+  const stage = value("STAGE");
+  rule("PROJECT_NAME", NAME_PART.test(projectName), "must start with a lower-case letter and use only a-z, 0-9 and '-', not ending in '-'");
+  rule("STAGE", NAME_PART.test(stage), "must start with a lower-case letter and use only a-z, 0-9 and '-', not ending in '-'");
+  rule("REGION", REGION.test(value("REGION")), "must be an AWS region such as us-east-1 or eu-west-3");
+  rule("OWNER", value("OWNER").trim().length > 0 && value("OWNER").length <= 256, "must be 1 to 256 characters (it becomes the Owner tag)");
+  rule("LOG_LEVEL", (LOG_LEVELS as readonly string[]).includes(value("LOG_LEVEL")), `must be one of ${LOG_LEVELS.join(", ")}`);
+  const retention = Number(value("LOG_RETENTION_DAYS"));
+  rule("LOG_RETENTION_DAYS", RETENTION_DAYS.includes(retention), `must be one of the values CloudWatch Logs accepts: ${RETENTION_DAYS.join(", ")}`);
+  rule("SFN_LOG_EXECUTION_DATA", /^(true|false)$/.test(value("SFN_LOG_EXECUTION_DATA")), "must be true or false");
+  const concurrency = Number(value("LAMBDA_RESERVED_CONCURRENCY"));
+  rule("LAMBDA_RESERVED_CONCURRENCY", Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000, "must be a whole number from 1 to 1000");
+  const alarmEmail = pick("ALARM_EMAIL");
+  if (alarmEmail !== undefined) rule("ALARM_EMAIL", EMAIL.test(alarmEmail), "must be an e-mail address");
+
+  if (NAME_PART.test(projectName) && NAME_PART.test(stage)) {
+    problems.push(...checkNameLimits({ projectName, stage }));
+  }
+
+  const backend = backendConfig(pick, { projectName, stage, region: value("REGION") }, problems);
+  if (problems.length > 0) throw new ConfigError(problems, sources.length > 0 ? sources.join(", ") : undefined);
+
+  return {
+    projectName,
+    stage,
+    region: value("REGION"),
+    owner: value("OWNER").trim(),
+    logLevel: value("LOG_LEVEL") as LogLevel,
+    alarmEmail,
+    logRetentionDays: retention,
+    logExecutionData: value("SFN_LOG_EXECUTION_DATA") === "true",
+    lambdaReservedConcurrency: concurrency,
+    backend,
+    sources,
+  };
+}
+
+function backendConfig(
+  pick: (key: string) => string | undefined,
+  c: { projectName: string; stage: string; region: string },
+  problems: string[],
+): BackendConfig {
+  const type = pick("STATE_BACKEND");
+  if (type === "local") return { type: "local", path: `terraform.${c.projectName}-${c.stage}.tfstate` };
+  if (type !== "s3") {
+    problems.push(`STATE_BACKEND must be "local" or "s3". Received: "${type ?? ""}"`);
+    return { type: "local", path: "" };
+  }
+  const bucket = pick("STATE_BUCKET");
+  if (!bucket || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    problems.push(`STATE_BUCKET must name the S3 bucket for Terraform state (3-63 characters of a-z, 0-9, '.', '-') when STATE_BACKEND=s3. Received: "${bucket ?? ""}"`);
+  }
+  const region = pick("STATE_REGION") ?? c.region;
+  if (!REGION.test(region)) problems.push(`STATE_REGION must be an AWS region. Received: "${region}"`);
+  return {
+    type: "s3",
+    bucket: bucket ?? "",
+    key: `${c.projectName}/${c.stage}/terraform.tfstate`,
+    region,
+    kmsKeyId: pick("STATE_KMS_KEY_ID"),
+    dynamodbTable: pick("STATE_LOCK_TABLE"),
+  };
+}
+
+/** Checks the longest name of each kind the stage will create against AWS's limits. */
+function checkNameLimits(c: { projectName: string; stage: string }): string[] {
+  const problems: string[] = [];
+  const handlers = listHandlers();
+  const sqsWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "sqs")).map((w) => w.name);
+  const candidates: Array<[keyof typeof LIMITS, string]> = [
+    ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["stateMachine", names.stateMachine(c, w.name)]),
+    ...handlers.map((h): [keyof typeof LIMITS, string] => ["lambdaFunction", names.lambdaFunction(c, h)]),
+    ...sqsWorkflows.map((w): [keyof typeof LIMITS, string] => ["lambdaFunction", names.bridgeFunction(c, w)]),
+    ...sqsWorkflows.map((w): [keyof typeof LIMITS, string] => ["queue", names.deadLetterQueue(c, w)]),
+    ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.stateMachineRole(c, w.name)]),
+    ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.eventsRole(c, w.name)]),
+    ...handlers.map((h): [keyof typeof LIMITS, string] => ["iamRole", names.lambdaRole(c, h)]),
+  ];
+  for (const kind of Object.keys(LIMITS) as Array<keyof typeof LIMITS>) {
+    const longest = candidates.filter(([k]) => k === kind).sort((a, b) => b[1].length - a[1].length)[0];
+    const limit = LIMITS[kind];
+    if (longest && longest[1].length > limit.max) {
+      problems.push(
+        `PROJECT_NAME and STAGE make "${longest[1]}" ${longest[1].length} characters long; ${limit.what} allow at most ${limit.max}. Shorten PROJECT_NAME ("${c.projectName}") or STAGE ("${c.stage}") by ${longest[1].length - limit.max}.`,
+      );
+    }
+  }
+  return problems;
+}

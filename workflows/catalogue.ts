@@ -1,0 +1,82 @@
+/**
+ * The catalogue of shipped workflows: the one list that the renderer, the
+ * lint, the local executor, the infrastructure and the review read.
+ * A workflow's Lambda functions are NOT listed here: its template names them
+ * with the {{lambda "..."}} helper, and everything else derives from that.
+ */
+
+import { UnknownWorkflowError } from "../src/errors";
+
+export type WorkflowType = "STANDARD" | "EXPRESS";
+
+/** An EventBridge rule on the stage's custom bus that starts the workflow. */
+export interface EventBridgeTrigger {
+  readonly kind: "eventbridge";
+  /** The rule's event pattern, as EventBridge takes it. */
+  readonly pattern: { readonly source: readonly string[]; readonly "detail-type": readonly string[] };
+}
+
+/** An SQS work queue (with a dead-letter queue) whose messages start executions through the bridge function. */
+export interface SqsTrigger {
+  readonly kind: "sqs";
+  /**
+   * Messages per Lambda invocation.
+   * @default 1 (as in the seed: one message, one execution, one retry unit)
+   */
+  readonly batchSize?: number;
+  /**
+   * Receives before a message moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+}
+
+export type Trigger = EventBridgeTrigger | SqsTrigger;
+
+export interface WorkflowSpec {
+  /** Kebab-case name; the state machine is `<project>-<stage>-<name>`. */
+  readonly name: string;
+  /** Template file, relative to the repository root. */
+  readonly template: string;
+  readonly type: WorkflowType;
+  readonly description: string;
+  readonly triggers: readonly Trigger[];
+}
+
+const spec = (name: string, type: WorkflowType, description: string, triggers: readonly Trigger[] = []): WorkflowSpec => ({
+  name,
+  template: `workflows/${name}.asl.json.hbs`,
+  type,
+  description,
+  triggers,
+});
+
+export const WORKFLOWS: readonly WorkflowSpec[] = [
+  spec("order-processing", "STANDARD", "Validates an order, charges the payment (retrying transient failures) and updates inventory; any failure is recorded by handle-error.", [
+    { kind: "eventbridge", pattern: { source: ["myapp.orders"], "detail-type": ["Order Created"] } },
+    { kind: "sqs", batchSize: 1, maxReceiveCount: 5 },
+  ]),
+  spec("sequential", "STANDARD", "Two steps in sequence: normalise a customer record, then enrich it."),
+  spec("parallel", "STANDARD", "Computes order totals and a risk assessment in parallel branches, then combines them."),
+  spec("map", "STANDARD", "Processes every element of $.items, at most five at a time."),
+  spec("choice", "STANDARD", "Routes premium orders to premium processing and all others to standard processing."),
+  spec("wait", "STANDARD", "Waits 30 seconds before checking a job's status, then, when $.scheduledTime is given, waits until then and runs the scheduled task."),
+  spec("data-transform", "EXPRESS", "Shapes a payload with Parameters and ResultPath, then stamps it with the time the state was entered."),
+  spec("error-handling", "STANDARD", "Retries Lambda's transient errors, catches validation failures and everything else separately, each into $.error."),
+];
+
+export function workflowNames(): string[] {
+  return WORKFLOWS.map((w) => w.name);
+}
+
+/** The workflow called `name`, or undefined. */
+export function findWorkflow(name: string): WorkflowSpec | undefined {
+  return WORKFLOWS.find((w) => w.name === name);
+}
+
+/** The workflow called `name`; an unknown name is an error that lists the known ones. */
+export function getWorkflow(name: string): WorkflowSpec {
+  const found = findWorkflow(name);
+  if (!found) throw new UnknownWorkflowError(name, workflowNames());
+  return found;
+}
