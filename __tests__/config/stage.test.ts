@@ -1,0 +1,107 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadStageConfig, loadStageConfigs, templateVariables } from "../../src/config/stage";
+import { names } from "../../src/config/naming";
+import { ConfigError } from "../../src/errors";
+
+function dir(files: Record<string, string> = {}): string {
+  const d = mkdtempSync(join(tmpdir(), "stage-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+  return d;
+}
+
+describe("loadStageConfig", () => {
+  test("embedded defaults: a fresh clone needs no configuration", () => {
+    const c = loadStageConfig({ cwd: dir(), env: {} });
+    expect(templateVariables(c)).toEqual({
+      PROJECT_NAME: "my-app",
+      STAGE: "dev",
+      REGION: "us-east-1",
+      OWNER: "platform-team",
+      LOG_LEVEL: "INFO",
+    });
+    expect(c.backend).toEqual({ type: "local", path: "terraform.my-app-dev.tfstate" });
+    expect(c.logRetentionDays).toBe(365);
+    expect(c.sources).toEqual([]);
+  });
+
+  test("environment > .env.<stage> > .env > defaults", () => {
+    const cwd = dir({
+      ".env": "PROJECT_NAME=shop\nOWNER=John Doe abc123\nLOG_LEVEL=DEBUG\nREGION=eu-west-1\n",
+      ".env.prod": "LOG_LEVEL=WARN\nREGION=eu-central-1\n",
+    });
+    const c = loadStageConfig({ cwd, env: { STAGE: "prod", REGION: "ap-southeast-2" } });
+    expect(c.projectName).toBe("shop");
+    expect(c.owner).toBe("John Doe abc123");
+    expect(c.logLevel).toBe("WARN");
+    expect(c.region).toBe("ap-southeast-2");
+    expect(c.sources).toEqual([".env", ".env.prod"]);
+  });
+
+  test("every problem at once, each with the variable, the value and the rule", () => {
+    const run = () =>
+      loadStageConfig({ cwd: dir(), env: { PROJECT_NAME: "My_App", STAGE: "dev", REGION: "mars-1", LOG_LEVEL: "verbose", LOG_RETENTION_DAYS: "10" } });
+    expect(run).toThrow(ConfigError);
+    try {
+      run();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        `PROJECT_NAME must start with a lower-case letter and use only a-z, 0-9 and '-', not ending in '-'. Received: "My_App"`,
+        `REGION must be an AWS region such as us-east-1 or eu-west-3. Received: "mars-1"`,
+        `LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR. Received: "verbose"`,
+        expect.stringContaining(`LOG_RETENTION_DAYS must be one of the values CloudWatch Logs accepts: 1, 3, 5`),
+      ]);
+    }
+  });
+
+  test("names that would exceed AWS limits are rejected with the amount to cut", () => {
+    const longProject = "a".repeat(40);
+    const run = () => loadStageConfig({ cwd: dir(), env: { PROJECT_NAME: longProject, STAGE: "production" } });
+    expect(run).toThrow(/Lambda function names allow at most 64\. Shorten PROJECT_NAME/);
+    expect(run).toThrow(/IAM role names allow at most 64/);
+  });
+
+  test("the longest names of the default stage fit", () => {
+    const c = loadStageConfig({ cwd: dir(), env: {} });
+    expect(names.stateMachine(c, "order-processing")).toBe("my-app-dev-order-processing");
+  });
+
+  test("S3 backend: bucket required, key per project and stage", () => {
+    expect(() => loadStageConfig({ cwd: dir(), env: { STATE_BACKEND: "s3" } })).toThrow(/STATE_BUCKET must name the S3 bucket/);
+    const c = loadStageConfig({ cwd: dir(), env: { STATE_BACKEND: "s3", STATE_BUCKET: "my-app-tf-state", STATE_LOCK_TABLE: "locks" } });
+    expect(c.backend).toEqual({
+      type: "s3",
+      bucket: "my-app-tf-state",
+      key: "my-app/dev/terraform.tfstate",
+      region: "us-east-1",
+      kmsKeyId: undefined,
+      dynamodbTable: "locks",
+    });
+  });
+
+  test("an invalid .env line stops loading and names the file", () => {
+    expect(() => loadStageConfig({ cwd: dir({ ".env": "OWNER John\n" }), env: {} })).toThrow(/\.env:1: cannot parse "OWNER John"/);
+  });
+});
+
+describe("loadStageConfigs", () => {
+  test("STAGES lists several stages, each with its own .env.<stage>", () => {
+    const cwd = dir({ ".env": "STAGES=dev,prod\n", ".env.prod": "LOG_LEVEL=ERROR\n" });
+    const configs = loadStageConfigs({ cwd, env: {} });
+    expect(configs.map((c) => [c.stage, c.logLevel])).toEqual([
+      ["dev", "INFO"],
+      ["prod", "ERROR"],
+    ]);
+  });
+
+  test("without STAGES, the single STAGE", () => {
+    expect(loadStageConfigs({ cwd: dir(), env: { STAGE: "qa" } }).map((c) => c.stage)).toEqual(["qa"]);
+  });
+
+  test("duplicates are an error", () => {
+    expect(() => loadStageConfigs({ cwd: dir(), env: { STAGES: "dev,dev" } })).toThrow(
+      'STAGES must be a comma-separated list of distinct stage names. Received: "dev,dev"',
+    );
+  });
+});

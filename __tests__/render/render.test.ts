@@ -1,0 +1,123 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadStageConfig, type StageConfig } from "../../src/config/stage";
+import { renderTemplate, renderWorkflow, type RenderTarget } from "../../src/render/render";
+import { TemplateError, UnknownWorkflowError } from "../../src/errors";
+import { WORKFLOWS, getWorkflow } from "../../workflows/catalogue";
+
+const empty = () => mkdtempSync(join(tmpdir(), "render-"));
+const dev = loadStageConfig({ cwd: empty(), env: {} });
+const prod = loadStageConfig({
+  cwd: empty(),
+  env: { PROJECT_NAME: "shop", STAGE: "prod", REGION: "eu-west-1", OWNER: 'Jane "JD" Doe', LOG_LEVEL: "WARN" },
+});
+const F = "__tests__/render/fixtures";
+
+/** Every Task state in a definition, including Parallel branches and Map processors. */
+function tasks(definition: Record<string, unknown>): Array<Record<string, any>> {
+  const out: Array<Record<string, any>> = [];
+  const walk = (states: Record<string, any>) => {
+    for (const state of Object.values(states)) {
+      if (state.Type === "Task") out.push(state);
+      for (const branch of state.Branches ?? []) walk(branch.States);
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor) walk(processor.States);
+    }
+  };
+  walk(definition.States as Record<string, any>);
+  return out;
+}
+
+describe.each([
+  ["default stage", dev],
+  ["a second stage", prod],
+])("every shipped workflow renders and lints clean for %s", (_label, config: StageConfig) => {
+  test.each(WORKFLOWS.map((w) => [w.name]))("%s", (name) => {
+    const rendered = renderWorkflow(getWorkflow(name), config);
+    expect(rendered.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(rendered.definition.StartAt).toBeDefined();
+    // Every Task names its function, and every named function is recorded as used.
+    const arns = tasks(rendered.definition).map((t) => t.Parameters.FunctionName);
+    for (const arn of arns) expect(arn).toMatch(new RegExp(`^arn:aws:lambda:${config.region}:123456789012:function:${config.projectName}-${config.stage}-`));
+    expect(new Set(arns.map((a: string) => a.split(`${config.projectName}-${config.stage}-`)[1]))).toEqual(new Set(rendered.functions));
+    // Standard workflows: every task has a timeout (the seed had none).
+    for (const t of tasks(rendered.definition)) expect(t.TimeoutSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe("renderWorkflow", () => {
+  test("order processing calls exactly its four functions", () => {
+    expect(renderWorkflow(getWorkflow("order-processing"), dev).functions).toEqual([
+      "handle-error",
+      "process-payment",
+      "update-inventory",
+      "validate-order",
+    ]);
+  });
+
+  test("output is pretty, key-sorted and byte-stable", () => {
+    const a = renderWorkflow(getWorkflow("map"), dev).json;
+    const b = renderWorkflow(getWorkflow("map"), dev).json;
+    expect(a).toBe(b);
+    expect(a.indexOf('"Comment"')).toBeLessThan(a.indexOf('"StartAt"'));
+    expect(a).toContain('\n  "States": {');
+  });
+
+  test("the target decides what {{lambda}} renders (a Terraform reference when synthesizing)", () => {
+    const target: RenderTarget = { functionArn: (h) => `\${aws_lambda_function.${h.replace(/-/g, "_")}.arn}` };
+    const rendered = renderWorkflow(getWorkflow("choice"), dev, target);
+    expect(JSON.stringify(rendered.definition)).toContain("${aws_lambda_function.premium_processing.arn}");
+  });
+
+  test("data-transform records the entered time with Parameters, not a static Result", () => {
+    const pass = (renderWorkflow(getWorkflow("data-transform"), dev).definition.States as any).TransformData;
+    expect(pass.Result).toBeUndefined();
+    expect(pass.Parameters["processedAt.$"]).toBe("$$.State.EnteredTime");
+  });
+
+  test("an unknown workflow lists the known ones", () => {
+    expect(() => getWorkflow("nope")).toThrow(UnknownWorkflowError);
+    expect(() => getWorkflow("nope")).toThrow(/^Unknown workflow "nope"\. Known workflows: order-processing, sequential, /);
+  });
+});
+
+describe("bad templates: one clear error naming the file, the place and the fix", () => {
+  test("Handlebars syntax error", () => {
+    expect(() => renderTemplate(`${F}/syntax-error.hbs`, dev)).toThrow(TemplateError);
+    expect(() => renderTemplate(`${F}/syntax-error.hbs`, dev)).toThrow(/^__tests__\/render\/fixtures\/syntax-error\.hbs: Handlebars syntax error: /);
+  });
+
+  test("unknown variable (strict mode)", () => {
+    expect(() => renderTemplate(`${F}/unknown-variable.hbs`, dev)).toThrow(
+      `${F}/unknown-variable.hbs:3: template variable "STAGEE" is not defined. Known variables: PROJECT_NAME, STAGE, REGION, OWNER, LOG_LEVEL. Fix the name or add it to the stage configuration.`,
+    );
+  });
+
+  test("invalid JSON after rendering: line, column and snippet", () => {
+    let message = "";
+    try {
+      renderTemplate(`${F}/invalid-json.hbs`, dev);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^__tests__\/render\/fixtures\/invalid-json\.hbs: rendered output is not valid JSON at line 4, column 3: /);
+    expect(message).toContain('     4 |   "States": {}');
+    expect(message).toContain("Fix the template so that it renders valid JSON");
+  });
+
+  test("a {{lambda}} that names no handler", () => {
+    expect(() => renderTemplate(`${F}/unknown-handler.hbs`, dev)).toThrow(
+      /^__tests__\/render\/fixtures\/unknown-handler\.hbs:4: \{\{lambda "no-such-handler"\}\} names no handler in handlers\/\. Known handlers: .*Create handlers\/no-such-handler\.ts or fix the name\.$/,
+    );
+  });
+
+  test("{{json}} emits any value safely, quotes included; nothing is HTML-escaped", () => {
+    const { definition } = renderTemplate(`${F}/json-helper.hbs`, prod);
+    expect((definition.States as any).A.Result).toBe('Jane "JD" Doe');
+  });
+
+  test("a missing template file", () => {
+    expect(() => renderTemplate(`${F}/missing.hbs`, dev)).toThrow(`${F}/missing.hbs: cannot read the template. Check the path in workflows/catalogue.ts.`);
+  });
+});
