@@ -1,0 +1,93 @@
+/**
+ * The ASL lint: asl-validator's schema checks plus our own rules for what it
+ * misses or reports badly (scoped reachability, the seed's defects, Express limits,
+ * things AWS rejects at create time). Synchronous and free of I/O so the renderer
+ * can call it on every render.
+ */
+import { sortFindings, type Finding } from './findings';
+import { isObject, walkDefinition, type StateRef } from './graph';
+import { RULES } from './rules/catalogue';
+import { createContext, type Rule, type WorkflowType } from './rules/context';
+import { expressRule } from './rules/express';
+import { iteratorRule, mapNumbersRule } from './rules/map';
+import { dollarValueRule, passResultDollarRule } from './rules/payload';
+import { queryLanguageFieldsRule } from './rules/query-language';
+import { retryNumbersRule, statesAllRule } from './rules/retry-catch';
+import { choiceRule, queryLanguageDowngradeRule, reachabilityRule, startAtRule, transitionTargetRule } from './rules/structure';
+import { credentialsRule, dynamicTargetRule, heartbeatRule, lambdaFunctionNameRule, lambdaRetryRule, taskTimeoutRule } from './rules/tasks';
+import { runAslValidator } from './rules/validator';
+import { waitFieldsRule, waitTimestampRule } from './rules/wait';
+
+export type { Finding, Severity } from './findings';
+export { formatFinding, hasErrors, sortFindings } from './findings';
+export { RULES } from './rules/catalogue';
+
+export interface LintOptions {
+  /** Workflow file the definition came from; printed in every finding. */
+  file: string;
+  /** Catalogue name, when the definition is a catalogued workflow. */
+  workflow?: string;
+  /** @default 'STANDARD' (what CreateStateMachine assumes when no type is given) */
+  type?: WorkflowType;
+}
+
+export const LINT_RULES: readonly Rule[] = [
+  startAtRule,
+  reachabilityRule,
+  transitionTargetRule,
+  choiceRule,
+  queryLanguageDowngradeRule,
+  passResultDollarRule,
+  dollarValueRule,
+  lambdaFunctionNameRule,
+  lambdaRetryRule,
+  taskTimeoutRule,
+  credentialsRule,
+  heartbeatRule,
+  dynamicTargetRule,
+  statesAllRule,
+  retryNumbersRule,
+  waitFieldsRule,
+  waitTimestampRule,
+  iteratorRule,
+  mapNumbersRule,
+  expressRule,
+  queryLanguageFieldsRule,
+];
+
+/** The innermost state whose path prefixes `path` ('' when the path is outside every state). */
+function owningState(path: string, states: readonly StateRef[]): string {
+  let best = '';
+  for (const s of states) {
+    if ((path === s.path || path.startsWith(`${s.path}.`)) && s.path.length > best.length) best = s.path;
+  }
+  return best;
+}
+
+export function lintDefinition(definition: unknown, options: LintOptions): Finding[] {
+  const { file } = options;
+  if (!isObject(definition)) {
+    const received = Array.isArray(definition) ? 'an array' : definition === null ? 'null' : typeof definition;
+    return [{ code: 'SFN000', severity: RULES.SFN000.severity, file, path: '', message: `the definition must be a JSON object with StartAt and States; received ${received} (fix: render or write a JSON object such as {"StartAt": "First", "States": {...}})` }];
+  }
+  const graph = walkDefinition(definition);
+  const ours: Finding[] = [];
+  const ctx = createContext(definition, graph, options.type ?? 'STANDARD', file, ours);
+  for (const rule of LINT_RULES) rule(ctx);
+
+  // Where our rule already explains a state, asl-validator's generic schema error for it is noise.
+  const explained = new Set(ours.filter((f) => f.severity === 'error' && f.code !== 'SFN101').map((f) => owningState(f.path, graph.states)));
+  const fromValidator: Finding[] = [];
+  for (const v of runAslValidator(definition, graph)) {
+    if (v.code === 'SFN001') {
+      if (explained.has(owningState(v.path, graph.states))) continue;
+      // asl-validator writes QueryLanguage into each state before validating; an error there is its artefact unless the author set it.
+      if (v.path.endsWith('.QueryLanguage')) {
+        const owner = graph.states.find((s) => `${s.path}.QueryLanguage` === v.path);
+        if (owner && !('QueryLanguage' in owner.state)) continue;
+      }
+    }
+    fromValidator.push({ code: v.code, severity: RULES[v.code].severity, file, path: v.path, message: `${v.what} (fix: ${v.fix})` });
+  }
+  return sortFindings([...ours, ...fromValidator]);
+}

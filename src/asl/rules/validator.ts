@@ -1,0 +1,77 @@
+import aslValidator from 'asl-validator';
+import type { DefinitionGraph, JsonObject } from '../graph';
+import { joinPath } from '../graph';
+import type { RuleCode } from './catalogue';
+
+export interface ValidatorFinding {
+  code: RuleCode;
+  path: string;
+  what: string;
+  fix: string;
+}
+
+/** asl-validator codes our own rules report better (scoped walk, real reachability): dropped to avoid doubles. */
+const COVERED_BY_OUR_RULES = new Set([
+  'MISSING_TRANSITION_TARGET',
+  'BRANCH_OUTBOUND_TRANSITION_TARGET',
+  'MAP_OUTBOUND_TRANSITION_TARGET',
+  'WAIT_DURATION',
+]);
+
+const CODE_MAP: Record<string, RuleCode> = {
+  SCHEMA_VALIDATION_FAILED: 'SFN001',
+  DUPLICATE_STATE_NAMES: 'SFN002',
+  MISSING_TERMINAL_STATE: 'SFN003',
+  TERMINAL_STATE_WITH_NEXT: 'SFN004',
+  DUPLICATE_FIELD_NAME: 'SFN005',
+};
+
+const SPEC_FIX = 'compare the field with the Amazon States Language reference for this state type (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html)';
+
+/** `/States/P/Branches/0/States/A` -> `States.P.Branches[0].States.A`. */
+export function pointerToPath(pointer: string): string {
+  let path = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path = /^\d+$/.test(segment) ? joinPath(path, Number(segment)) : joinPath(path, segment);
+  }
+  return path;
+}
+
+/**
+ * Runs asl-validator once, on a deep copy (it writes QueryLanguage into every
+ * state), and turns its errors into findings with a state path.
+ */
+export function runAslValidator(definition: JsonObject, graph: DefinitionGraph): ValidatorFinding[] {
+  let result: ReturnType<typeof aslValidator>;
+  try {
+    result = aslValidator(structuredClone(definition));
+  } catch (error) {
+    return [{ code: 'SFN001', path: '', what: `asl-validator could not process the definition: ${(error as Error).message}`, fix: 'make the definition a JSON object with StartAt and States' }];
+  }
+  const pathOfState = (name: string): string => graph.states.find((s) => s.name === name)?.path ?? '';
+  const out: ValidatorFinding[] = [];
+  for (const error of result.errors) {
+    const kind = error['Error code'];
+    if (COVERED_BY_OUR_RULES.has(kind)) continue;
+    const code = CODE_MAP[kind] ?? 'SFN006';
+    if (kind === 'SCHEMA_VALIDATION_FAILED') {
+      const pointer = error.schemaError?.instancePath ?? '';
+      const path = pointerToPath(pointer);
+      // asl-validator's message starts with the pointer; the finding carries the path instead.
+      const detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 12) : error.Message;
+      out.push({ code, path, what: `schema: ${path || 'the definition'} ${detail}`, fix: SPEC_FIX });
+      continue;
+    }
+    const named = /State "([^"]+)"/.exec(error.Message) ?? /already exists: (.+)$/.exec(error.Message);
+    const path = named?.[1] !== undefined ? pathOfState(named[1]) : '';
+    const fix =
+      code === 'SFN002' ? 'give every state a name unique across the whole definition, including branches and processors'
+      : code === 'SFN003' ? 'end one state of that scope with "End": true, or with a Succeed or Fail state'
+      : code === 'SFN004' ? 'give the state either "Next" or "End": true, not both and not neither'
+      : code === 'SFN005' ? 'keep only one of "name" and "name.$" in the same object'
+      : 'keep only one of the listed fields';
+    out.push({ code, path, what: error.Message, fix });
+  }
+  return out;
+}
