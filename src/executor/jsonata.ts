@@ -1,0 +1,217 @@
+/**
+ * JSONata-mode expressions: every string that is exactly `{% expr %}` is
+ * evaluated with jsonata 2.0.6 (the version AWS runs) plus AWS's additional
+ * functions ($partition, $range, $hash, $random, $uuid, $parse); `$eval` is not
+ * available. `$states` carries input/context/result/errorOutput and workflow
+ * variables are bound by name. Failures are States.QueryEvaluationError with
+ * AWS's wording. Compiled expressions are cached by their text.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import jsonata from "jsonata";
+import { ExpressionError, ExprWhere, compactJson } from "./expr-errors";
+import { seededRandom } from "./intrinsics";
+
+export interface JsonataBindings {
+  states: { input: unknown; context: unknown; result?: unknown; errorOutput?: unknown };
+  variables: Record<string, unknown>;
+}
+
+const TEMPLATE = /^\{%([\s\S]*)%\}$/;
+
+/** The expression inside `{% ... %}`, or undefined when the string is not a JSONata template. */
+export function jsonataExpression(value: unknown): string | undefined {
+  if (typeof value !== "string" || value.length < 4 || value.charCodeAt(0) !== 123 /* { */) return undefined;
+  const m = TEMPLATE.exec(value);
+  return m ? m[1].trim() : undefined;
+}
+
+function queryError(where: ExprWhere, detail: string): ExpressionError {
+  return new ExpressionError("States.QueryEvaluationError", detail, where.state, where.enteredEventId);
+}
+
+class AwsFunctionError extends Error {}
+
+function seq(items: unknown[]): unknown[] {
+  // A jsonata sequence: a one-item result collapses to the item, as AWS's $range does (recorded: $range(1, 9, 9) = 1).
+  const s = items as unknown[] & { sequence?: boolean };
+  s.sequence = true;
+  return s;
+}
+
+const HASH_ALGORITHMS: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+
+const AWS_FUNCTIONS: Array<[string, (...args: any[]) => unknown, string?]> = [
+  [
+    "partition",
+    (array: unknown, size: unknown) => {
+      if (!Array.isArray(array)) throw new AwsFunctionError(`$partition expects an array as its first argument, but received ${compactJson(array)}`);
+      if (typeof size !== "number" || !Number.isInteger(size) || size <= 0) throw new AwsFunctionError(`$partition expects a positive integer chunk size, but received ${compactJson(size)}`);
+      const out: unknown[][] = [];
+      for (let i = 0; i < array.length; i += size) out.push(array.slice(i, i + size));
+      return out;
+    },
+  ],
+  [
+    "range",
+    (start: unknown, end: unknown, step: unknown) => {
+      for (const [n, v] of [["start", start], ["end", end], ["step", step]] as const) {
+        if (typeof v !== "number" || !Number.isInteger(v)) throw new AwsFunctionError(`$range expects an integer ${n}, but received ${compactJson(v)}`);
+      }
+      const a = start as number;
+      const b = end as number;
+      const s = step as number;
+      if (s === 0) throw new AwsFunctionError(`$range step must not be 0`);
+      const out: number[] = [];
+      for (let v = a; s > 0 ? v <= b : v >= b; v += s) {
+        out.push(v);
+        if (out.length > 1000) throw new AwsFunctionError(`$range would produce more than 1000 items`);
+      }
+      return seq(out);
+    },
+  ],
+  [
+    "hash",
+    (data: unknown, algorithm: unknown) => {
+      const algo = typeof algorithm === "string" ? HASH_ALGORITHMS[algorithm] : undefined;
+      if (!algo) throw new AwsFunctionError(`$hash algorithm must be one of ${Object.keys(HASH_ALGORITHMS).join(", ")}, but received ${compactJson(algorithm)}`);
+      const text = typeof data === "string" ? data : compactJson(data);
+      return createHash(algo).update(text, "utf8").digest("hex");
+    },
+  ],
+  [
+    "random",
+    (seed?: unknown) => {
+      if (seed === undefined) return Math.random();
+      if (typeof seed !== "number" || !Number.isInteger(seed)) throw new AwsFunctionError(`$random expects an integer seed, but received ${compactJson(seed)}`);
+      return seededRandom(seed);
+    },
+  ],
+  ["uuid", () => randomUUID()],
+  [
+    "parse",
+    (text: unknown) => {
+      if (typeof text !== "string") throw new AwsFunctionError(`$parse expects a string, but received ${compactJson(text)}`);
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        throw new AwsFunctionError(`$parse could not parse its argument as JSON: ${(e as Error).message}`);
+      }
+    },
+  ],
+  [
+    "eval",
+    () => {
+      throw new AwsFunctionError(`The function $eval is not available in Step Functions`);
+    },
+  ],
+];
+
+interface Compiled {
+  expr: jsonata.Expression | undefined;
+  error?: string;
+}
+
+const cache = new Map<string, Compiled>();
+
+function compile(text: string): Compiled {
+  let hit = cache.get(text);
+  if (hit) return hit;
+  try {
+    const expr = jsonata(text);
+    for (const [name, fn] of AWS_FUNCTIONS) expr.registerFunction(name, fn);
+    hit = { expr };
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    hit = { expr: undefined, error: err.code ? `${err.code}: ${err.message}` : String(err.message ?? e) };
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(text, hit);
+  return hit;
+}
+
+/** Evaluates one JSONata expression text (without the `{% %}`); undefined results are returned as undefined. */
+export async function evaluateJsonataExpression(text: string, bindings: JsonataBindings, where: ExprWhere): Promise<unknown> {
+  const compiled = compile(text);
+  if (!compiled.expr) {
+    throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' threw an error during evaluation. ${compiled.error}`);
+  }
+  const vars: Record<string, unknown> = { ...bindings.variables, states: bindings.states };
+  let result: unknown;
+  try {
+    result = await compiled.expr.evaluate(bindings.states.input, vars);
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    const reason = err instanceof AwsFunctionError ? err.message : err.code ? `${err.code}: ${err.message}` : String(err.message ?? e);
+    throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' threw an error during evaluation. ${reason}`);
+  }
+  return toJson(result, text, where);
+}
+
+/** Plain JSON from a jsonata result: sequences become arrays, functions are an error. */
+function toJson(v: unknown, text: string, where: ExprWhere): unknown {
+  if (v === null || typeof v !== "object") {
+    if (typeof v === "function") {
+      throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' returned a function, which is not a JSON value.`);
+    }
+    if (typeof v === "number" && !Number.isFinite(v)) {
+      throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' returned a number that is not finite: ${v}`);
+    }
+    return v;
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const item of v) if (item !== undefined) out.push(toJson(item, text, where));
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const item = (v as Record<string, unknown>)[k];
+    if (item !== undefined && typeof item !== "function") out[k] = toJson(item, text, where);
+  }
+  return out;
+}
+
+/**
+ * Resolves every `"{% expr %}"` string inside value (recursively through
+ * objects and arrays). A template that evaluates to nothing is an error, as
+ * AWS reports it: "... specified for the field 'Output/result' returned
+ * nothing (undefined)."
+ */
+export async function evaluateJsonataValue(value: unknown, bindings: JsonataBindings, where: ExprWhere): Promise<unknown> {
+  if (typeof value === "string") {
+    const expr = jsonataExpression(value);
+    if (expr === undefined) return value;
+    const result = await evaluateJsonataExpression(expr, bindings, where);
+    if (result === undefined) {
+      throw queryError(where, `The JSONata expression '${expr}' specified for the field '${where.field}' returned nothing (undefined).`);
+    }
+    return result;
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      out[i] = await evaluateJsonataValue(value[i], bindings, { ...where, field: `${where.field}[${i}]` });
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    out[key] = await evaluateJsonataValue((value as Record<string, unknown>)[key], bindings, { ...where, field: `${where.field}/${key}` });
+  }
+  return out;
+}
+
+/** True when value holds a `{% %}` template anywhere (lets callers skip the async path for literals). */
+export function containsJsonata(value: unknown): boolean {
+  if (typeof value === "string") return jsonataExpression(value) !== undefined;
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some(containsJsonata);
+  return Object.values(value).some(containsJsonata);
+}
+
+/** AWS's wording when a field's expression returns the wrong type (e.g. Items not an array). */
+export function jsonataTypeError(where: ExprWhere, expr: string, expected: string, value: unknown): ExpressionError {
+  const actual = value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
+  return queryError(where, `The JSONata expression '${expr}' specified for the field '${where.field}' returned an unexpected result type. Expected '${expected}', but was '${actual}' for value: ${compactJson(value)}`);
+}
