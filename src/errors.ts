@@ -48,8 +48,9 @@ export const messages = {
     `${file}:${line}: cannot parse "${text}". Expected KEY=value (KEY of letters, digits and _), a comment starting with #, or an empty line.`,
   missingVariable: (file: string, line: number, variable: string, known: readonly string[]) =>
     `${file}:${line}: template variable "${variable}" is not defined. Known variables: ${known.join(", ")}. Fix the name or add it to the stage configuration.`,
-  templateSyntax: (file: string, detail: string) =>
-    `${file}: Handlebars syntax error: ${detail.trim()}`,
+  templateSyntax: (file: string, detail: string, tripleBrace = false) =>
+    `${file}: Handlebars syntax error: ${detail.trim()}` +
+    (tripleBrace ? "\nA JSON object closing right after a helper reads as `}}}`, Handlebars' triple-stash: put a space between `}}` and `}`." : ""),
   renderedJson: (file: string, line: number, column: number, detail: string, snippet: string) =>
     `${file}: rendered output is not valid JSON at line ${line}, column ${column}: ${detail}\n${snippet}\nFix the template so that it renders valid JSON (use {{json value}} to emit values).`,
   unknownHandler: (file: string, line: number, handler: string, known: readonly string[]) =>

@@ -121,3 +121,7 @@ describe("bad templates: one clear error naming the file, the place and the fix"
     expect(() => renderTemplate(`${F}/missing.hbs`, dev)).toThrow(`${F}/missing.hbs: cannot read the template. Check the path in workflows/catalogue.ts.`);
   });
 });
+
+test("`}}}` after a helper gets a hint, since it reads as a triple-stash", () => {
+  expect(() => renderTemplate(`${F}/triple-brace.hbs`, dev)).toThrow(/put a space between `\}\}` and `\}`\.$/);
+});

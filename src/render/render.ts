@@ -135,5 +135,5 @@ function toTemplateError(error: unknown, file: string, known: string[]): Error {
   const missing = /^"([^"]+)" not defined in .* - (\d+):(\d+)$/s.exec(message);
   if (missing) return new TemplateError(messages.missingVariable(file, Number(missing[2]), missing[1], known), file);
   // Parse errors: "Parse error on line 7:\n...".
-  return new TemplateError(messages.templateSyntax(file, message), file);
+  return new TemplateError(messages.templateSyntax(file, message, message.includes("CLOSE_UNESCAPED")), file);
 }
