@@ -1,4 +1,18 @@
-/** JSON with object keys sorted at every level: the same definition always prints the same bytes. */
+/** Keys a reader looks for first; every other key follows in alphabetical order. */
+const FIRST = ["Type", "Comment", "StartAt"];
+
+function compareKeys(a: string, b: string): number {
+  const ia = FIRST.indexOf(a);
+  const ib = FIRST.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? FIRST.length : ia) - (ib < 0 ? FIRST.length : ib);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * JSON with object keys in a canonical order at every level (`Type`,
+ * `Comment`, `StartAt` first, then alphabetical): the same definition always
+ * prints the same bytes, whatever order the template used.
+ */
 export function stableStringify(value: unknown, indent = 2): string {
   return JSON.stringify(sortKeys(value), null, indent);
 }
@@ -7,7 +21,7 @@ export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort(compareKeys)) out[key] = sortKeys((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;
