@@ -1,0 +1,230 @@
+/**
+ * Lambda as Step Functions sees it: the in-process call of a handler, the
+ * response wrapper of `arn:aws:states:::lambda:invoke`, the error/cause of a
+ * failed function, and AWS's size limit on results.
+ */
+import { randomUUID } from "node:crypto";
+import { StatesError } from "./errors";
+
+/** A handler as Lambda calls it: the event and a Lambda-like context. */
+export type LambdaHandler = (event: any, context: LambdaContextLike) => unknown;
+
+export interface LambdaContextLike {
+  callbackWaitsForEmptyEventLoop: boolean;
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  awsRequestId: string;
+  logGroupName: string;
+  logStreamName: string;
+  getRemainingTimeInMillis(): number;
+  done(error?: unknown, result?: unknown): void;
+  fail(error: unknown): void;
+  succeed(result: unknown): void;
+}
+
+/**
+ * A response body that is not JSON (or not the JSON of a value), for
+ * reproducing functions that write raw bytes. Return it from a handler.
+ */
+export class RawLambdaResponse {
+  constructor(readonly body: string) {}
+}
+
+/**
+ * How the function's runtime serialises its response: it decides the
+ * `Content-Length` AWS reports (Python's json.dumps puts spaces after `,` and
+ * `:` and escapes non-ASCII; Node's JSON.stringify does neither).
+ */
+export type LambdaRuntimeStyle = "nodejs" | "python";
+
+/** Step Functions refuses results larger than 256 KiB. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+export interface FunctionRef {
+  /** The function name without qualifier. */
+  readonly name: string;
+  /** The full ARN (built from the region/account when given a bare name). */
+  readonly arn: string;
+}
+
+/** Accepts every form Lambda accepts: name, name:qualifier, partial ARN, full ARN. */
+export function parseFunctionRef(ref: string, region: string, accountId: string): FunctionRef {
+  const parts = ref.split(":");
+  let name: string;
+  if (ref.startsWith("arn:")) name = parts[6] ?? ref;
+  else if (parts.length >= 3 && parts[1] === "function") name = parts[2];
+  else name = parts[0];
+  const arn = ref.startsWith("arn:") ? ref : `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  return { name, arn };
+}
+
+export interface InvokeOptions {
+  readonly ref: FunctionRef;
+  readonly timeoutMs: number;
+  readonly nowMs: () => number;
+}
+
+export interface InvokeResult {
+  /** The decoded response value. */
+  readonly payload: unknown;
+  /** The response body as the runtime wrote it (for Content-Length). */
+  readonly contentLength: number;
+  readonly requestId: string;
+}
+
+/**
+ * Calls a handler the way Lambda would: a JSON copy of the event (so the
+ * handler cannot reach into the workflow's state), a context object, and a
+ * JSON copy of the result (so what the workflow sees is what AWS would have
+ * carried over the wire).
+ */
+export async function invokeHandler(
+  fn: LambdaHandler,
+  event: unknown,
+  options: InvokeOptions,
+  style: LambdaRuntimeStyle,
+  causeStyle: "spaced" | "compact",
+): Promise<InvokeResult> {
+  const requestId = randomUUID();
+  const started = options.nowMs();
+  const context: LambdaContextLike = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: options.ref.name,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: options.ref.arn,
+    memoryLimitInMB: "128",
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${options.ref.name}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => Math.max(0, options.timeoutMs - (options.nowMs() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  const eventCopy = event === undefined ? {} : JSON.parse(JSON.stringify(event));
+  let returned: unknown;
+  try {
+    returned = await fn(eventCopy, context);
+  } catch (err) {
+    throw functionError(err, requestId, causeStyle);
+  }
+  if (returned instanceof RawLambdaResponse) {
+    let payload: unknown = returned.body;
+    try {
+      payload = JSON.parse(returned.body);
+    } catch {
+      // A body that is not JSON reaches the workflow as a string, as the Lambda SDK decodes it.
+    }
+    return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), requestId };
+  }
+  const text = returned === undefined ? "null" : JSON.stringify(returned);
+  const payload = text === undefined ? null : JSON.parse(text);
+  const contentLength = style === "python" ? pythonJsonLength(payload) : Buffer.byteLength(text ?? "null", "utf8");
+  return { payload, contentLength, requestId };
+}
+
+/** The Task failure a function error becomes: error = errorType, cause = Lambda's error object as JSON. */
+export function functionError(err: unknown, requestId: string, causeStyle: "spaced" | "compact"): StatesError {
+  const e = (err ?? {}) as { name?: unknown; message?: unknown; errorType?: unknown; stackTrace?: unknown; stack?: unknown };
+  const isObject = typeof err === "object" && err !== null;
+  const errorType = typeof e.errorType === "string" ? e.errorType : isObject && typeof e.name === "string" && e.name ? e.name : "Error";
+  const errorMessage = isObject && typeof e.message === "string" ? e.message : String(err);
+  const stackTrace = Array.isArray(e.stackTrace)
+    ? e.stackTrace
+    : typeof e.stack === "string"
+      ? e.stack.split("\n").slice(1).map((line) => line.trim())
+      : [];
+  const body = { errorMessage, errorType, requestId, stackTrace };
+  const cause = causeStyle === "spaced" ? pythonJsonDumps(body) : JSON.stringify(body);
+  return new StatesError(errorType, cause);
+}
+
+/** The `lambda:invoke` result object, with the headers AWS's SDK response carries. */
+export function invokeResponse(payload: unknown, contentLength: number, requestId: string, nowMs: number): Record<string, unknown> {
+  const date = new Date(nowMs).toUTCString();
+  const traceId = `Root=1-${Math.floor(nowMs / 1000).toString(16)}-${requestId.replace(/-/g, "").slice(0, 24)};Sampled=0`;
+  const length = String(contentLength);
+  return {
+    ExecutedVersion: "$LATEST",
+    Payload: payload,
+    SdkHttpMetadata: {
+      AllHttpHeaders: {
+        "X-Amz-Executed-Version": ["$LATEST"],
+        "x-amzn-Remapped-Content-Length": ["0"],
+        Connection: ["keep-alive"],
+        "x-amzn-RequestId": [requestId],
+        "Content-Length": [length],
+        Date: [date],
+        "X-Amzn-Trace-Id": [traceId],
+        "Content-Type": ["application/json"],
+      },
+      HttpHeaders: {
+        Connection: "keep-alive",
+        "Content-Length": length,
+        "Content-Type": "application/json",
+        Date: date,
+        "X-Amz-Executed-Version": "$LATEST",
+        "x-amzn-Remapped-Content-Length": "0",
+        "x-amzn-RequestId": requestId,
+        "X-Amzn-Trace-Id": traceId,
+      },
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: 200,
+  };
+}
+
+export function dataLimitExceeded(taskName: string): StatesError {
+  return new StatesError(
+    "States.DataLimitExceeded",
+    `The state/task '${taskName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+  );
+}
+
+export function functionNotFound(ref: FunctionRef): StatesError {
+  return new StatesError(
+    "Lambda.ResourceNotFoundException",
+    `Function not found: ${ref.arn} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${randomUUID()}; Proxy: null)`,
+  );
+}
+
+/** Python's json.dumps (default separators, ensure_ascii) — how Lambda's Python runtime and AWS's error causes print JSON. */
+export function pythonJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return pythonString(value);
+  if (typeof value === "number") return Number.isFinite(value) ? JSON.stringify(value) : "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
+  if (typeof value === "object") {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v !== undefined) parts.push(`${pythonString(k)}: ${pythonJsonDumps(v)}`);
+    }
+    return `{${parts.join(", ")}}`;
+  }
+  return "null";
+}
+
+function pythonString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += "\\\\";
+    else if (c === 0x0a) out += "\\n";
+    else if (c === 0x0d) out += "\\r";
+    else if (c === 0x09) out += "\\t";
+    else if (c === 0x08) out += "\\b";
+    else if (c === 0x0c) out += "\\f";
+    else if (c < 0x20 || c > 0x7e) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += s[i];
+  }
+  return `${out}"`;
+}
+
+export function pythonJsonLength(value: unknown): number {
+  return pythonJsonDumps(value).length;
+}
