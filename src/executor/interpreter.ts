@@ -15,6 +15,7 @@ import { ExpressionError, prefixStateCause } from "./expr-errors";
 import { EvalScope, evaluatePath, applyResultPath } from "./jsonpath";
 import { resolvePayloadTemplate } from "./payload";
 import { evaluateChoiceRule } from "./choice";
+import { evaluateIntrinsic, isIntrinsic } from "./intrinsics";
 import { evaluateJsonataValue } from "./jsonata";
 import { HistoryRecorder, EventCursor, payloadDetails } from "./history";
 import { Timeline, isoTime } from "./clock";
@@ -611,8 +612,13 @@ export class Execution {
       if (typeof error === "string") error = await this.jsonata(error, bindings, state, enteredId, "Error");
       if (typeof cause === "string") cause = await this.jsonata(cause, bindings, state, enteredId, "Cause");
     } else {
-      if (d.ErrorPath !== undefined) error = this.path(d.ErrorPath, input, ctx, frame, "ErrorPath", state, enteredId);
-      if (d.CausePath !== undefined) cause = this.path(d.CausePath, input, ctx, frame, "CausePath", state, enteredId);
+      // ErrorPath / CausePath take a path or an intrinsic function (e.g. States.Format).
+      const pathOrIntrinsic = (text: string, field: string) =>
+        isIntrinsic(text)
+          ? evaluateIntrinsic(text, this.scope(input, ctx, frame), { field, state: state.name, enteredEventId: enteredId })
+          : this.path(text, input, ctx, frame, field, state, enteredId);
+      if (d.ErrorPath !== undefined) error = pathOrIntrinsic(d.ErrorPath, "ErrorPath");
+      if (d.CausePath !== undefined) cause = pathOrIntrinsic(d.CausePath, "CausePath");
     }
     const err = new StatesError(error === undefined ? (undefined as unknown as string) : String(error), cause === undefined ? undefined : String(cause));
     TASK_ERRORS.add(err);
@@ -721,7 +727,9 @@ export class Execution {
       }
     }
     if (payload === undefined || payload === null) payload = {};
-    return this.callLambda(params.FunctionName, payload, timeoutSeconds, frame, "invoke", "lambda");
+    const response = await this.callLambda(params.FunctionName, payload, timeoutSeconds, frame, "invoke", "lambda");
+    if (params.LogType === "Tail") withLogTail(response);
+    return response;
   }
 
   private async callLambda(functionRef: string, event: Json, timeoutSeconds: number, frame: Frame, mode: "direct" | "invoke", limitName: string): Promise<Json> {
@@ -890,10 +898,11 @@ export class Execution {
     const d = state.def;
     if (d[`${field}Path`] !== undefined && state.ql === "JSONPath") {
       const v = this.path(d[`${field}Path`], effective, ctx, frame, `${field}Path`, state, enteredId);
-      if (field === "MaxConcurrency" && (typeof v !== "number" || !Number.isInteger(v))) {
+      // AWS reads these paths leniently: a numeric string such as "1" is taken as the number.
+      const n = typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v;
+      if (field === "MaxConcurrency" && (typeof n !== "number" || !Number.isInteger(n))) {
         throw new StatesError("States.Runtime", `The MaxConcurrencyPath field refers to value "${JSON.stringify(v)}" which is not a valid integer: ${d[`${field}Path`]}`);
       }
-      const n = typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v;
       return n as number;
     }
     const raw = d[field];
@@ -953,6 +962,15 @@ async function runPool(count: number, limit: number, run: (i: number) => Promise
     }
   };
   await Promise.all(Array.from({ length: limit }, worker));
+}
+
+/** LogType "Tail": Lambda returns the last 4 KB of the invocation's log, base64-encoded, in the body and a header. */
+function withLogTail(response: Record<string, Json>): void {
+  const requestId = response.SdkResponseMetadata.RequestId;
+  const log = Buffer.from(`START RequestId: ${requestId} Version: $LATEST\nEND RequestId: ${requestId}\nREPORT RequestId: ${requestId}\n`).toString("base64");
+  response.LogResult = log;
+  response.SdkHttpMetadata.AllHttpHeaders["X-Amz-Log-Result"] = [log];
+  response.SdkHttpMetadata.HttpHeaders["X-Amz-Log-Result"] = log;
 }
 
 function failDetails(err: unknown): Record<string, Json> {
