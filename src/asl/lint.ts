@@ -13,7 +13,7 @@ import { iteratorRule, mapNumbersRule } from './rules/map';
 import { dollarValueRule, passResultDollarRule } from './rules/payload';
 import { queryLanguageFieldsRule } from './rules/query-language';
 import { retryNumbersRule, statesAllRule } from './rules/retry-catch';
-import { choiceRule, queryLanguageDowngradeRule, reachabilityRule, startAtRule, transitionTargetRule } from './rules/structure';
+import { choiceRule, queryLanguageDowngradeRule, reachabilityRule, startAtRule, terminalStateRule, transitionTargetRule } from './rules/structure';
 import { credentialsRule, dynamicTargetRule, heartbeatRule, lambdaFunctionNameRule, lambdaRetryRule, taskTimeoutRule } from './rules/tasks';
 import { runAslValidator } from './rules/validator';
 import { waitFieldsRule, waitTimestampRule } from './rules/wait';
@@ -35,6 +35,7 @@ export const LINT_RULES: readonly Rule[] = [
   startAtRule,
   reachabilityRule,
   transitionTargetRule,
+  terminalStateRule,
   choiceRule,
   queryLanguageDowngradeRule,
   passResultDollarRule,

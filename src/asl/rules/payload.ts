@@ -1,7 +1,7 @@
 import { validatePath } from 'asl-path-validator';
 import { AslPathContext } from 'asl-path-validator/dist/types';
 import { isObject, joinPath } from '../graph';
-import { show, type Rule } from './context';
+import { show, type Rule, type RuleContext } from './context';
 
 /** Fields of a JSONPath state whose `.$` keys Step Functions evaluates. */
 const TEMPLATE_FIELDS = ['Parameters', 'ResultSelector', 'ItemSelector', 'Credentials', 'Assign', 'ItemReader', 'ItemBatcher', 'ResultWriter'];
@@ -35,6 +35,16 @@ export const passResultDollarRule: Rule = (ctx) => {
     });
   }
 };
+
+/** SFN005: "id" and "id.$" both become "id" after evaluation; AWS rejects the pair. */
+function duplicateFields(ctx: RuleContext, object: Record<string, unknown>, path: string): void {
+  for (const key of Object.keys(object)) {
+    if (key.endsWith('.$') && Object.hasOwn(object, key.slice(0, -2))) {
+      const plain = key.slice(0, -2);
+      ctx.report('SFN005', joinPath(path, key), `"${plain}" and "${key}" both produce the field "${plain}"; AWS rejects the duplicate`, `keep "${key}" for a value from the input or "${plain}" for a literal, not both`);
+    }
+  }
+}
 
 /** Escapes AWS accepts inside a single-quoted intrinsic string: \' \{ \} \\ . */
 const LEGAL_ESCAPES = new Set(["'", '{', '}', '\\']);
@@ -70,7 +80,9 @@ export const dollarValueRule: Rule = (ctx) => {
     }
     for (const [container, base] of containers) {
       if (container === undefined) continue;
+      if (isObject(container)) duplicateFields(ctx, container, base);
       walkKeys(container, base, (key, value, path) => {
+        if (isObject(value)) duplicateFields(ctx, value, path);
         if (!key.endsWith('.$')) return;
         if (typeof value !== 'string') {
           ctx.report('SFN111', path, `"${key}" must hold a path or intrinsic function as a string; received ${show(value)}`, `drop the ".$" suffix to pass the value as a literal, or give a string such as "$.field"`);

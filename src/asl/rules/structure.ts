@@ -104,3 +104,19 @@ export const queryLanguageDowngradeRule: Rule = (ctx) => {
     }
   }
 };
+
+/**
+ * SFN003: every scope needs a way out. Skipped where a transition already dangles
+ * (SFN102/SFN103 report it), because the missing target is usually the terminal state.
+ */
+export const terminalStateRule: Rule = (ctx) => {
+  for (const scope of ctx.graph.scopes) {
+    const states = scope.node.States;
+    if (!isObject(states) || Object.keys(states).length === 0) continue;
+    const values = Object.values(states).filter(isObject);
+    const dangling = values.some((s) => transitions(s).some((t) => !Object.hasOwn(states, t.target)));
+    const terminal = values.some((s) => s.End === true || s.Type === 'Succeed' || s.Type === 'Fail');
+    if (terminal || dangling) continue;
+    ctx.report('SFN003', joinPath(scope.path, 'States'), `${scopeLabel(scope)} has no terminal state: every state has a Next, so no execution can finish`, 'end one state with "End": true, or add a Succeed or Fail state and transition to it');
+  }
+};

@@ -16,6 +16,9 @@ const COVERED_BY_OUR_RULES = new Set([
   'BRANCH_OUTBOUND_TRANSITION_TARGET',
   'MAP_OUTBOUND_TRANSITION_TARGET',
   'WAIT_DURATION',
+  // Its versions name scopes by an internal id ("fsm1") and print a mangled key ("id.$.$").
+  'MISSING_TERMINAL_STATE',
+  'DUPLICATE_FIELD_NAME',
 ]);
 
 const CODE_MAP: Record<string, RuleCode> = {
@@ -59,8 +62,10 @@ export function runAslValidator(definition: JsonObject, graph: DefinitionGraph):
       const pointer = error.schemaError?.instancePath ?? '';
       const path = pointerToPath(pointer);
       // asl-validator's message starts with the pointer; the finding carries the path instead.
-      const detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 12) : error.Message;
-      out.push({ code, path, what: `schema: ${path || 'the definition'} ${detail}`, fix: SPEC_FIX });
+      const detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 13) : error.Message;
+      // A oneOf failure on a whole state means no state shape fits: usually an unknown or misspelled field.
+      const fix = /oneOf/.test(detail) ? `look for an unknown or misspelled field, a value of the wrong type, or a field of the other query language; ${SPEC_FIX}` : SPEC_FIX;
+      out.push({ code, path, what: `schema: ${path || 'the definition'} ${detail}`, fix });
       continue;
     }
     const named = /State "([^"]+)"/.exec(error.Message) ?? /already exists: (.+)$/.exec(error.Message);
