@@ -629,6 +629,7 @@ export class Execution {
 
   private async task(state: CompiledState, input: Json, frame: Frame, ctx: Json, enteredId: number): Promise<StateOutcome> {
     const d = state.def;
+    if (typeof d.Resource === "string" && d.Resource.endsWith(".waitForTaskToken")) ctx = { ...ctx, Task: { Token: this.setup.taskTokenFactory() } };
     let params: Json;
     let bindings: Json;
     let timeoutSeconds: number | undefined;
@@ -645,13 +646,16 @@ export class Execution {
       heartbeatSeconds =
         d.HeartbeatSecondsPath !== undefined ? this.path(d.HeartbeatSecondsPath, effective, ctx, frame, "HeartbeatSecondsPath", state, enteredId) : d.HeartbeatSeconds;
     }
-    const raw = await this.invokeTask(state, params, frame, ctx, timeoutSeconds ?? 99999999, heartbeatSeconds);
+    if (timeoutSeconds !== undefined && (typeof timeoutSeconds !== "number" || !Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)) {
+      throw new StatesError("States.Runtime", `TimeoutSeconds must be a positive integer. Received: ${JSON.stringify(timeoutSeconds)}`);
+    }
+    const raw = await this.invokeTask(state, params, frame, ctx, timeoutSeconds, heartbeatSeconds);
     if (state.ql === "JSONata") return this.finishJsonata(state, input, raw, frame, ctx, enteredId);
     return this.finishJsonPath(state, input, raw, frame, ctx, enteredId);
   }
 
   /** Runs the Task's resource and returns its raw result, recording the events AWS records. */
-  private async invokeTask(state: CompiledState, params: Json, frame: Frame, ctx: Json, timeoutSeconds: number, heartbeatSeconds?: number): Promise<Json> {
+  private async invokeTask(state: CompiledState, params: Json, frame: Frame, ctx: Json, timeoutSeconds: number | undefined, heartbeatSeconds?: number): Promise<Json> {
     const resource: string = state.def.Resource;
     if (typeof resource !== "string") throw new NotSupportedError("a Task without a string Resource", state.path);
     const { history } = this.setup;
@@ -673,33 +677,33 @@ export class Execution {
       history.add(frame.cursor, frame.time.now(), "LambdaFunctionScheduled", {
         resource,
         ...payloadDetails("input", params),
-        ...(timeoutSeconds < 99999999 ? { timeoutInSeconds: timeoutSeconds } : {}),
+        ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
       });
       history.add(frame.cursor, frame.time.now(), "LambdaFunctionStarted");
     } else {
       const details: Record<string, Json> = { resourceType, resource: resourceName, region: this.setup.region, parameters: JSON.stringify(params ?? {}) };
-      if (timeoutSeconds < 99999999) details.timeoutInSeconds = timeoutSeconds;
+      if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
       if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
       history.add(frame.cursor, frame.time.now(), "TaskScheduled", details);
       history.add(frame.cursor, frame.time.now(), "TaskStarted", { resourceType, resource: resourceName });
     }
     let result: Json;
     try {
-      if (mock) {
-        const n = this.mockCalls.get(state.name) ?? 0;
-        this.mockCalls.set(state.name, n + 1);
-        result = await mock(params, n);
-        if (result !== undefined) result = JSON.parse(JSON.stringify(result));
-      } else if (isDirectLambda) {
-        result = await this.callLambda(resource, params, timeoutSeconds, frame, "direct", resource);
-      } else if (resourceType === "lambda" && serviceMatch?.[2] === "invoke" && !serviceMatch[3]) {
-        result = await this.lambdaInvoke(state, params, timeoutSeconds, frame);
-      } else {
-        throw new NotSupportedError(`Task resource ${resource} without a mock (pass mocks: { "${state.name}": ... } or a mock config)`, state.path);
+      if (resource.endsWith(".waitForTaskToken") && !mock) {
+        throw new NotSupportedError(`${resource} without a mock (the local executor has no SendTaskSuccess; mock state "${state.name}")`, state.path);
       }
+      const work = this.taskWork(state, resource, isDirectLambda, resourceType, serviceMatch, mock, params, frame, timeoutSeconds);
+      result = timeoutSeconds === undefined ? await work : await withTaskTimeout(work, timeoutSeconds);
     } catch (raw) {
       if (raw instanceof NotSupportedError) throw raw;
-      if (raw instanceof StatesError) throw taskFailed(raw);
+      if (raw instanceof StatesError) {
+        if (raw.error === "States.Timeout") {
+          TASK_ERRORS.add(raw);
+          history.add(frame.cursor, frame.time.now(), isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut", { ...(isDirectLambda ? {} : { resourceType, resource: resourceName }), error: raw.error, cause: raw.causeText });
+          throw raw;
+        }
+        throw taskFailed(raw);
+      }
       // A mock or handler threw something that is not a StatesError: treat like a function error.
       const e = raw as { name?: string; message?: string };
       throw taskFailed(new StatesError(typeof e?.name === "string" ? e.name : "Error", typeof e?.message === "string" ? e.message : String(raw)));
@@ -708,6 +712,31 @@ export class Execution {
     else history.add(frame.cursor, frame.time.now(), "TaskSucceeded", { resourceType, resource: resourceName, ...payloadDetails("output", result) });
     void ctx;
     return result;
+  }
+
+  private async taskWork(
+    state: CompiledState,
+    resource: string,
+    isDirectLambda: boolean,
+    resourceType: string,
+    serviceMatch: RegExpExecArray | null,
+    mock: StateMock | undefined,
+    params: Json,
+    frame: Frame,
+    timeoutSeconds: number | undefined,
+  ): Promise<Json> {
+    if (mock) {
+      const n = this.mockCalls.get(state.name) ?? 0;
+      this.mockCalls.set(state.name, n + 1);
+      const result = await mock(params, n);
+      // Through the JSON boundary, as a real service response would come.
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    }
+    if (isDirectLambda) return this.callLambda(resource, params, timeoutSeconds ?? 99999999, frame, "direct", resource);
+    if (resourceType === "lambda" && serviceMatch?.[2] === "invoke" && !serviceMatch[3]) {
+      return this.lambdaInvoke(state, params, timeoutSeconds ?? 99999999, frame);
+    }
+    throw new NotSupportedError(`Task resource ${resource} without a mock (pass mocks: { "${state.name}": ... } or a mock config)`, state.path);
   }
 
   private async lambdaInvoke(state: CompiledState, params: Json, timeoutSeconds: number, frame: Frame): Promise<Json> {
@@ -971,6 +1000,20 @@ function withLogTail(response: Record<string, Json>): void {
   response.LogResult = log;
   response.SdkHttpMetadata.AllHttpHeaders["X-Amz-Log-Result"] = [log];
   response.SdkHttpMetadata.HttpHeaders["X-Amz-Log-Result"] = log;
+}
+
+/**
+ * TimeoutSeconds of a Task, measured in wall-clock time: in-process work takes
+ * no virtual time, so only a handler that really hangs (or a mock that throws
+ * States.Timeout) times out.
+ */
+function withTaskTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StatesError("States.Timeout")), seconds * 1000);
+    timer.unref?.();
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 function failDetails(err: unknown): Record<string, Json> {

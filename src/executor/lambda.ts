@@ -134,11 +134,18 @@ export function functionError(err: unknown, requestId: string, causeStyle: "spac
   const stackTrace = Array.isArray(e.stackTrace)
     ? e.stackTrace
     : typeof e.stack === "string"
-      ? e.stack.split("\n").slice(1).map((line) => line.trim())
+      ? handlerFrames(e.stack)
       : [];
   const body = { errorMessage, errorType, requestId, stackTrace };
   const cause = causeStyle === "spaced" ? pythonJsonDumps(body) : JSON.stringify(body);
   return new StatesError(errorType, cause);
+}
+
+/** The stack lines of the handler only: the executor's own frames below it would be noise (Lambda's runtime hides its frames too). */
+function handlerFrames(stack: string): string[] {
+  const lines = stack.split("\n").slice(1).map((line) => line.trim());
+  const cut = lines.findIndex((line) => line.includes("invokeHandler"));
+  return cut >= 0 ? lines.slice(0, cut) : lines;
 }
 
 /** The `lambda:invoke` result object, with the headers AWS's SDK response carries. */
