@@ -19,6 +19,8 @@ export function isRecord(value: unknown): value is JsonRecord {
 /** A short rendering of a received value for messages (never the whole payload). */
 export function received(value: unknown): string {
   if (value === undefined) return "nothing";
+  // JSON would print NaN and Infinity as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
