@@ -31,8 +31,10 @@ export interface RunOptions {
   readonly mocks?: Readonly<Record<string, StateMock>>;
   /** A Step Functions Local MockConfigFile.json (object or file path); needs `testCase`. */
   readonly mockConfig?: MockConfigFile | string;
-  /** The test case under StateMachines.<stateMachineName>.TestCases. */
+  /** The test case under StateMachines.<mockStateMachineName>.TestCases. */
   readonly testCase?: string;
+  /** The key under the mock config's StateMachines. @default stateMachineName (runWorkflow: the workflow name) */
+  readonly mockStateMachineName?: string;
   /** @default "local-state-machine" */
   readonly stateMachineName?: string;
   /** @default a random UUID */
@@ -127,7 +129,7 @@ export async function runDefinition(definition: object | string, input: unknown,
   if (options.mockConfig !== undefined) {
     if (!options.testCase) throw new Error("runDefinition: mockConfig needs testCase (the key under StateMachines.<name>.TestCases).");
     const config = typeof options.mockConfig === "string" ? loadMockConfig(options.mockConfig) : checkMockConfig(options.mockConfig);
-    mocks = mocksFromConfig(config, smName, options.testCase);
+    mocks = mocksFromConfig(config, options.mockStateMachineName ?? smName, options.testCase);
   }
   if (options.mocks) mocks = { ...mocks, ...options.mocks };
 
@@ -178,6 +180,7 @@ export async function runWorkflow(name: string, input: unknown, options: RunWork
   const prepared = await prepareWorkflow(name, { stage: options.stage, cwd: options.cwd });
   return runDefinition(prepared.definition, input, {
     stateMachineName: prepared.stateMachineName,
+    mockStateMachineName: name,
     region: prepared.region,
     ...options,
     resolveHandler: async (functionName) => (await options.resolveHandler?.(functionName)) ?? prepared.resolveHandler(functionName),
