@@ -1,0 +1,80 @@
+/**
+ * Opens a review page in headless Chromium (Debian's `chromium`, driven by
+ * playwright-core) and reports what a reader would see: console errors and
+ * how many diagrams became SVG. Used by the browser test and by
+ * `npm run review -- --screenshot <file>` to refresh docs/review-screenshot.png.
+ * playwright-core is a dev dependency, so it is loaded only when called.
+ */
+
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export interface PageCheck {
+  /** Console errors and uncaught page errors, as the browser printed them. */
+  readonly errors: readonly string[];
+  /** Requests to anything but file: and data: URLs (the page must need no network). */
+  readonly network: readonly string[];
+  /** `done` when Mermaid finished, `error` when it failed, `pending` on timeout. */
+  readonly status: string;
+  /** Diagram figures, with whether each holds an SVG. */
+  readonly diagrams: ReadonlyArray<{ readonly title: string; readonly svg: boolean }>;
+}
+
+export interface CheckOptions {
+  /** Save a full-page PNG here. */
+  readonly screenshot?: string;
+  /** @default { width: 1280, height: 900 } */
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+export async function checkPage(htmlFile: string, options: CheckOptions = {}): Promise<PageCheck> {
+  if (!chromiumAvailable()) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    const network: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+    page.on("request", (r) => {
+      if (!/^(file|data|blob|about):/.test(r.url())) network.push(r.url());
+    });
+    await page.goto(pathToFileURL(htmlFile).href, { waitUntil: "load", timeout: options.timeoutMs ?? 30_000 });
+    await page
+      // A string, not a function: this file is type-checked without the DOM library.
+      .waitForFunction('document.body.getAttribute("data-diagrams") !== "pending"', undefined, { timeout: options.timeoutMs ?? 30_000 })
+      .catch(() => undefined);
+    const status = (await page.getAttribute("body", "data-diagrams")) ?? "missing";
+    const diagrams = await page.$$eval("figure.diagram", (figures) =>
+      figures.map((f) => ({ title: f.getAttribute("data-title") ?? "", svg: f.querySelector("pre.mermaid svg") !== null })),
+    );
+    if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: true });
+    return { errors, network, status, diagrams };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm run review`: reads the synthesized stack of each stage, optionally a
+ * base synthesis and a Terraform plan, and writes `review.md` and
+ * `review.html` per stage. Every input is read and checked before anything is
+ * written; files go to a temporary folder that is renamed into place.
+ */
+
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative, resolve as resolvePath } from "node:path";
+import { derivePermissions } from "../asl/iam";
+import { lintDefinition } from "../asl/lint";
+import { loadStageConfig, loadStageConfigs } from "../config/stage";
+import { names } from "../config/naming";
+import { type BaseSynths, loadBase } from "./base";
+import { checkPage } from "./browser";
+import { toMarkdown } from "./document";
+import { ReviewError, reviewMessages } from "./errors";
+import { toHtmlPage } from "./html";
+import { readPlan } from "./plan";
+import { buildReview } from "./report";
+import { findStacksDir, loadSynth } from "./synth";
+import { diffSynth } from "./synth-diff";
+import { type WorkflowAnalysers } from "./workflows";
+
+export interface ReviewArgs {
+  readonly stages: readonly string[];
+  readonly base?: string;
+  readonly plan?: string;
+  readonly out?: string;
+  /** Folder holding the synthesis (a cdktf.out or its stacks/). @default cdktf.out */
+  readonly synth?: string;
+  readonly screenshot?: string;
+  readonly help: boolean;
+}
+
+export const USAGE = `Usage: npm run review -- [--stage <stage>]... [--base <folder or git ref>] [--plan <plan.json>] [--out <folder>] [--synth <cdktf.out>] [--screenshot <file.png>]
+  --stage       stage to review (repeatable); default: STAGES, else STAGE, else the .env default
+  --base        compare with an earlier synthesis: a folder holding cdktf.out (or its stacks/), or a git ref synthesized in a temporary worktree
+  --plan        summarise a Terraform plan: terraform show -json plan.out > plan.json
+  --out         output folder; each stage goes to <out>/<stage>/ (default cdktf.out/review)
+  --synth       where the synthesis is (default cdktf.out)
+  --screenshot  also save a screenshot of the (first stage's) page, e.g. docs/review-screenshot.png`;
+
+export function parseArgs(argv: readonly string[]): ReviewArgs {
+  const stages: string[] = [];
+  const single: Record<string, string | undefined> = {};
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) {
+        throw new ReviewError(reviewMessages.badArgument(`${flag} needs a value`));
+      }
+      return v;
+    };
+    switch (flag) {
+      case "--stage":
+        stages.push(value());
+        break;
+      case "--base":
+      case "--plan":
+      case "--out":
+      case "--synth":
+      case "--screenshot":
+        if (single[flag] !== undefined) throw new ReviewError(reviewMessages.badArgument(`${flag} given twice`));
+        single[flag] = value();
+        break;
+      case "--help":
+      case "-h":
+        help = true;
+        break;
+      default:
+        throw new ReviewError(reviewMessages.badArgument(`Unknown argument "${arg}"`));
+    }
+  }
+  return {
+    stages,
+    base: single["--base"],
+    plan: single["--plan"],
+    out: single["--out"],
+    synth: single["--synth"],
+    screenshot: single["--screenshot"],
+    help,
+  };
+}
+
+/** The engine's IAM derivation and lint, adapted to synthesized definitions (FunctionName is a Terraform reference there). */
+export const ENGINE_ANALYSERS: WorkflowAnalysers = {
+  derive: (definition, { workflow, file }) => {
+    const functionArns = new Set(JSON.stringify(definition).match(/\$\{aws_lambda_function\.[A-Za-z0-9_-]+\.arn\}/g) ?? []);
+    return derivePermissions(definition, { workflow, file, functionArns });
+  },
+  lint: (definition, options) => lintDefinition(definition, options),
+};
+
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly analysers?: WorkflowAnalysers;
+  /** Where progress lines go. @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunResult {
+  /** The per-stage folders written. */
+  readonly folders: readonly string[];
+}
+
+/** Runs the review; throws ReviewError / ProjectError on bad input, having written nothing. */
+export async function runReview(args: ReviewArgs, options: RunOptions = {}): Promise<RunResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const configs =
+    args.stages.length > 0
+      ? args.stages.map((stage) => loadStageConfig({ cwd, env: options.env, stage }))
+      : loadStageConfigs({ cwd, env: options.env });
+  const synthRoot = resolvePath(cwd, args.synth ?? "cdktf.out");
+  const stacksDir = findStacksDir(synthRoot) ?? join(synthRoot, "stacks");
+  const targets = configs.map((config) => {
+    const stack = names.stack(config);
+    return { stage: config.stage, stack, synth: loadSynth(stacksDir, stack) };
+  });
+  if (args.plan && targets.length > 1) {
+    throw new ReviewError(reviewMessages.badArgument(`--plan belongs to one stage, but ${targets.length} stages are selected (${targets.map((t) => t.stage).join(", ")}); pass --stage`));
+  }
+  const plan = args.plan ? { label: args.plan, summary: readPlan(resolvePath(cwd, args.plan)) } : undefined;
+  const base: BaseSynths | undefined = args.base
+    ? loadBase(args.base, { cwd, stacks: targets.map((t) => t.stack), stages: targets.map((t) => t.stage) })
+    : undefined;
+
+  const outRoot = resolvePath(cwd, args.out ?? join("cdktf.out", "review"));
+  const pages = targets.map((t) => {
+    const review = buildReview({
+      stage: t.stage,
+      synth: t.synth,
+      synthLabel: relative(cwd, t.synth.file) || t.synth.file,
+      base: base ? { label: base.label, diff: diffSynth(base.synths.get(t.stack) ?? t.synth, t.synth) } : undefined,
+      plan,
+      analysers: options.analysers ?? ENGINE_ANALYSERS,
+    });
+    return { stage: t.stage, markdown: toMarkdown(review.blocks), html: toHtmlPage(review.title, review.blocks) };
+  });
+
+  // Everything is known to be good: stage each folder beside its destination, then swap it in.
+  mkdirSync(outRoot, { recursive: true });
+  const staged = pages.map((page) => {
+    const temp = join(outRoot, `.${page.stage}.tmp-${process.pid}`);
+    rmSync(temp, { recursive: true, force: true });
+    mkdirSync(temp);
+    writeFileSync(join(temp, "review.md"), page.markdown);
+    writeFileSync(join(temp, "review.html"), page.html);
+    return { temp, final: join(outRoot, page.stage) };
+  });
+  for (const s of staged) {
+    rmSync(s.final, { recursive: true, force: true });
+    renameSync(s.temp, s.final);
+    log(`Wrote ${relative(cwd, join(s.final, "review.md"))} and review.html`);
+  }
+  if (args.screenshot) {
+    const file = resolvePath(cwd, args.screenshot);
+    const check = await checkPage(join(staged[0].final, "review.html"), { screenshot: file, viewport: { width: 1100, height: 900 } });
+    if (check.errors.length > 0 || check.status !== "done") {
+      throw new ReviewError(`The page rendered with problems (status ${check.status}): ${check.errors.join("; ")}. The screenshot at ${args.screenshot} shows them.`);
+    }
+    log(`Saved ${relative(cwd, file)}`);
+  }
+  return { folders: staged.map((s) => s.final) };
+}
