@@ -860,7 +860,12 @@ export class Execution {
     if (typeof toleratedPercentage !== "number" || toleratedPercentage < 0 || toleratedPercentage > 100) {
       throw new StatesError("States.Runtime", "ToleratedFailurePercentage must be between 0 and 100.");
     }
-    const tolerates = d.ToleratedFailureCount !== undefined || d.ToleratedFailureCountPath !== undefined || d.ToleratedFailurePercentage !== undefined || d.ToleratedFailurePercentagePath !== undefined;
+    const hasCount = d.ToleratedFailureCount !== undefined || d.ToleratedFailureCountPath !== undefined;
+    const hasPercentage = d.ToleratedFailurePercentage !== undefined || d.ToleratedFailurePercentagePath !== undefined;
+    const tolerates = hasCount || hasPercentage;
+    // The Map fails when either given threshold is exceeded; an absent one does not limit.
+    const countLimit = hasCount ? toleratedCount : Infinity;
+    const percentageLimit = hasPercentage ? toleratedPercentage : Infinity;
 
     // Iteration inputs (ItemSelector / Parameters are evaluated per item with $$.Map.Item)
     const selector = d.ItemSelector ?? (jsonata ? undefined : d.Parameters);
@@ -896,7 +901,7 @@ export class Execution {
         if (err instanceof ExecutionTimeout) throw err;
         history.add(child.cursor, child.time.now(), "MapIterationFailed", { name: state.name, index: i });
         failures++;
-        const tolerated = tolerates && failures <= toleratedCount && (iterationInputs.length === 0 || (failures * 100) / iterationInputs.length <= toleratedPercentage);
+        const tolerated = tolerates && failures <= countLimit && (failures * 100) / iterationInputs.length <= percentageLimit;
         if (!tolerated) throw err;
         firstError ??= err;
         const e = err as StatesError;

@@ -144,7 +144,7 @@ export function functionError(err: unknown, requestId: string, causeStyle: "spac
 /** The stack lines of the handler only: the executor's own frames below it would be noise (Lambda's runtime hides its frames too). */
 function handlerFrames(stack: string): string[] {
   const lines = stack.split("\n").slice(1).map((line) => line.trim());
-  const cut = lines.findIndex((line) => line.includes("invokeHandler"));
+  const cut = lines.findIndex((line) => line.includes("invokeHandler") || line.includes(__filename));
   return cut >= 0 ? lines.slice(0, cut) : lines;
 }
 
