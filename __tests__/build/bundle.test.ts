@@ -120,7 +120,7 @@ test.each(["validate-order", "sqs"])("%s: the same sources give the same bytes i
 test("the bridge bundle carries the AWS SDK and stays under 500 KB; without it, it requires the runtime's", () => {
   const bundled = all.get("sqs")!;
   expect(bundled.bytes).toBeLessThan(500 * 1024);
-  // The only SDK require left is the optional CRT signer (SigV4a, unused by Step Functions), inside a try/catch.
+  // The one SDK "require" left is text inside an SDK error message (how to register the optional CRT signer), not a call.
   const sdkRequires = new Set(readFileSync(bundled.file, "utf8").match(/require\("@(aws-sdk|smithy)\/[^"]+"\)/g));
   expect([...sdkRequires]).toEqual(['require("@aws-sdk/signature-v4-crt")']);
   const external = bundleHandlerSync("sqs", { outDir: join(root, "external"), bundleAwsSdk: false });
