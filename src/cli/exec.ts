@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { ExecutionResult, InvalidDefinitionError, RunOptions, prepareWorkflow, runDefinition } from "../executor/index";
 import { formatVisits, stateVisits } from "../executor/summary";
+import { findWorkflow } from "../../workflows/catalogue";
 
 export const USAGE = `Usage: npm run exec -- <workflow> --input <file|json> [--stage <stage>] [--mock-config <file> --test-case <name>] [--definition <file>] [--json]`;
 
@@ -111,7 +112,9 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     const options: RunOptions = args.mockConfig ? { mockConfig: args.mockConfig, testCase: args.testCase } : {};
     if (args.definition !== undefined) {
       const text = readDefinition(args.definition);
-      const prepared = args.workflow !== undefined ? await prepareWorkflow(args.workflow, { stage: args.stage }) : undefined;
+      // A catalogued name also brings its handlers; any other name only keys the mock config.
+      const catalogued = args.workflow !== undefined && findWorkflow(args.workflow) !== undefined;
+      const prepared = catalogued ? await prepareWorkflow(args.workflow!, { stage: args.stage }) : undefined;
       result = await runDefinition(text, args.input, {
         ...options,
         stateMachineName: prepared?.stateMachineName,
