@@ -38,8 +38,10 @@ export interface PageCheck {
 }
 
 export interface CheckOptions {
-  /** Save a full-page PNG here. */
+  /** Save a PNG of the viewport here. */
   readonly screenshot?: string;
+  /** Capture the whole page instead of the viewport. @default false */
+  readonly fullPage?: boolean;
   /** @default { width: 1280, height: 900 } */
   readonly viewport?: { readonly width: number; readonly height: number };
   /** @default 30000 */
@@ -72,7 +74,7 @@ export async function checkPage(htmlFile: string, options: CheckOptions = {}): P
     const diagrams = await page.$$eval("figure.diagram", (figures) =>
       figures.map((f) => ({ title: f.getAttribute("data-title") ?? "", svg: f.querySelector("pre.mermaid svg") !== null })),
     );
-    if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: true });
+    if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: options.fullPage ?? false });
     return { errors, network, status, diagrams };
   } finally {
     await browser.close();

@@ -34,7 +34,7 @@ code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { border: 1px solid var(--line); padding: .4rem .6rem; text-align: left; vertical-align: top; }
 th { background: var(--soft); }
-figure.diagram { margin: 1rem 0; padding: .75rem; border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; background: var(--bg); }
+figure.diagram { text-align: center; margin: 1rem 0; padding: .75rem; border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; background: var(--bg); }
 figure.diagram svg { max-width: 100%; height: auto; }
 pre.mermaid:not([data-processed]) { white-space: pre; font-size: .8rem; color: var(--muted); }
 nav { font-size: .9rem; margin: .5rem 0 1rem; }
