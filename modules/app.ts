@@ -1,0 +1,69 @@
+import { App } from "cdktf";
+import { writeFileSync } from "node:fs";
+import { names } from "../src/config/naming";
+import type { StageConfig } from "../src/config/stage";
+import type { ExtraStatement } from "../src/asl/iam";
+import type { WorkflowSpec } from "../workflows/catalogue";
+import { StageStack } from "./stage-stack";
+import { StateBootstrapStack } from "./state-bootstrap-stack";
+
+export interface StagesAppOptions {
+  /** @default CDKTF_OUTDIR or "cdktf.out" (cdktf's own default) */
+  readonly outdir?: string;
+  /** Write HCL as well, to this folder (a second app: Terraform must never see .tf and .tf.json side by side). @default none */
+  readonly hclOutdir?: string;
+  /** Also synthesize `<project>-state-bootstrap`. @default when any stage uses the S3 backend */
+  readonly bootstrap?: boolean;
+  /** @default WORKFLOWS */
+  readonly workflows?: readonly WorkflowSpec[];
+  /** @default {} (see StageStackProps.extraStatements) */
+  readonly extraStatements?: Readonly<Record<string, readonly ExtraStatement[]>>;
+  /** Write a JSON summary (stacks, lint warnings) here, for `npm run synth`. @default none */
+  readonly reportFile?: string;
+}
+
+/** Name of the stack that creates the state bucket. */
+export const bootstrapStackName = (projectName: string) => `${projectName}-state-bootstrap`;
+
+/** Adds one StageStack per stage (plus the bootstrap stack when asked) to an app. */
+export function addStages(app: App, configs: readonly StageConfig[], options: StagesAppOptions = {}): StageStack[] {
+  const stacks = configs.map(
+    (config) => new StageStack(app, names.stack(config), { config, workflows: options.workflows, extraStatements: options.extraStatements }),
+  );
+  const s3 = configs.find((c) => c.backend.type === "s3");
+  const bootstrap = options.bootstrap ?? s3 !== undefined;
+  if (bootstrap) {
+    const first = s3 ?? configs[0];
+    const name = bootstrapStackName(first.projectName);
+    new StateBootstrapStack(app, name, {
+      projectName: first.projectName,
+      owner: first.owner,
+      region: first.backend.type === "s3" ? first.backend.region : first.region,
+      bucketName: first.backend.type === "s3" ? first.backend.bucket : `${first.projectName}-tf-state`,
+      statePath: `terraform.${name}.tfstate`,
+    });
+  }
+  return stacks;
+}
+
+/** Synthesizes every stage: JSON into outdir, and HCL into hclOutdir when given. */
+export function synthStages(configs: readonly StageConfig[], options: StagesAppOptions = {}): StageStack[] {
+  const app = new App({ outdir: options.outdir, skipValidation: false });
+  const stacks = addStages(app, configs, options);
+  app.synth();
+  if (options.hclOutdir) {
+    const hcl = new App({ outdir: options.hclOutdir, hclOutput: true });
+    addStages(hcl, configs, options);
+    hcl.synth();
+  }
+  if (options.reportFile) {
+    const report = {
+      stacks: stacks.map((s) => ({
+        name: names.stack(s.config),
+        warnings: s.findings.map((f) => ({ code: f.code, file: f.file, path: f.path, message: f.message })),
+      })),
+    };
+    writeFileSync(options.reportFile, JSON.stringify(report, null, 2));
+  }
+  return stacks;
+}

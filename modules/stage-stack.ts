@@ -1,0 +1,240 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { type ExtraStatement, type PermissionRow, derivePermissions } from "../src/asl/iam";
+import type { Finding } from "../src/asl/findings";
+import { names, prefix } from "../src/config/naming";
+import type { StageConfig } from "../src/config/stage";
+import { type RenderedWorkflow, renderWorkflow } from "../src/render/render";
+import { WORKFLOWS, type WorkflowSpec } from "../workflows/catalogue";
+import { AlarmTopic } from "./alarm-topic";
+import { type HandlerPackager, sharedPackager } from "./assets/handler-packages";
+import { EncryptedQueue } from "./encrypted-queue";
+import { EventBridgeTrigger } from "./eventbridge-trigger";
+import { HandlerFunction } from "./handler-function";
+import { QueueDepthAlarm } from "./queue-depth-alarm";
+import { SqsTrigger } from "./sqs-trigger";
+import { StageDashboard } from "./stage-dashboard";
+import { StageEventBus } from "./stage-event-bus";
+import { StageKey } from "./stage-key";
+import { configureBackend } from "./state-backend";
+import { WorkflowAlarms } from "./workflow-alarms";
+import { WorkflowStateMachine } from "./workflow-state-machine";
+
+export interface StageStackProps {
+  readonly config: StageConfig;
+  /** @default WORKFLOWS (workflows/catalogue.ts) */
+  readonly workflows?: readonly WorkflowSpec[];
+  /**
+   * The escape hatch: extra statements for a workflow's execution role, by
+   * workflow name. A statement whose `covers` lists an ASL Resource lets a Task
+   * that the IAM table does not know through (see modules/README.md).
+   * @default {}
+   */
+  readonly extraStatements?: Readonly<Record<string, readonly ExtraStatement[]>>;
+  /** Bundles handlers; share one across stacks so each handler is bundled once. @default sharedPackager() */
+  readonly packager?: HandlerPackager;
+  /** Lambda timeout of every handler function and the SQS bridge. @default 30 */
+  readonly functionTimeoutSeconds?: number;
+}
+
+/** The SQS bridge: handlers/sqs.ts. */
+export const BRIDGE_HANDLER = "sqs";
+
+/**
+ * One stage: its key, alarm topic, event bus, functions (exactly those the
+ * templates reference), and per catalogued workflow the state machine, role,
+ * log group, alarms and triggers; a dashboard and the outputs.
+ */
+export class StageStack extends TerraformStack {
+  readonly config: StageConfig;
+  /** Per workflow: the rendered definition and the derived permissions. */
+  readonly rendered: ReadonlyArray<{ readonly workflow: RenderedWorkflow; readonly permissions: readonly PermissionRow[] }>;
+  /** Lint warnings of every workflow (errors stop synthesis). */
+  readonly findings: readonly Finding[];
+  private readonly functions = new Map<string, HandlerFunction>();
+  private readonly packager: HandlerPackager;
+  private readonly key: StageKey;
+  private readonly functionsDlq: EncryptedQueue;
+  private readonly accountId: string;
+  private readonly partition: string;
+  private readonly timeout: number;
+
+  constructor(scope: Construct, id: string, props: StageStackProps) {
+    super(scope, id);
+    const config = (this.config = props.config);
+    this.packager = props.packager ?? sharedPackager();
+    this.timeout = props.functionTimeoutSeconds ?? 30;
+    const workflows = props.workflows ?? WORKFLOWS;
+
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      defaultTags: [
+        {
+          // The seed's keys (Owner, env = project, stage) plus what a cost report groups by.
+          tags: { Owner: config.owner, env: config.projectName, stage: config.stage, project: config.projectName, "managed-by": "cdktf" },
+        },
+      ],
+    });
+    configureBackend(this, config.backend);
+    const identity = new DataAwsCallerIdentity(this, "identity");
+    const partition = new DataAwsPartition(this, "partition");
+    this.accountId = identity.accountId;
+    this.partition = partition.partition;
+
+    this.key = new StageKey(this, "key", {
+      aliasName: `alias/${prefix(config)}`,
+      description: `Encrypts ${prefix(config)}: state machines, logs, queues, alarms, Lambda environments`,
+      accountId: this.accountId,
+      partition: this.partition,
+      region: config.region,
+    });
+    const topic = new AlarmTopic(this, "alarms", { name: `${prefix(config)}-alarms`, kmsKeyArn: this.key.arn, email: config.alarmEmail });
+    const topicArn = topic.topic.arn;
+    this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { name: names.deadLetterQueue(config, "functions"), kmsKeyArn: this.key.arn });
+    const queueNames: string[] = [names.deadLetterQueue(config, "functions")];
+    new QueueDepthAlarm(this, "functions-dlq-alarm", { queueName: queueNames[0], topicArn, what: "asynchronous Lambda invocations that failed" });
+
+    const needsBus = workflows.some((w) => w.triggers.some((t) => t.kind === "eventbridge"));
+    const bus = needsBus ? new StageEventBus(this, "event-bus", { name: names.eventBus(config), accountId: this.accountId, partition: this.partition }) : undefined;
+
+    const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[] }> = [];
+    const stateMachines: Array<{ name: string; arn: string }> = [];
+    for (const spec of workflows) {
+      const scope = new Construct(this, spec.name);
+      const tags = { workflow: spec.name };
+      const tokens = new Set<string>();
+      const workflow = renderWorkflow(spec, config, {
+        functionArn: (handler) => {
+          const arn = this.functionFor(handler).function.arn;
+          tokens.add(arn);
+          return arn;
+        },
+      });
+      const name = names.stateMachine(config, spec.name);
+      const permissions = derivePermissions(workflow.definition, {
+        workflow: spec.name,
+        file: spec.template,
+        arn: { partition: this.partition, region: config.region, accountId: this.accountId, stateMachineName: name },
+        functionArns: tokens,
+        extraStatements: props.extraStatements?.[spec.name],
+      });
+      rendered.push({ workflow, permissions });
+      const machine = new WorkflowStateMachine(scope, "state-machine", {
+        name,
+        roleName: names.stateMachineRole(config, spec.name),
+        type: spec.type,
+        definitionJson: workflow.json,
+        permissions,
+        logGroupName: names.stateMachineLogGroup(config, spec.name),
+        logRetentionDays: config.logRetentionDays,
+        logExecutionData: config.logExecutionData,
+        kmsKeyArn: this.key.arn,
+        accountId: this.accountId,
+        partition: this.partition,
+        region: config.region,
+        tags,
+      });
+      const arn = machine.stateMachine.arn;
+      stateMachines.push({ name, arn });
+      new WorkflowAlarms(scope, "alarms", { stateMachineName: name, stateMachineArn: arn, topicArn, tags });
+      new TerraformOutput(this, `${snake(spec.name)}_state_machine_arn`, { value: arn, description: `ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}` });
+
+      spec.triggers.forEach((trigger, index) => {
+        const suffix = spec.triggers.filter((t) => t.kind === trigger.kind).length > 1 ? `-${index}` : "";
+        if (trigger.kind === "eventbridge" && bus) {
+          const dlqName = names.deadLetterQueue(config, `${spec.name}-events${suffix}`);
+          new EventBridgeTrigger(scope, `eventbridge${suffix}`, {
+            ruleName: `${name}${suffix}`,
+            description: `Starts ${name} on ${JSON.stringify(trigger.pattern)}`,
+            eventBusName: bus.bus.name,
+            pattern: trigger.pattern,
+            stateMachineArn: arn,
+            roleName: names.eventsRole(config, spec.name) + suffix,
+            deadLetterQueueName: dlqName,
+            kmsKeyArn: this.key.arn,
+            accountId: this.accountId,
+            tags,
+          });
+          queueNames.push(dlqName);
+          new QueueDepthAlarm(scope, `eventbridge${suffix}-dlq-alarm`, { queueName: dlqName, topicArn, what: "events EventBridge could not deliver to the state machine", tags });
+        }
+        if (trigger.kind === "sqs") {
+          const queueName = names.queue(config, spec.name) + suffix;
+          const dlqName = names.deadLetterQueue(config, spec.name + suffix);
+          const functionName = names.bridgeFunction(config, spec.name) + suffix;
+          const sqs = new SqsTrigger(scope, `sqs${suffix}`, {
+            queueName,
+            deadLetterQueueName: dlqName,
+            stateMachineArn: arn,
+            kmsKeyArn: this.key.arn,
+            batchSize: trigger.batchSize,
+            maxReceiveCount: trigger.maxReceiveCount,
+            bridge: {
+              functionName,
+              roleName: names.lambdaRole(config, `${spec.name}-sqs${suffix}`),
+              package: this.packager.get(BRIDGE_HANDLER),
+              entryPoint: this.packager.get(BRIDGE_HANDLER).lambdaHandler,
+              description: `Starts ${name} for each message of ${queueName}`,
+              logGroupName: names.lambdaLogGroup(functionName),
+              logRetentionDays: config.logRetentionDays,
+              kmsKeyArn: this.key.arn,
+              deadLetterQueueArn: this.functionsDlq.queue.arn,
+              // An SQS event source mapping needs a maximum concurrency of at least 2, and no more than the reserved concurrency.
+              reservedConcurrency: Math.max(2, config.lambdaReservedConcurrency),
+              environment: this.environment(),
+              timeoutSeconds: this.timeout,
+              tags: { ...tags, handler: BRIDGE_HANDLER },
+            },
+            tags,
+          });
+          queueNames.push(queueName, dlqName);
+          new QueueDepthAlarm(scope, `sqs${suffix}-dlq-alarm`, { queueName: dlqName, topicArn, what: "messages that failed to start an execution maxReceiveCount times", tags });
+          new TerraformOutput(this, `${snake(spec.name)}_queue_url${snake(suffix)}`, { value: sqs.queue.queue.url, description: `Send a message here to start ${name} (one execution per message).` });
+        }
+      });
+    }
+    this.rendered = rendered;
+    this.findings = rendered.flatMap((r) => r.workflow.findings);
+
+    const functionNames = [...this.functions.values()].map((f) => f.function.functionName);
+    new StageDashboard(this, "dashboard", { name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });
+    if (bus) new TerraformOutput(this, "event_bus_name", { value: bus.bus.name, description: "Put events here (PutEvents) to trigger the EventBridge-triggered workflows." });
+    new TerraformOutput(this, "alarm_topic_arn", { value: topicArn, description: "SNS topic that receives every alarm of this stage; subscribe on-call here." });
+  }
+
+  /** The handler's function, created on first use so exactly the referenced handlers get one. */
+  functionFor(handler: string): HandlerFunction {
+    const existing = this.functions.get(handler);
+    if (existing) return existing;
+    const config = this.config;
+    const functionName = names.lambdaFunction(config, handler);
+    const fn = new HandlerFunction(this, `function-${handler}`, {
+      functionName,
+      roleName: names.lambdaRole(config, handler),
+      package: this.packager.get(handler),
+      entryPoint: this.packager.get(handler).lambdaHandler,
+      description: `handlers/${handler}.ts`,
+      logGroupName: names.lambdaLogGroup(functionName),
+      logRetentionDays: config.logRetentionDays,
+      kmsKeyArn: this.key.arn,
+      deadLetterQueueArn: this.functionsDlq.queue.arn,
+      reservedConcurrency: config.lambdaReservedConcurrency,
+      environment: this.environment(),
+      timeoutSeconds: this.timeout,
+      tags: { handler },
+    });
+    this.functions.set(handler, fn);
+    return fn;
+  }
+
+  private environment(): Record<string, string> {
+    return { LOG_LEVEL: this.config.logLevel, PROJECT_NAME: this.config.projectName, STAGE: this.config.stage };
+  }
+}
+
+function snake(value: string): string {
+  return value.replace(/-/g, "_");
+}
