@@ -8,17 +8,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { listHandlers } from "../src/config/handlers";
+import { BRIDGE_HANDLER, listHandlers } from "../src/config/handlers";
 import { bundleAllSync, bundleHandlerSync } from "../src/build/bundle";
 
 const TOTAL_BUDGET_MS = 2000;
-const BRIDGE = "sqs";
+const BRIDGE = BRIDGE_HANDLER;
 const BRIDGE_BUDGET_BYTES = 500 * 1024;
 
 const outFlag = process.argv.indexOf("--out");
 const outRoot = outFlag > 0 ? process.argv[outFlag + 1]! : mkdtempSync(join(tmpdir(), "bench-bundle-"));
 
-const handlers = listHandlers();
+const handlers = [...listHandlers(), BRIDGE_HANDLER];
 const started = process.hrtime.bigint();
 const results = bundleAllSync(handlers, outRoot);
 const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;

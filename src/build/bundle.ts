@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { buildSync, type BuildFailure, type Message } from "esbuild";
 import { ProjectError } from "../errors";
-import { HANDLERS_DIR, listHandlers, REPO_ROOT } from "../config/handlers";
+import { BRIDGE_HANDLER, HANDLERS_DIR, listHandlers, REPO_ROOT } from "../config/handlers";
 
 /** Lambda runtime the bundles target; keep in step with the functions' `runtime`. */
 export const NODE_TARGET = "node22";
@@ -122,7 +122,7 @@ export function bundleHandlerSync(handler: string, options: BundleOptions): Bund
   };
 }
 
-/** Bundles each handler into `<outRoot>/<handler>/`; pass `listHandlers()` for all of them. */
+/** Bundles each handler into `<outRoot>/<handler>/`; pass `[...listHandlers(), BRIDGE_HANDLER]` for all of them. */
 export function bundleAllSync(handlers: readonly string[], outRoot: string, options: Omit<BundleOptions, "outDir"> = {}): BundleResult[] {
   return handlers.map((h) => bundleHandlerSync(h, { ...options, outDir: join(outRoot, h) }));
 }
@@ -136,7 +136,7 @@ function entryFor(handler: string): string {
     throw new BundleError(`Handler name "${handler}" is not kebab-case (a-z, 0-9, single hyphens). Use the file name of handlers/<name>.ts without ".ts".`);
   }
   if (!existsSync(join(HANDLERS_DIR, `${handler}.ts`))) {
-    throw new BundleError(`Handler "${handler}" not found: ${entry} does not exist. Known handlers: ${listHandlers().join(", ")}.`, entry);
+    throw new BundleError(`Handler "${handler}" not found: ${entry} does not exist. Known handlers: ${[...listHandlers(), BRIDGE_HANDLER].join(", ")}.`, entry);
   }
   return entry;
 }
