@@ -10,9 +10,9 @@ describe("diagrams of the shipped workflows", () => {
       "ValidateOrder -.->|catch States.ALL| HandleError",
       "ProcessPayment --> UpdateInventory",
       "ProcessPayment -.->|catch States.ALL| HandleError",
+      "HandleError --> OrderFailed",
       "UpdateInventory -.->|catch States.ALL| HandleError",
       "UpdateInventory --> End",
-      "HandleError --> OrderFailed",
       "OrderFailed --> End",
     ]);
   });

@@ -132,6 +132,26 @@ const CLASS_STYLES = {
   terminal: "fill:#333,stroke:#333,color:#fff",
 };
 
+/**
+ * States in the order a reader follows them: breadth first from StartAt along
+ * transitions (choices, default, next, catches), then any unreachable ones in
+ * declaration order. Independent of JSON key order, so a definition printed
+ * with sorted keys draws the same diagram as its template.
+ */
+function walkOrder(scope: Scope, refs: StateRef[]): StateRef[] {
+  const byName = new Map(refs.map((r) => [r.name, r]));
+  const seen = new Set<string>();
+  const queue = typeof scope.node.StartAt === "string" && byName.has(scope.node.StartAt) ? [scope.node.StartAt] : [];
+  while (queue.length > 0) {
+    const name = queue.shift() as string;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const ordered = transitions((byName.get(name) as StateRef).state).sort((a, b) => rank(a.field) - rank(b.field));
+    for (const t of ordered) if (byName.has(t.target) && !seen.has(t.target)) queue.push(t.target);
+  }
+  return [...[...seen].map((n) => byName.get(n) as StateRef), ...refs.filter((r) => !seen.has(r.name))];
+}
+
 export interface DiagramOptions {
   /** Flowchart direction. @default "TD" */
   readonly direction?: "TD" | "LR";
@@ -150,7 +170,7 @@ export function mermaidDiagram(definition: JsonObject, options: DiagramOptions =
 
   /** Declares the scope's states (nested scopes as subgraphs) and queues its edges; returns the ids of its states by name. */
   const renderScope = (scope: Scope, indent: string, top: boolean): void => {
-    const refs = scopeStates(scope, language);
+    const refs = walkOrder(scope, scopeStates(scope, language));
     const startId = nextId();
     const ids = new Map<string, string>();
     for (const ref of refs) ids.set(ref.name, nextId());

@@ -145,3 +145,11 @@ export function listOf(value: Json | undefined): JsonObject[] {
   if (Array.isArray(value)) return value.filter(isJsonObject);
   return isJsonObject(value) ? [value] : [];
 }
+
+/** Replaces `${type.name.attr}` with the attribute's literal value where the synthesis holds one (for display only). */
+export function display(synth: Synth, value: string): string {
+  return value.replace(/\$\{((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}/g, (whole, address: string, attr: string) => {
+    const literal = synth.blocks.get(address)?.body[attr];
+    return typeof literal === "string" && !literal.includes("${") ? literal : whole;
+  });
+}

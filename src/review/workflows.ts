@@ -9,7 +9,7 @@
 import { type Finding } from "../asl/findings";
 import { allStates, isObject } from "../asl/graph";
 import { type WorkflowSpec, WORKFLOWS } from "../../workflows/catalogue";
-import { type Block, type Json, type JsonObject, type Synth, isJsonObject, listOf, referrers, resolve, str } from "./synth";
+import { type Block, type Json, type JsonObject, type Synth, display, isJsonObject, listOf, referrers, resolve, str } from "./synth";
 
 /** One statement of a policy the state machine's role holds: one row of the IAM table. */
 export interface PolicyRow {
@@ -236,7 +236,7 @@ export function triggersFor(synth: Synth, machine: Block, spec?: WorkflowSpec): 
   const out: string[] = [];
   for (const target of referrers(synth, machine.address, "aws_cloudwatch_event_target")) {
     for (const rule of resolve(synth, target.body.rule, "aws_cloudwatch_event_rule")) {
-      const bus = str(rule.body, "event_bus_name") ?? str(target.body, "event_bus_name") ?? "default";
+      const bus = display(synth, str(rule.body, "event_bus_name") ?? str(target.body, "event_bus_name") ?? "default");
       const pattern = str(rule.body, "event_pattern");
       const schedule = str(rule.body, "schedule_expression");
       out.push(
