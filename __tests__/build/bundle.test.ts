@@ -133,7 +133,7 @@ test("handlers without the SDK stay small (no accidental heavy import)", () => {
 });
 
 test.each<[string, string]>([
-  ["no-such-handler", `Handler "no-such-handler" not found: handlers/no-such-handler.ts does not exist. Known handlers: ${listHandlers().join(", ")}.`],
+  ["no-such-handler", `Handler "no-such-handler" not found: handlers/no-such-handler.ts does not exist. Known handlers: ${[...listHandlers(), BRIDGE_HANDLER].join(", ")}.`],
   ["../src/errors", 'Handler name "../src/errors" is not kebab-case (a-z, 0-9, single hyphens). Use the file name of handlers/<name>.ts without ".ts".'],
   ["lib/logger", 'Handler name "lib/logger" is not kebab-case (a-z, 0-9, single hyphens). Use the file name of handlers/<name>.ts without ".ts".'],
 ])("bundling %j fails with a fix", (handler, message) => {
