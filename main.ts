@@ -1,10 +1,18 @@
-// The cdktf app: one stack per stage. `npx cdktf synth` runs it through cdktf.json;
-// `npm run synth` (src/cli/synth.ts) runs it directly and also writes HCL.
+// The cdktf app: one stack per stage (STAGES=a,b or STAGE; see README). `npx cdktf synth`
+// runs it through cdktf.json; `npm run synth` (src/cli/synth.ts) runs it directly and adds HCL.
 import { loadStageConfigs } from "./src/config/stage";
+import { ProjectError } from "./src/errors";
 import { synthStages } from "./modules/app";
 
-synthStages(loadStageConfigs(), {
-  bootstrap: process.env.BOOTSTRAP === "1" ? true : undefined,
-  hclOutdir: process.env.SYNTH_HCL_OUTDIR || undefined,
-  reportFile: process.env.SYNTH_REPORT_FILE || undefined,
-});
+try {
+  synthStages(loadStageConfigs(), {
+    bootstrap: process.env.BOOTSTRAP === "1" ? true : undefined,
+    hclOutdir: process.env.SYNTH_HCL_OUTDIR || undefined,
+    reportFile: process.env.SYNTH_REPORT_FILE || undefined,
+  });
+} catch (error) {
+  // Configuration, template, lint and IAM errors already say what, where and how to fix: no stack trace.
+  if (!(error instanceof ProjectError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+}

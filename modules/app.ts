@@ -52,9 +52,17 @@ export function synthStages(configs: readonly StageConfig[], options: StagesAppO
   const stacks = addStages(app, configs, options);
   app.synth();
   if (options.hclOutdir) {
-    const hcl = new App({ outdir: options.hclOutdir, hclOutput: true });
-    addStages(hcl, configs, options);
-    hcl.synth();
+    // cdktf 0.21's stacks read SYNTH_HCL_OUTPUT when they are constructed (App's hclOutput only renames the manifest entry).
+    const previous = process.env.SYNTH_HCL_OUTPUT;
+    process.env.SYNTH_HCL_OUTPUT = "true";
+    try {
+      const hcl = new App({ outdir: options.hclOutdir, hclOutput: true });
+      addStages(hcl, configs, options);
+      hcl.synth();
+    } finally {
+      if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+      else process.env.SYNTH_HCL_OUTPUT = previous;
+    }
   }
   if (options.reportFile) {
     const report = {

@@ -54,7 +54,8 @@ export interface DeriveOptions {
   readonly arn?: Partial<ArnContext>;
   /**
    * Values that stand for Lambda function ARNs even though they do not look like
-   * one (Terraform tokens when synthesizing), so `"Resource": {{lambda "x"}}` is recognised.
+   * one (Terraform tokens when synthesizing), so `"Resource": {{lambda "x"}}` and
+   * `"FunctionName": {{lambda "x"}}` are taken as ARNs, not as function names.
    * @default none
    */
   readonly functionArns?: ReadonlySet<string>;
@@ -85,7 +86,7 @@ export function unknownIntegrationMessage(workflow: string, file: string, stateP
 
 /** One row per permission each Task needs, in state order, then one per extra statement. */
 export function derivePermissions(definition: JsonObject, options: DeriveOptions): PermissionRow[] {
-  const arn: ArnContext = { partition: "aws", region: "*", accountId: "*", ...options.arn };
+  const arn: ArnContext = { partition: "aws", region: "*", accountId: "*", ...options.arn, knownFunctionArns: options.functionArns };
   const extras = options.extraStatements ?? [];
   const coveredBy = new Map<string, string[]>();
   const rows: PermissionRow[] = [];

@@ -19,6 +19,8 @@ export interface ArnContext {
   readonly accountId: string;
   /** The state machine being derived (needed by a distributed Map, which starts child executions of itself). */
   readonly stateMachineName?: string;
+  /** Values known to be full function ARNs although they do not look like one (Terraform tokens). */
+  readonly knownFunctionArns?: ReadonlySet<string>;
 }
 
 /** What one Task needs: a statement's worth of actions on resources. */
@@ -63,7 +65,7 @@ function text(value: unknown): string | undefined {
 
 /** A Lambda function given by name, partial ARN or full ARN, as FunctionName accepts it. */
 export function lambdaFunctionArn(value: string, arn: ArnContext): string {
-  if (value.startsWith("arn:")) return value;
+  if (value.startsWith("arn:") || arn.knownFunctionArns?.has(value)) return value;
   // "123456789012:function:name" (partial ARN) or "name[:qualifier]".
   const partial = /^(\d{12}):function:(.+)$/.exec(value);
   if (partial) return `arn:${arn.partition}:lambda:${arn.region}:${partial[1]}:function:${partial[2]}`;

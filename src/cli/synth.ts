@@ -1,0 +1,72 @@
+/**
+ * `npm run synth`: the fast path. Runs the cdktf app (main.ts) directly, without
+ * the cdktf CLI, into a temporary folder, adds an HCL copy of every stack under
+ * `hcl/<stack>/` (never beside the .tf.json: Terraform would load both), then
+ * swaps the result into cdktf.out. A failed synthesis prints one message,
+ * exits 1 and leaves the previous cdktf.out untouched.
+ *
+ * It starts the app as a child process because src/ never imports cdktf.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
+import { REPO_ROOT } from "../config/handlers";
+
+const OUT = join(REPO_ROOT, "cdktf.out");
+
+interface Report {
+  stacks: Array<{ name: string; warnings: Array<{ code: string; file: string; path: string; message: string }> }>;
+}
+
+function main(): number {
+  const started = performance.now();
+  // Inside the project (same filesystem, so the swap is a rename); .gitignore covers `.cdktf.out.*/`.
+  const work = mkdtempSync(join(REPO_ROOT, ".cdktf.out.synth-"));
+  try {
+    const json = join(work, "out");
+    const hclApp = join(work, "hcl-app");
+    const reportFile = join(work, "report.json");
+    const child = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "main.ts")], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: json, SYNTH_HCL_OUTDIR: hclApp, SYNTH_REPORT_FILE: reportFile },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    if (child.status !== 0) {
+      const detail = (child.stderr || child.stdout || "").trim() || `the app exited with ${child.status ?? child.signal}`;
+      process.stderr.write(`synth failed; cdktf.out was left as it was.\n${detail}\n`);
+      return 1;
+    }
+    mkdirSync(join(json, "hcl"));
+    for (const stack of readdirSync(join(hclApp, "stacks"))) {
+      renameSync(join(hclApp, "stacks", stack), join(json, "hcl", stack));
+    }
+    swapInto(json, OUT);
+
+    const report = JSON.parse(readFileSync(reportFile, "utf8")) as Report;
+    const lines: string[] = [];
+    for (const stack of readdirSync(join(OUT, "stacks")).sort()) {
+      const tf = JSON.parse(readFileSync(join(OUT, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+      const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      const warnings = report.stacks.find((s) => s.name === stack)?.warnings ?? [];
+      lines.push(`  ${stack}: ${resources} resources, ${warnings.length} lint warning(s)`);
+      for (const w of warnings) lines.push(`    warning ${w.code} ${w.file} ${w.path || "(root)"}: ${w.message}`);
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const out = relative(process.cwd(), OUT) || ".";
+    process.stdout.write(`Synthesized ${lines.length} stack(s) into ${out}/stacks (JSON) and ${out}/hcl (HCL) in ${seconds} s:\n${lines.join("\n")}\n`);
+    return 0;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Replaces `target` with `source` by two renames, so readers never see a half-written folder for long. */
+function swapInto(source: string, target: string): void {
+  const old = `${target}.old-${process.pid}`;
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(source, target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+process.exitCode = main();
