@@ -56,6 +56,7 @@ const CASES: Array<[keyof typeof RULES, string, 'STANDARD' | 'EXPRESS', string, 
   ['SFN170', 'sfn170-jsonpath-field-in-jsonata', 'STANDARD', "States.A.Parameters", "State \"A\" is JSONata but has \"Parameters\", which only JSONPath states accept (fix: use \"Arguments\" (Task), \"Output\" (Pass) or \"ItemSelector\" (Map), or set \"QueryLanguage\": \"JSONPath\" on the state)"],
   ['SFN171', 'sfn171-jsonata-field-in-jsonpath', 'STANDARD', "States.A.Output", "State \"A\" is JSONPath but has \"Output\", which only JSONata states accept (fix: use \"ResultSelector\"/\"ResultPath\"/\"OutputPath\" (or Parameters in a Pass), or set \"QueryLanguage\": \"JSONata\" on the state)"],
   ['SFN172', 'sfn172-query-language-downgrade', 'STANDARD', "States.A.QueryLanguage", "State \"A\" sets QueryLanguage \"JSONPath\" but the state machine is JSONata; AWS only allows JSONPath states under a JSONPath machine (fix: rewrite the state in JSONata and drop its QueryLanguage, or make the machine JSONPath and opt single states into JSONata)"],
+  ['SFN173', 'sfn173-jsonata-syntax', 'STANDARD', "States.A.Output.total", "JSONata expression \"{% $sum($states.input.items.price %}\" does not parse: Expected \")\" before end of expression (fix: fix the expression (try it at https://try.jsonata.org with version 2.0.6))"],
 ];
 
 describe('each rule: the failing fixture reports it, the passing fixture does not', () => {

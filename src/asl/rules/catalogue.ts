@@ -6,7 +6,7 @@ import type { Severity } from '../findings';
  * be checked against it.
  */
 export const RULES = {
-  SFN000: { severity: 'error', title: 'definition is not a JSON object, or the file is not valid JSON' },
+  SFN000: { severity: 'error', title: 'no definition: the file cannot be read, rendered or parsed as a JSON object' },
   SFN001: { severity: 'error', title: 'schema violation reported by asl-validator' },
   SFN002: { severity: 'error', title: 'duplicate state names (asl-validator)' },
   SFN003: { severity: 'error', title: 'scope without a terminal state' },
@@ -45,6 +45,7 @@ export const RULES = {
   SFN170: { severity: 'error', title: 'JSONPath-only field in a JSONata state' },
   SFN171: { severity: 'error', title: 'JSONata-only field in a JSONPath state' },
   SFN172: { severity: 'error', title: 'state QueryLanguage JSONPath in a JSONata state machine' },
+  SFN173: { severity: 'error', title: 'JSONata expression that does not parse' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type RuleCode = keyof typeof RULES;

@@ -1,4 +1,4 @@
-import aslValidator from 'asl-validator';
+import { aslValidatorErrors, type AslError } from './asl-validator-cached';
 import type { DefinitionGraph, JsonObject } from '../graph';
 import { joinPath } from '../graph';
 import type { RuleCode } from './catalogue';
@@ -42,19 +42,19 @@ export function pointerToPath(pointer: string): string {
 }
 
 /**
- * Runs asl-validator once, on a deep copy (it writes QueryLanguage into every
- * state), and turns its errors into findings with a state path.
+ * Runs asl-validator's checks once, on a deep copy (it writes QueryLanguage into
+ * every state), and turns its errors into findings with a state path.
  */
 export function runAslValidator(definition: JsonObject, graph: DefinitionGraph): ValidatorFinding[] {
-  let result: ReturnType<typeof aslValidator>;
+  let errors: AslError[];
   try {
-    result = aslValidator(structuredClone(definition));
+    errors = aslValidatorErrors(definition);
   } catch (error) {
     return [{ code: 'SFN001', path: '', what: `asl-validator could not process the definition: ${(error as Error).message}`, fix: 'make the definition a JSON object with StartAt and States' }];
   }
   const pathOfState = (name: string): string => graph.states.find((s) => s.name === name)?.path ?? '';
   const out: ValidatorFinding[] = [];
-  for (const error of result.errors) {
+  for (const error of errors) {
     const kind = error['Error code'];
     if (COVERED_BY_OUR_RULES.has(kind)) continue;
     const code = CODE_MAP[kind] ?? 'SFN006';

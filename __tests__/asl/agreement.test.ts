@@ -1,0 +1,22 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFORMANCE_DIR, measureAgreement, measureFalseErrors } from '../../scripts/lint-agreement';
+
+// The cases live outside the repository; without them there is nothing to measure.
+const describeIfCases = existsSync(join(CONFORMANCE_DIR, 'validation')) ? describe : describe.skip;
+
+describeIfCases('agreement with AWS (conformance validation cases)', () => {
+  test('the lint rejects every definition AWS rejected and accepts every one it accepted (15/15 measured)', () => {
+    const a = measureAgreement();
+    const misses = a.results.filter((r) => !r.agrees).map((r) => `${r.file}: AWS ${r.awsRejects ? 'rejects' : 'accepts'}; lint ${r.lintErrors.map((e) => e.code).join(',') || 'no error'}`);
+    expect(misses).toEqual([]);
+    expect(a.agreed).toBeGreaterThanOrEqual(15);
+  });
+
+  test('no error besides SFN110 on the 624 definitions AWS accepted and ran', () => {
+    const f = measureFalseErrors();
+    expect(f.total).toBeGreaterThanOrEqual(624);
+    expect(f.examples).toEqual([]);
+    expect(f.withErrorsBesidesSfn110).toBe(0);
+  });
+});
