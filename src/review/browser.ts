@@ -35,7 +35,26 @@ export interface PageCheck {
   readonly status: string;
   /** Diagram figures, with whether each holds an SVG. */
   readonly diagrams: ReadonlyArray<{ readonly title: string; readonly svg: boolean }>;
+  /** The page's scroll width: wider than the viewport means the reader must scroll sideways. */
+  readonly scrollWidth: number;
+  /** Elements sticking out of the viewport that no scrolling box contains (what makes the page scroll sideways). */
+  readonly overflowing: readonly string[];
 }
+
+const OVERFLOWING = `(() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const e of document.querySelectorAll("body *")) {
+    if (e.getBoundingClientRect().right <= width + 0.5) continue;
+    let p = e.parentElement, contained = false;
+    while (p && p !== document.body) {
+      if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) { contained = true; break; }
+      p = p.parentElement;
+    }
+    if (!contained) out.push(e.tagName.toLowerCase() + ": " + (e.textContent || "").trim().slice(0, 80));
+  }
+  return out.slice(0, 10);
+})()`;
 
 export interface CheckOptions {
   /** Save a PNG of the viewport here. */
@@ -74,8 +93,10 @@ export async function checkPage(htmlFile: string, options: CheckOptions = {}): P
     const diagrams = await page.$$eval("figure.diagram", (figures) =>
       figures.map((f) => ({ title: f.getAttribute("data-title") ?? "", svg: f.querySelector("pre.mermaid svg") !== null })),
     );
+    const scrollWidth = Number(await page.evaluate("document.documentElement.scrollWidth"));
+    const overflowing = (await page.evaluate(OVERFLOWING)) as string[];
     if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: options.fullPage ?? false });
-    return { errors, network, status, diagrams };
+    return { errors, network, status, diagrams, scrollWidth, overflowing };
   } finally {
     await browser.close();
   }

@@ -37,8 +37,8 @@ th { background: var(--soft); }
 figure.diagram { text-align: center; margin: 1rem 0; padding: .75rem; border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; background: var(--bg); }
 figure.diagram svg { max-width: 100%; height: auto; }
 pre.mermaid:not([data-processed]) { white-space: pre; font-size: .8rem; color: var(--muted); }
-nav { font-size: .9rem; margin: .5rem 0 1rem; }
-nav a { color: var(--accent); margin-right: .75rem; white-space: nowrap; }
+nav { display: flex; flex-wrap: wrap; gap: .25rem .75rem; font-size: .9rem; margin: .5rem 0 1rem; }
+nav a { color: var(--accent); white-space: nowrap; }
 @media (max-width: 640px) {
   body { font-size: 15px; }
   main { padding: .75rem .75rem 2rem; }
