@@ -49,6 +49,13 @@ export class RealTimeline implements Timeline {
 }
 
 /** ISO-8601 with milliseconds and Z, as Step Functions prints `$$.Execution.StartTime` and `$$.State.EnteredTime`. */
+let lastMs = NaN;
+let lastIso = "";
 export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
+  // Virtual time often stands still across many states: reuse the last string.
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

@@ -20,21 +20,58 @@ export interface EventCursor {
   lastEventId: number;
 }
 
+/**
+ * A payload recorded by reference and serialised only when the history is
+ * read: most executions (tests, benchmarks) never look at their history, and
+ * serialising every state's input and output was the executor's largest cost.
+ * Safe because the executor never mutates a payload once produced (ResultPath
+ * copies, Lambda results cross a JSON boundary).
+ */
+class LazyJson {
+  constructor(readonly value: unknown) {}
+  toString(): string {
+    return this.value === undefined ? "null" : JSON.stringify(this.value);
+  }
+}
+
+interface RawEvent {
+  id: number;
+  previousEventId: number;
+  timeMs: number;
+  type: string;
+  details?: Record<string, unknown>;
+}
+
 export class HistoryRecorder {
-  readonly events: HistoryEvent[] = [];
+  private readonly raw: RawEvent[] = [];
+  private materialised?: HistoryEvent[];
   private lastId = 0;
-  constructor(private readonly keep: boolean) {}
+  constructor(readonly keep: boolean) {}
 
   /** Records an event and returns its id. `details` go under AWS's `<type>EventDetails` key. */
   add(cursor: EventCursor, timeMs: number, type: string, details?: Record<string, unknown>): number {
     const id = ++this.lastId;
-    if (this.keep) {
-      const event: Record<string, unknown> = { id, previousEventId: cursor.lastEventId, timestamp: new Date(timeMs), type };
-      if (details !== undefined) event[detailsKey(type)] = details;
-      this.events.push(event as HistoryEvent);
-    }
+    if (this.keep) this.raw.push({ id, previousEventId: cursor.lastEventId, timeMs, type, details });
     cursor.lastEventId = id;
     return id;
+  }
+
+  /** The events as GetExecutionHistory shapes them (built on first access). */
+  get events(): HistoryEvent[] {
+    if (this.materialised) return this.materialised;
+    this.materialised = this.raw.map((r) => {
+      const event: Record<string, unknown> = { id: r.id, previousEventId: r.previousEventId, timestamp: new Date(r.timeMs), type: r.type };
+      if (r.details !== undefined) {
+        const details: Record<string, unknown> = {};
+        for (const key of Object.keys(r.details)) {
+          const v = r.details[key];
+          details[key] = v instanceof LazyJson ? v.toString() : v;
+        }
+        event[detailsKey(r.type)] = details;
+      }
+      return event as HistoryEvent;
+    });
+    return this.materialised;
   }
 }
 
@@ -51,7 +88,9 @@ export function detailsKey(type: string): string {
   return key;
 }
 
+const NOT_TRUNCATED = Object.freeze({ truncated: false });
+
 /** AWS reports payloads in history as JSON strings with a truncation flag. */
 export function payloadDetails(field: "input" | "output", value: unknown): Record<string, unknown> {
-  return { [field]: value === undefined ? "null" : JSON.stringify(value), [`${field}Details`]: { truncated: false } };
+  return field === "input" ? { input: new LazyJson(value), inputDetails: NOT_TRUNCATED } : { output: new LazyJson(value), outputDetails: NOT_TRUNCATED };
 }

@@ -70,6 +70,29 @@ export interface ExecutionResult {
   readonly stopDate: Date;
 }
 
+/** The history is built on first read: serialising every payload is wasted work for callers that never look. */
+class Result implements ExecutionResult {
+  readonly #recorder: HistoryRecorder;
+  constructor(
+    readonly status: ExecutionResult["status"],
+    readonly output: unknown,
+    readonly error: string | undefined,
+    readonly cause: string | undefined,
+    recorder: HistoryRecorder,
+    readonly executionArn: string,
+    readonly startDate: Date,
+    readonly stopDate: Date,
+  ) {
+    this.#recorder = recorder;
+  }
+  get history(): HistoryEvent[] {
+    return this.#recorder.events;
+  }
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), history: this.history };
+  }
+}
+
 const compiledObjects = new WeakMap<object, CompiledDefinition>();
 const compiledStrings = new Map<string, CompiledDefinition>();
 
@@ -162,7 +185,7 @@ export async function runDefinition(definition: object | string, input: unknown,
     random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
     taskTokenFactory: randomUUID,
   }).run();
-  return { ...outcome, history: history.events, executionArn, startDate, stopDate: new Date(timeline.now()) };
+  return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
 }
 
 export interface RunWorkflowOptions extends RunOptions {
@@ -193,7 +216,7 @@ export interface PreparedWorkflow {
   readonly region: string;
   readonly functions: readonly string[];
   /** Maps this stage's function names to `handlers/<handler>.ts`. */
-  readonly resolveHandler: (functionName: string) => Promise<LambdaHandler | undefined>;
+  readonly resolveHandler: (functionName: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>;
 }
 
 const preparedCache = new Map<string, PreparedWorkflow>();
@@ -214,26 +237,25 @@ export async function prepareWorkflow(name: string, options: { stage?: string; c
   if (hit) return hit;
   const spec = getWorkflow(name);
   const rendered = renderWorkflow(spec, config, localTarget(config));
-  const handlers = new Map<string, LambdaHandler>();
+  const byFunction = new Map<string, LambdaHandler>();
+  const load = async (functionName: string): Promise<LambdaHandler | undefined> => {
+    const handler = naming.handlerFromFunction(config, functionName);
+    if (!handler || !rendered.functions.includes(handler)) return undefined;
+    const mod = (await import(join(HANDLERS_DIR, `${handler}.ts`))) as { handler?: LambdaHandler; default?: { handler?: LambdaHandler } };
+    const fn = mod.handler ?? mod.default?.handler;
+    if (typeof fn !== "function") {
+      throw new Error(`handlers/${handler}.ts does not export a function named "handler"; export const handler = async (event) => ... .`);
+    }
+    byFunction.set(functionName, fn);
+    return fn;
+  };
   const prepared: PreparedWorkflow = {
     definition: rendered.definition,
     stateMachineName: naming.names.stateMachine(config, name),
     region: config.region,
     functions: rendered.functions,
-    resolveHandler: async (functionName) => {
-      const handler = naming.handlerFromFunction(config, functionName);
-      if (!handler || !rendered.functions.includes(handler)) return undefined;
-      let fn = handlers.get(handler);
-      if (!fn) {
-        const mod = (await import(join(HANDLERS_DIR, `${handler}.ts`))) as { handler?: LambdaHandler; default?: { handler?: LambdaHandler } };
-        fn = mod.handler ?? mod.default?.handler;
-        if (typeof fn !== "function") {
-          throw new Error(`handlers/${handler}.ts does not export a function named "handler"; export const handler = async (event) => ... .`);
-        }
-        handlers.set(handler, fn);
-      }
-      return fn;
-    },
+    // Synchronous once loaded: this sits on every Lambda call.
+    resolveHandler: (functionName) => byFunction.get(functionName) ?? load(functionName),
   };
   preparedCache.set(key, prepared);
   return prepared;

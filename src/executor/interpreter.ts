@@ -59,6 +59,9 @@ interface CompiledState {
   readonly catch: readonly Catcher[];
   readonly branches?: readonly CompiledMachine[];
   readonly processor?: CompiledMachine;
+  /** `TaskStateEntered` etc., built once. */
+  readonly enteredType: string;
+  readonly exitedType: string;
 }
 
 interface CompiledMachine {
@@ -161,6 +164,8 @@ function compileMachine(machine: Record<string, Json>, ql: QueryLanguage, prefix
       catch: catchers,
       branches,
       processor,
+      enteredType: `${def.Type}StateEntered`,
+      exitedType: `${def.Type}StateExited`,
     });
   }
   return { startAt: machine.StartAt, states };
@@ -267,9 +272,9 @@ export class Execution {
   }
 
   private context(state: CompiledState, frame: Frame, enteredTime: string, retryCount: number, extra?: Record<string, Json>): Json {
-    const st: Record<string, Json> = { Name: state.name, EnteredTime: enteredTime };
-    if (state.type === "Task") st.RetryCount = retryCount;
-    const ctx: Record<string, Json> = { ...this.setup.executionContext, State: st };
+    const st: Record<string, Json> = state.type === "Task" ? { Name: state.name, EnteredTime: enteredTime, RetryCount: retryCount } : { Name: state.name, EnteredTime: enteredTime };
+    const ec = this.setup.executionContext;
+    const ctx: Record<string, Json> = { Execution: ec.Execution, StateMachine: ec.StateMachine, State: st };
     if (frame.mapItem) ctx.Map = { Item: frame.mapItem };
     if (extra) Object.assign(ctx, extra);
     return ctx;
@@ -278,15 +283,15 @@ export class Execution {
   private async runState(state: CompiledState, input: Json, frame: Frame): Promise<StateOutcome> {
     const { history } = this.setup;
     const enteredMs = frame.time.now();
-    const enteredId = history.add(frame.cursor, enteredMs, `${state.type}StateEntered`, { name: state.name, ...payloadDetails("input", input) });
+    const enteredId = history.add(frame.cursor, enteredMs, state.enteredType, history.keep ? { name: state.name, ...payloadDetails("input", input) } : undefined);
     const enteredTime = isoTime(enteredMs);
     let retryCount = 0;
-    const retrierAttempts = new Array<number>(state.retry.length).fill(0);
+    let retrierAttempts: number[] | undefined;
     for (;;) {
       const ctx = this.context(state, frame, enteredTime, retryCount);
       try {
         const outcome = await this.executeState(state, input, frame, ctx, enteredId);
-        history.add(frame.cursor, frame.time.now(), `${state.type}StateExited`, { name: state.name, ...payloadDetails("output", outcome.output) });
+        history.add(frame.cursor, frame.time.now(), state.exitedType, history.keep ? { name: state.name, ...payloadDetails("output", outcome.output) } : undefined);
         return outcome;
       } catch (raw) {
         if (raw instanceof ExecutionTimeout) throw raw;
@@ -297,6 +302,7 @@ export class Execution {
         if (ri >= 0) {
           const retrier = state.retry[ri];
           const max = retrier.MaxAttempts ?? 3;
+          retrierAttempts ??= new Array<number>(state.retry.length).fill(0);
           if (retrierAttempts[ri] < max) {
             const delay = retryDelayMs(retrier, retrierAttempts[ri], this.setup.random);
             retrierAttempts[ri]++;
@@ -354,7 +360,7 @@ export class Execution {
       throw this.asStatesError(raw, state, enteredId);
     }
     if (assigned) Object.assign(frame.variables, assigned);
-    this.setup.history.add(frame.cursor, frame.time.now(), `${state.type}StateExited`, { name: state.name, ...payloadDetails("output", output) });
+    this.setup.history.add(frame.cursor, frame.time.now(), state.exitedType, { name: state.name, ...payloadDetails("output", output) });
     return { output, next: catcher.Next };
   }
 
@@ -660,20 +666,16 @@ export class Execution {
     if (typeof resource !== "string") throw new NotSupportedError("a Task without a string Resource", state.path);
     const { history } = this.setup;
     const mock = this.setup.mocks[state.name];
-    const isDirectLambda = resource.startsWith("arn:") && resource.split(":")[2] === "lambda";
-    const serviceMatch = /^arn:[^:]+:states:::([^:]+):([^.]+)(?:\.(waitForTaskToken|sync(?::2)?))?$/.exec(resource);
+    const { isDirectLambda, serviceMatch } = parseResource(resource);
     if (!isDirectLambda && !serviceMatch && !mock) {
       throw new NotSupportedError(`Task resource ${resource}`, state.path);
     }
     const resourceType = isDirectLambda ? "lambda" : serviceMatch?.[1] ?? "unknown";
     const resourceName = isDirectLambda ? resource : `${serviceMatch?.[2] ?? resource}${serviceMatch?.[3] ? `.${serviceMatch[3]}` : ""}`;
-    const taskFailed = (err: StatesError): StatesError => {
-      TASK_ERRORS.add(err);
-      if (isDirectLambda) history.add(frame.cursor, frame.time.now(), "LambdaFunctionFailed", { error: err.error, cause: err.causeText });
-      else history.add(frame.cursor, frame.time.now(), "TaskFailed", { resourceType, resource: resourceName, error: err.error, cause: err.causeText });
-      return err;
-    };
-    if (isDirectLambda) {
+    if (!history.keep) {
+      history.add(frame.cursor, 0, "");
+      history.add(frame.cursor, 0, "");
+    } else if (isDirectLambda) {
       history.add(frame.cursor, frame.time.now(), "LambdaFunctionScheduled", {
         resource,
         ...payloadDetails("input", params),
@@ -702,16 +704,25 @@ export class Execution {
           history.add(frame.cursor, frame.time.now(), isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut", { ...(isDirectLambda ? {} : { resourceType, resource: resourceName }), error: raw.error, cause: raw.causeText });
           throw raw;
         }
-        throw taskFailed(raw);
+        throw this.taskFailed(raw, frame, isDirectLambda, resourceType, resourceName);
       }
       // A mock or handler threw something that is not a StatesError: treat like a function error.
       const e = raw as { name?: string; message?: string };
-      throw taskFailed(new StatesError(typeof e?.name === "string" ? e.name : "Error", typeof e?.message === "string" ? e.message : String(raw)));
+      throw this.taskFailed(new StatesError(typeof e?.name === "string" ? e.name : "Error", typeof e?.message === "string" ? e.message : String(raw)), frame, isDirectLambda, resourceType, resourceName);
     }
-    if (isDirectLambda) history.add(frame.cursor, frame.time.now(), "LambdaFunctionSucceeded", payloadDetails("output", result));
+    if (!history.keep) history.add(frame.cursor, 0, "");
+    else if (isDirectLambda) history.add(frame.cursor, frame.time.now(), "LambdaFunctionSucceeded", payloadDetails("output", result));
     else history.add(frame.cursor, frame.time.now(), "TaskSucceeded", { resourceType, resource: resourceName, ...payloadDetails("output", result) });
     void ctx;
     return result;
+  }
+
+  private taskFailed(err: StatesError, frame: Frame, isDirectLambda: boolean, resourceType: string, resourceName: string): StatesError {
+    TASK_ERRORS.add(err);
+    const { history } = this.setup;
+    if (isDirectLambda) history.add(frame.cursor, frame.time.now(), "LambdaFunctionFailed", { error: err.error, cause: err.causeText });
+    else history.add(frame.cursor, frame.time.now(), "TaskFailed", { resourceType, resource: resourceName, error: err.error, cause: err.causeText });
+    return err;
   }
 
   private async taskWork(
@@ -1010,15 +1021,60 @@ function withLogTail(response: Record<string, Json>): void {
 /**
  * TimeoutSeconds of a Task, measured in wall-clock time: in-process work takes
  * no virtual time, so only a handler that really hangs (or a mock that throws
- * States.Timeout) times out.
+ * States.Timeout) times out. One shared ticker watches every pending task
+ * instead of a timer per task, which would cost more than most handlers.
  */
+const pendingTasks = new Set<{ deadline: number; reject: (e: unknown) => void }>();
+let ticker: NodeJS.Timeout | undefined;
+
+function tickTimeouts(): void {
+  const now = Date.now();
+  for (const entry of pendingTasks) {
+    if (entry.deadline <= now) {
+      pendingTasks.delete(entry);
+      entry.reject(new StatesError("States.Timeout"));
+    }
+  }
+  if (pendingTasks.size === 0 && ticker) {
+    clearInterval(ticker);
+    ticker = undefined;
+  }
+}
+
 function withTaskTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StatesError("States.Timeout")), seconds * 1000);
-    timer.unref?.();
+  return new Promise<T>((resolve, reject) => {
+    const entry = { deadline: Date.now() + seconds * 1000, reject };
+    pendingTasks.add(entry);
+    if (!ticker) {
+      // Not unref'd: a pending task must keep the process alive until it settles or times out.
+      ticker = setInterval(tickTimeouts, 50);
+    }
+    work.then(
+      (value) => {
+        pendingTasks.delete(entry);
+        resolve(value);
+      },
+      (err) => {
+        pendingTasks.delete(entry);
+        reject(err);
+      },
+    );
   });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+const resourceCache = new Map<string, { isDirectLambda: boolean; serviceMatch: RegExpExecArray | null }>();
+/** A Task's Resource, parsed once per distinct ARN. */
+function parseResource(resource: string): { isDirectLambda: boolean; serviceMatch: RegExpExecArray | null } {
+  let hit = resourceCache.get(resource);
+  if (!hit) {
+    hit = {
+      isDirectLambda: resource.startsWith("arn:") && resource.split(":")[2] === "lambda",
+      serviceMatch: /^arn:[^:]+:states:::([^:]+):([^.]+)(?:\.(waitForTaskToken|sync(?::2)?))?$/.exec(resource),
+    };
+    if (resourceCache.size > 1000) resourceCache.clear();
+    resourceCache.set(resource, hit);
+  }
+  return hit;
 }
 
 function failDetails(err: unknown): Record<string, Json> {

@@ -49,8 +49,21 @@ export interface FunctionRef {
   readonly arn: string;
 }
 
+const refCache = new Map<string, FunctionRef>();
+
 /** Accepts every form Lambda accepts: name, name:qualifier, partial ARN, full ARN. */
 export function parseFunctionRef(ref: string, region: string, accountId: string): FunctionRef {
+  const key = `${ref}|${region}|${accountId}`;
+  let hit = refCache.get(key);
+  if (!hit) {
+    hit = parseFunctionRefUncached(ref, region, accountId);
+    if (refCache.size > 1000) refCache.clear();
+    refCache.set(key, hit);
+  }
+  return hit;
+}
+
+function parseFunctionRefUncached(ref: string, region: string, accountId: string): FunctionRef {
   const parts = ref.split(":");
   let name: string;
   if (ref.startsWith("arn:")) name = parts[6] ?? ref;
@@ -58,6 +71,33 @@ export function parseFunctionRef(ref: string, region: string, accountId: string)
   else name = parts[0];
   const arn = ref.startsWith("arn:") ? ref : `arn:aws:lambda:${region}:${accountId}:function:${name}`;
   return { name, arn };
+}
+
+/** Lambda's context object; a class so that each invocation does not allocate its methods. */
+class LambdaContext implements LambdaContextLike {
+  callbackWaitsForEmptyEventLoop = true;
+  readonly functionName: string;
+  readonly functionVersion = "$LATEST";
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB = "128";
+  readonly logGroupName: string;
+  readonly logStreamName = "local";
+  private readonly started: number;
+  constructor(
+    private readonly options: InvokeOptions,
+    readonly awsRequestId: string,
+  ) {
+    this.functionName = options.ref.name;
+    this.invokedFunctionArn = options.ref.arn;
+    this.logGroupName = `/aws/lambda/${options.ref.name}`;
+    this.started = options.nowMs();
+  }
+  getRemainingTimeInMillis(): number {
+    return Math.max(0, this.options.timeoutMs - (this.options.nowMs() - this.started));
+  }
+  done(): void {}
+  fail(): void {}
+  succeed(): void {}
 }
 
 export interface InvokeOptions {
@@ -88,22 +128,8 @@ export async function invokeHandler(
   causeStyle: "spaced" | "compact",
 ): Promise<InvokeResult> {
   const requestId = randomUUID();
-  const started = options.nowMs();
-  const context: LambdaContextLike = {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: options.ref.name,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: options.ref.arn,
-    memoryLimitInMB: "128",
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${options.ref.name}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => Math.max(0, options.timeoutMs - (options.nowMs() - started)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-  const eventCopy = event === undefined ? {} : JSON.parse(JSON.stringify(event));
+  const context = new LambdaContext(options, requestId);
+  const eventCopy = event === undefined ? {} : cloneJson(event);
   let returned: unknown;
   try {
     returned = await fn(eventCopy, context);
@@ -123,6 +149,32 @@ export async function invokeHandler(
   const payload = text === undefined ? null : JSON.parse(text);
   const contentLength = style === "python" ? pythonJsonLength(payload) : Buffer.byteLength(text ?? "null", "utf8");
   return { payload, contentLength, requestId };
+}
+
+/**
+ * A deep copy of a JSON value as JSON.parse(JSON.stringify(v)) would give
+ * (undefined dropped, toJSON honoured), without the string in between.
+ */
+export function cloneJson(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    return typeof value === "number" && !Number.isFinite(value) ? null : value;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return cloneJson((value as { toJSON(): unknown }).toJSON());
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out[i] = v === undefined || typeof v === "function" ? null : cloneJson(v);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value as Record<string, unknown>) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined && typeof v !== "function") out[key] = cloneJson(v);
+  }
+  return out;
 }
 
 /** The Task failure a function error becomes: error = errorType, cause = Lambda's error object as JSON. */
@@ -148,9 +200,21 @@ function handlerFrames(stack: string): string[] {
   return cut >= 0 ? lines.slice(0, cut) : lines;
 }
 
+let lastDateSecond = -1;
+let lastDate = "";
+/** The HTTP Date header, cached per second (toUTCString is costly on a hot path). */
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastDateSecond) {
+    lastDateSecond = second;
+    lastDate = new Date(second * 1000).toUTCString();
+  }
+  return lastDate;
+}
+
 /** The `lambda:invoke` result object, with the headers AWS's SDK response carries. */
 export function invokeResponse(payload: unknown, contentLength: number, requestId: string, nowMs: number): Record<string, unknown> {
-  const date = new Date(nowMs).toUTCString();
+  const date = httpDate(nowMs);
   const traceId = `Root=1-${Math.floor(nowMs / 1000).toString(16)}-${requestId.replace(/-/g, "").slice(0, 24)};Sampled=0`;
   const length = String(contentLength);
   return {
