@@ -9,10 +9,15 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { REPO_ROOT } from "../config/handlers";
 
-const OUT = join(REPO_ROOT, "cdktf.out");
+/** `--out <dir>` (tests use a temporary folder). @default cdktf.out in the repository */
+function outDir(argv: readonly string[]): string {
+  const i = argv.indexOf("--out");
+  return i >= 0 && argv[i + 1] ? resolve(argv[i + 1]) : join(REPO_ROOT, "cdktf.out");
+}
+const OUT = outDir(process.argv.slice(2));
 
 interface Report {
   stacks: Array<{ name: string; warnings: Array<{ code: string; file: string; path: string; message: string }> }>;
@@ -20,8 +25,9 @@ interface Report {
 
 function main(): number {
   const started = performance.now();
-  // Inside the project (same filesystem, so the swap is a rename); .gitignore covers `.cdktf.out.*/`.
-  const work = mkdtempSync(join(REPO_ROOT, ".cdktf.out.synth-"));
+  // Beside the output (same filesystem, so the swap is a rename); .gitignore covers `.cdktf.out.*/`.
+  mkdirSync(dirname(OUT), { recursive: true });
+  const work = mkdtempSync(join(dirname(OUT), ".cdktf.out.synth-"));
   try {
     const json = join(work, "out");
     const hclApp = join(work, "hcl-app");

@@ -1,0 +1,119 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { Testing } from "cdktf";
+import { loadStageConfigs } from "../../src/config/stage";
+import { REPO_ROOT } from "../../src/config/handlers";
+import { addStages, synthStages } from "../../modules/app";
+
+const temp = (label: string) => mkdtempSync(join(tmpdir(), `main-${label}-`));
+const envDir = temp("env");
+
+/** Every file under `dir`, relative, with its bytes. */
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d)) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.set(relative(dir, full), readFileSync(full));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("two stages side by side (STAGES)", () => {
+  test("one stack per stage, with per-stage names, state files and tags", () => {
+    writeFileSync(join(envDir, ".env.prod"), "LOG_LEVEL=WARN\nLAMBDA_RESERVED_CONCURRENCY=50\n");
+    const configs = loadStageConfigs({ cwd: envDir, env: { STAGES: "dev,prod" } });
+    const app = Testing.app();
+    const stacks = addStages(app, configs);
+    expect(stacks.map((s) => s.node.id)).toEqual(["my-app-dev", "my-app-prod"]);
+    const [dev, prod] = stacks.map((s) => JSON.parse(Testing.synth(s)));
+    expect(dev.terraform.backend.local.path).toBe("../../../terraform.my-app-dev.tfstate");
+    expect(prod.terraform.backend.local.path).toBe("../../../terraform.my-app-prod.tfstate");
+    const names = (tf: any) => Object.values(tf.resource.aws_sfn_state_machine).map((m: any) => m.name);
+    expect(names(prod).every((n: string) => n.startsWith("my-app-prod-"))).toBe(true);
+    expect(names(dev).every((n: string) => n.startsWith("my-app-dev-"))).toBe(true);
+    expect(prod.provider.aws[0].default_tags[0].tags.stage).toBe("prod");
+    const fn = Object.values(prod.resource.aws_lambda_function)[0] as any;
+    expect(fn.environment.variables.LOG_LEVEL).toBe("WARN");
+    expect(fn.reserved_concurrent_executions).toBe(50);
+  });
+});
+
+let first: Map<string, Buffer>;
+let second: Map<string, Buffer>;
+
+describe("determinism and portability", () => {
+  beforeAll(() => {
+    const configs = loadStageConfigs({ cwd: envDir, env: { STAGES: "dev,prod" } });
+    const a = temp("a");
+    const b = temp("b");
+    synthStages(configs, { outdir: a, hclOutdir: join(a, "hcl"), bootstrap: true });
+    synthStages(configs, { outdir: b, hclOutdir: join(b, "hcl"), bootstrap: true });
+    first = tree(a);
+    second = tree(b);
+  });
+
+  test("synthesizing twice gives identical bytes, archives included", () => {
+    expect([...first.keys()].sort()).toEqual([...second.keys()].sort());
+    for (const [file, bytes] of first) expect(`${file} ${bytes.equals(second.get(file)!)}`).toBe(`${file} true`);
+    expect([...first.keys()].filter((f) => f.endsWith(".zip")).length).toBeGreaterThan(10);
+  });
+
+  test("no absolute paths or machine-specific folders in the output", () => {
+    for (const [file, bytes] of first) {
+      if (file.endsWith(".zip")) continue;
+      const text = bytes.toString("utf8");
+      expect(`${file}: ${text.includes(REPO_ROOT)}`).toBe(`${file}: false`);
+      expect(`${file}: ${text.includes(tmpdir())}`).toBe(`${file}: false`);
+    }
+  });
+
+  test("HCL lives in its own folder, never beside the JSON", () => {
+    const files = [...first.keys()];
+    expect(files).toContain(join("stacks", "my-app-dev", "cdk.tf.json"));
+    expect(files).toContain(join("hcl", "stacks", "my-app-dev", "cdk.tf"));
+    expect(files.filter((f) => f.startsWith("stacks") && f.endsWith("cdk.tf"))).toEqual([]);
+    expect(first.get(join("hcl", "stacks", "my-app-dev", "cdk.tf"))!.toString()).toMatch(/^terraform \{/);
+  });
+});
+
+describe("npm run synth", () => {
+  const run = (out: string, env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/synth.ts"), "--out", out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, STAGES: "", STAGE: "" },
+      encoding: "utf8",
+    });
+
+  test("a failed synthesis prints one clear message, exits 1 and leaves the previous output untouched", () => {
+    const out = join(temp("fail"), "cdktf.out");
+    mkdirSync(out);
+    writeFileSync(join(out, "previous.txt"), "kept");
+    const result = run(out, { REGION: "mars-1" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('REGION must be an AWS region such as us-east-1 or eu-west-3. Received: "mars-1"');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(out)).toEqual(["previous.txt"]);
+    expect(readdirSync(join(out, "..")).filter((f) => f.startsWith(".cdktf.out"))).toEqual([]);
+  });
+
+  test("writes JSON under stacks/ and HCL under hcl/, and summarizes", () => {
+    const out = join(temp("ok"), "cdktf.out");
+    const result = run(out);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/my-app-dev: \d+ resources, \d+ lint warning\(s\)/);
+    expect(existsSync(join(out, "stacks", "my-app-dev", "cdk.tf.json"))).toBe(true);
+    expect(existsSync(join(out, "hcl", "my-app-dev", "cdk.tf"))).toBe(true);
+    expect(existsSync(join(out, "stacks", "my-app-dev", "cdk.tf"))).toBe(false);
+    // A separate process (fresh bundles) gives the same bytes as the in-process synth above.
+    const again = tree(join(out, "stacks", "my-app-dev"));
+    expect(again.size).toBeGreaterThan(10);
+    for (const [file, bytes] of again) expect(`${file} ${bytes.equals(first.get(join("stacks", "my-app-dev", file)) ?? Buffer.alloc(0))}`).toBe(`${file} true`);
+  });
+});
