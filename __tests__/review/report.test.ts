@@ -14,10 +14,10 @@ describe("workflow facts read from the synthesis", () => {
 
   test("state machines map to catalogue entries by name", () => {
     expect(workflows.map((w) => [w.workflow, w.type, w.spec?.template])).toEqual([
-      ["choice", "STANDARD", "workflows/choice.asl.json.hbs"],
-      ["map", "STANDARD", "workflows/map.asl.json.hbs"],
       ["order-processing", "STANDARD", "workflows/order-processing.asl.json.hbs"],
       ["parallel", "STANDARD", "workflows/parallel.asl.json.hbs"],
+      ["map", "STANDARD", "workflows/map.asl.json.hbs"],
+      ["choice", "STANDARD", "workflows/choice.asl.json.hbs"],
     ]);
   });
 
@@ -60,7 +60,7 @@ describe("workflow facts read from the synthesis", () => {
       ],
     }).filter((w) => w.workflow === "order-processing");
     expect(reviewed.missing.map((m) => m.statePath)).toEqual(["States.UpdateInventory"]);
-    expect(reviewed.permissions[0].why).toBe("States.ValidateOrder (invoke)");
+    expect(reviewed.permissions[0].why).toBe("States.ValidateOrder: invoke");
   });
 
   test("an ARN reference wrapped in another ARN is an IAM problem (the grant matches nothing)", () => {

@@ -5,7 +5,7 @@
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve as resolvePath } from "node:path";
 import { ReviewError, reviewMessages } from "./errors";
@@ -65,6 +65,24 @@ export function loadBase(base: string, options: BaseOptions): BaseSynths {
   return synthesizeAtRef(base, commit, options);
 }
 
+/**
+ * `npm run synth` when the ref has one whose script file exists; otherwise the
+ * cdktf app from the ref's cdktf.json (older commits predate the synth script).
+ */
+export function defaultSynthCommand(tree: string): string[] {
+  try {
+    const pkg = JSON.parse(readFileSync(join(tree, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    const script = pkg.scripts?.synth;
+    const file = script ? /\b([\w./-]+\.[cm]?[jt]s)\b/.exec(script)?.[1] : undefined;
+    if (script && (!file || existsSync(join(tree, file)))) return ["npm", "run", "--silent", "synth"];
+    const app = (JSON.parse(readFileSync(join(tree, "cdktf.json"), "utf8")) as { app?: string }).app;
+    if (app) return ["sh", "-c", app];
+  } catch {
+    // Fall through: the error from running npm names the problem better than a guess here.
+  }
+  return ["npm", "run", "--silent", "synth"];
+}
+
 function synthesizeAtRef(ref: string, commit: string, options: BaseOptions): BaseSynths {
   const root = git(options.cwd, ["rev-parse", "--show-toplevel"]);
   const temp = mkdtempSync(join(tmpdir(), "review-base-"));
@@ -77,11 +95,11 @@ function synthesizeAtRef(ref: string, commit: string, options: BaseOptions): Bas
     for (const entry of readdirSync(root)) {
       if (entry === ".env" || entry.startsWith(".env.")) cpSync(join(root, entry), join(tree, entry));
     }
-    const [command, ...args] = options.synthCommand ?? ["npm", "run", "--silent", "synth"];
+    const [command, ...args] = options.synthCommand ?? defaultSynthCommand(tree);
     const run = spawnSync(command, args, {
       cwd: tree,
       encoding: "utf8",
-      env: { ...process.env, STAGES: options.stages.join(","), STAGE: options.stages[0] },
+      env: { ...process.env, STAGES: options.stages.join(","), STAGE: options.stages[0], CDKTF_OUTDIR: join(tree, "cdktf.out") },
       timeout: options.timeoutMs ?? 300_000,
     });
     if (run.error || run.status !== 0) {

@@ -160,7 +160,7 @@ export async function runReview(args: ReviewArgs, options: RunOptions = {}): Pro
   }
   if (args.screenshot) {
     const file = resolvePath(cwd, args.screenshot);
-    const check = await checkPage(join(staged[0].final, "review.html"), { screenshot: file, viewport: { width: 1100, height: 900 } });
+    const check = await checkPage(join(staged[0].final, "review.html"), { screenshot: file, viewport: { width: 1100, height: 1400 } });
     if (check.errors.length > 0 || check.status !== "done") {
       throw new ReviewError(`The page rendered with problems (status ${check.status}): ${check.errors.join("; ")}. The screenshot at ${args.screenshot} shows them.`);
     }

@@ -158,10 +158,19 @@ const WILDCARD_REASONS: Array<[RegExp, string]> = [
 
 /** Says why a statement is there: the states whose definition names its resources, or the known purpose of a wildcard grant. */
 function explain(row: Omit<PolicyRow, "why">, states: Array<{ path: string; text: string }>, needed: readonly NeededPermission[]): string {
-  const byDerivation = needed
-    .filter((n) => n.actions.some((a) => row.actions.some((p) => matches(p, a))) && n.resources.some((r) => row.resources.some((p) => covers(p, r))))
-    .map((n) => `${n.statePath}${n.reason ? ` (${n.reason})` : ""}`);
-  if (byDerivation.length > 0) return [...new Set(byDerivation)].join("; ");
+  const byDerivation = needed.filter(
+    (n) => n.actions.some((a) => row.actions.some((p) => matches(p, a))) && n.resources.some((r) => row.resources.some((p) => covers(p, r))),
+  );
+  if (byDerivation.length > 0) {
+    // One phrase per reason, listing the states that need it: "States.A, States.B: invoke the function in FunctionName".
+    const byReason = new Map<string, string[]>();
+    for (const n of byDerivation) {
+      const paths = byReason.get(n.reason) ?? [];
+      if (!paths.includes(n.statePath)) paths.push(n.statePath);
+      byReason.set(n.reason, paths);
+    }
+    return [...byReason].map(([reason, paths]) => (reason ? `${paths.join(", ")}: ${reason}` : paths.join(", "))).join("; ");
+  }
   const specific = row.resources.filter((r) => r !== "*").map(core);
   // A state names a resource literally, or through the same Terraform reference.
   const refs = specific.flatMap((r) => r.match(/\$\{[^}]+\}/g) ?? []).filter((r) => !/\$\{data\.aws_(partition|caller_identity|region)\./.test(r));
@@ -282,7 +291,12 @@ function invokedFunctions(synth: Synth, definition: JsonObject | undefined): Blo
   return definition ? resolve(synth, JSON.stringify(definition), "aws_lambda_function") : [];
 }
 
-/** Reviews every state machine in the synthesis, sorted by workflow name. */
+function rankIn(catalogue: readonly WorkflowSpec[], w: WorkflowReview): number {
+  const i = w.spec ? catalogue.indexOf(w.spec) : -1;
+  return i === -1 ? catalogue.length : i;
+}
+
+/** Reviews every state machine in the synthesis, in catalogue order. */
 export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {}): WorkflowReview[] {
   const catalogue = analysers.catalogue ?? WORKFLOWS;
   const machines = [...synth.blocks.values()].filter((b) => b.mode === "managed" && b.type === "aws_sfn_state_machine");
@@ -337,7 +351,8 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
         iamProblems: iam.problems,
       };
     })
-    .sort((a, b) => a.workflow.localeCompare(b.workflow));
+    // Catalogue order (the order the project presents its workflows in), then anything the catalogue does not know.
+    .sort((a, b) => rankIn(catalogue, a) - rankIn(catalogue, b) || a.workflow.localeCompare(b.workflow));
 }
 
 /** `${aws_lambda_function.x.arn}` -> that function's function_name, for diagram labels. */
