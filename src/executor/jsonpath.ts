@@ -216,9 +216,8 @@ class PathParser {
     this.pos++;
     let out = "";
     while (this.pos < t.length && t[this.pos] !== quote) {
-      if (t[this.pos] === "\\" && this.pos + 1 < t.length) {
-        this.pos++;
-      }
+      // Only an escaped quote is unescaped; other backslashes stay literal (AWS recorded: the path $['Test\\""Name"'] selects the key Test\\""Name").
+      if (t[this.pos] === "\\" && t[this.pos + 1] === quote) this.pos++;
       out += t[this.pos];
       this.pos++;
     }
