@@ -27,7 +27,7 @@ export interface EventCursor {
  * Safe because the executor never mutates a payload once produced (ResultPath
  * copies, Lambda results cross a JSON boundary).
  */
-class LazyJson {
+export class LazyJson {
   constructor(readonly value: unknown) {}
   toString(): string {
     return this.value === undefined ? "null" : JSON.stringify(this.value);
@@ -93,4 +93,12 @@ const NOT_TRUNCATED = Object.freeze({ truncated: false });
 /** AWS reports payloads in history as JSON strings with a truncation flag. */
 export function payloadDetails(field: "input" | "output", value: unknown): Record<string, unknown> {
   return field === "input" ? { input: new LazyJson(value), inputDetails: NOT_TRUNCATED } : { output: new LazyJson(value), outputDetails: NOT_TRUNCATED };
+}
+
+/** `stateEnteredEventDetails` / `stateExitedEventDetails`, built without spreads (they are on every state's path). */
+export function enteredDetails(name: string, input: unknown): Record<string, unknown> {
+  return { name, input: new LazyJson(input), inputDetails: NOT_TRUNCATED };
+}
+export function exitedDetails(name: string, output: unknown): Record<string, unknown> {
+  return { name, output: new LazyJson(output), outputDetails: NOT_TRUNCATED };
 }

@@ -17,7 +17,7 @@ import { resolvePayloadTemplate } from "./payload";
 import { evaluateChoiceRule } from "./choice";
 import { evaluateIntrinsic, isIntrinsic } from "./intrinsics";
 import { evaluateJsonataValue } from "./jsonata";
-import { HistoryRecorder, EventCursor, payloadDetails } from "./history";
+import { HistoryRecorder, EventCursor, LazyJson, enteredDetails, exitedDetails, payloadDetails } from "./history";
 import { Timeline, isoTime } from "./clock";
 import { Catcher, Retrier, errorMatches, retryDelayMs } from "./retry";
 import {
@@ -283,7 +283,7 @@ export class Execution {
   private async runState(state: CompiledState, input: Json, frame: Frame): Promise<StateOutcome> {
     const { history } = this.setup;
     const enteredMs = frame.time.now();
-    const enteredId = history.add(frame.cursor, enteredMs, state.enteredType, history.keep ? { name: state.name, ...payloadDetails("input", input) } : undefined);
+    const enteredId = history.add(frame.cursor, enteredMs, state.enteredType, history.keep ? enteredDetails(state.name, input) : undefined);
     const enteredTime = isoTime(enteredMs);
     let retryCount = 0;
     let retrierAttempts: number[] | undefined;
@@ -291,7 +291,7 @@ export class Execution {
       const ctx = this.context(state, frame, enteredTime, retryCount);
       try {
         const outcome = await this.executeState(state, input, frame, ctx, enteredId);
-        history.add(frame.cursor, frame.time.now(), state.exitedType, history.keep ? { name: state.name, ...payloadDetails("output", outcome.output) } : undefined);
+        history.add(frame.cursor, frame.time.now(), state.exitedType, history.keep ? exitedDetails(state.name, outcome.output) : undefined);
         return outcome;
       } catch (raw) {
         if (raw instanceof ExecutionTimeout) throw raw;
@@ -360,7 +360,7 @@ export class Execution {
       throw this.asStatesError(raw, state, enteredId);
     }
     if (assigned) Object.assign(frame.variables, assigned);
-    this.setup.history.add(frame.cursor, frame.time.now(), state.exitedType, { name: state.name, ...payloadDetails("output", output) });
+    this.setup.history.add(frame.cursor, frame.time.now(), state.exitedType, exitedDetails(state.name, output));
     return { output, next: catcher.Next };
   }
 
@@ -683,7 +683,7 @@ export class Execution {
       });
       history.add(frame.cursor, frame.time.now(), "LambdaFunctionStarted");
     } else {
-      const details: Record<string, Json> = { resourceType, resource: resourceName, region: this.setup.region, parameters: JSON.stringify(params ?? {}) };
+      const details: Record<string, Json> = { resourceType, resource: resourceName, region: this.setup.region, parameters: new LazyJson(params ?? {}) };
       if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
       if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
       history.add(frame.cursor, frame.time.now(), "TaskScheduled", details);
@@ -712,7 +712,7 @@ export class Execution {
     }
     if (!history.keep) history.add(frame.cursor, 0, "");
     else if (isDirectLambda) history.add(frame.cursor, frame.time.now(), "LambdaFunctionSucceeded", payloadDetails("output", result));
-    else history.add(frame.cursor, frame.time.now(), "TaskSucceeded", { resourceType, resource: resourceName, ...payloadDetails("output", result) });
+    else history.add(frame.cursor, frame.time.now(), "TaskSucceeded", { resourceType, resource: resourceName, output: new LazyJson(result), outputDetails: { truncated: false } });
     void ctx;
     return result;
   }

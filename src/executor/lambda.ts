@@ -49,18 +49,16 @@ export interface FunctionRef {
   readonly arn: string;
 }
 
-const refCache = new Map<string, FunctionRef>();
+const refCache = new Map<string, { region: string; accountId: string; parsed: FunctionRef }>();
 
 /** Accepts every form Lambda accepts: name, name:qualifier, partial ARN, full ARN. */
 export function parseFunctionRef(ref: string, region: string, accountId: string): FunctionRef {
-  const key = `${ref}|${region}|${accountId}`;
-  let hit = refCache.get(key);
-  if (!hit) {
-    hit = parseFunctionRefUncached(ref, region, accountId);
-    if (refCache.size > 1000) refCache.clear();
-    refCache.set(key, hit);
-  }
-  return hit;
+  const hit = refCache.get(ref);
+  if (hit && hit.region === region && hit.accountId === accountId) return hit.parsed;
+  const parsed = parseFunctionRefUncached(ref, region, accountId);
+  if (refCache.size > 1000) refCache.clear();
+  refCache.set(ref, { region, accountId, parsed });
+  return parsed;
 }
 
 function parseFunctionRefUncached(ref: string, region: string, accountId: string): FunctionRef {
@@ -146,7 +144,8 @@ export async function invokeHandler(
     return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), requestId };
   }
   const text = returned === undefined ? "null" : JSON.stringify(returned);
-  const payload = text === undefined ? null : JSON.parse(text);
+  // The text gives the size; a structural copy is cheaper than parsing it back and yields the same value.
+  const payload = text === undefined ? null : cloneJson(returned);
   const contentLength = style === "python" ? pythonJsonLength(payload) : Buffer.byteLength(text ?? "null", "utf8");
   return { payload, contentLength, requestId };
 }
