@@ -3,6 +3,7 @@ import { toMarkdown } from "../../src/review/document";
 import { readPlan } from "../../src/review/plan";
 import { buildReview } from "../../src/review/report";
 import { diffSynth } from "../../src/review/synth-diff";
+import { ENGINE_ANALYSERS } from "../../src/review/run";
 import { reviewWorkflows } from "../../src/review/workflows";
 import { FIXTURE_DIR, fixtureJson, fixtureSynth } from "./helpers";
 
@@ -138,5 +139,22 @@ describe("review.md", () => {
   test("inventory counts resources by type", () => {
     expect(md).toContain("| `aws_sfn_state_machine` | 4 | `my-app-dev-choice`, `my-app-dev-map`, `my-app-dev-order-processing`, `my-app-dev-parallel` |");
     expect(md).toContain("| `data.aws_iam_policy_document` | 8 |");
+  });
+});
+
+describe("lint warnings in the report", () => {
+  test("the engine's lint runs on the synthesized definition and its warnings are listed under the workflow", () => {
+    const json = fixtureJson() as Any;
+    const machine = json.resource.aws_sfn_state_machine.map_state_machine_0F1E2D;
+    const def = JSON.parse(machine.definition);
+    // The seed's defect 5: a Task without TimeoutSeconds.
+    delete def.States.ProcessItems.ItemProcessor.States.ProcessItem.TimeoutSeconds;
+    machine.definition = JSON.stringify(def);
+    const review = buildReview({ stage: "dev", synth: fixtureSynth(json), synthLabel: "x", analysers: ENGINE_ANALYSERS });
+    const map = review.workflows.find((w) => w.workflow === "map");
+    expect(map?.findings.map((f) => f.path)).toContain("States.ProcessItems.ItemProcessor.States.ProcessItem");
+    const md = toMarkdown(review.blocks);
+    const section = md.slice(md.indexOf("### map"), md.indexOf("### choice"));
+    expect(section).toMatch(/#### Lint\n\n- warning `SFN\d+` `States.ProcessItems.ItemProcessor.States.ProcessItem`: .*TimeoutSeconds/);
   });
 });

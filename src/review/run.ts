@@ -22,6 +22,9 @@ import { findStacksDir, loadSynth } from "./synth";
 import { diffSynth } from "./synth-diff";
 import { type WorkflowAnalysers } from "./workflows";
 
+/** GitHub rejects issue and pull-request comments longer than this. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
 export interface ReviewArgs {
   readonly stages: readonly string[];
   readonly base?: string;
@@ -157,6 +160,10 @@ export async function runReview(args: ReviewArgs, options: RunOptions = {}): Pro
     rmSync(s.final, { recursive: true, force: true });
     renameSync(s.temp, s.final);
     log(`Wrote ${relative(cwd, join(s.final, "review.md"))} and review.html`);
+    const size = pages[staged.indexOf(s)].markdown.length;
+    if (size > GITHUB_COMMENT_LIMIT) {
+      log(`Warning: review.md is ${size} characters; a GitHub comment holds at most ${GITHUB_COMMENT_LIMIT}. Attach review.html or post the sections separately.`);
+    }
   }
   if (args.screenshot) {
     const file = resolvePath(cwd, args.screenshot);
