@@ -286,6 +286,42 @@ describe("variables and scopes", () => {
   });
 });
 
+describe("Parallel", () => {
+  test("a failing branch aborts its siblings at their next state, and nothing is recorded after the execution ends", async () => {
+    const calls: string[] = [];
+    const def = {
+      StartAt: "P",
+      States: {
+        P: {
+          Type: "Parallel",
+          Branches: [
+            { StartAt: "Boom", States: { Boom: { Type: "Fail", Error: "Branch.Failed", Cause: "first branch" } } },
+            {
+              StartAt: "Slow",
+              States: {
+                Slow: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:1:function:slow", Next: "After" },
+                After: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:1:function:after", End: true },
+              },
+            },
+          ],
+          End: true,
+        },
+      },
+    };
+    const r = await runDefinition(def, {}, {
+      lambdas: {
+        slow: async () => (calls.push("slow"), await new Promise((res) => setTimeout(res, 20)), 1),
+        after: () => (calls.push("after"), 2),
+      },
+    });
+    await new Promise((res) => setTimeout(res, 50));
+    expect(r).toMatchObject({ status: "FAILED", error: "Branch.Failed", cause: "first branch" });
+    expect(calls).toEqual(["slow"]);
+    expect(types(r.history).at(-1)).toBe("ExecutionFailed");
+    expect(types(r.history)).toContain("ParallelStateFailed");
+  });
+});
+
 describe("Map", () => {
   test("ItemSelector with $$.Map.Item, results in order, MaxConcurrency respected", async () => {
     let inFlight = 0;

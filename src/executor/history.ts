@@ -46,12 +46,18 @@ export class HistoryRecorder {
   private readonly raw: RawEvent[] = [];
   private materialised?: HistoryEvent[];
   private lastId = 0;
+  /** After ExecutionSucceeded/Failed/TimedOut: branches still winding down record nothing more, as on AWS. */
+  private closed = false;
   constructor(readonly keep: boolean) {}
+
+  close(): void {
+    this.closed = true;
+  }
 
   /** Records an event and returns its id. `details` go under AWS's `<type>EventDetails` key. */
   add(cursor: EventCursor, timeMs: number, type: string, details?: Record<string, unknown>): number {
     const id = ++this.lastId;
-    if (this.keep) this.raw.push({ id, previousEventId: cursor.lastEventId, timeMs, type, details });
+    if (this.keep && !this.closed) this.raw.push({ id, previousEventId: cursor.lastEventId, timeMs, type, details });
     cursor.lastEventId = id;
     return id;
   }

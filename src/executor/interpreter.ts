@@ -193,7 +193,22 @@ interface Frame {
   readonly cursor: EventCursor;
   readonly time: Timeline;
   readonly mapItem?: { Index: number; Value: Json };
+  /** Set when a sibling branch/iteration failed: this one stops at its next state, as AWS aborts it. */
+  readonly abort?: AbortToken;
 }
+
+interface AbortToken {
+  aborted: boolean;
+  readonly parent?: AbortToken;
+}
+
+function isAborted(token: AbortToken | undefined): boolean {
+  for (let t = token; t; t = t.parent) if (t.aborted) return true;
+  return false;
+}
+
+/** A branch or iteration stopped because a sibling failed; never surfaces as the execution's error. */
+class BranchAborted extends Error {}
 
 interface StateOutcome {
   output: Json;
@@ -229,10 +244,12 @@ export class Execution {
     try {
       const output = await this.runMachine(this.setup.compiled.root, input, frame);
       history.add(frame.cursor, frame.time.now(), "ExecutionSucceeded", payloadDetails("output", output));
+      history.close();
       return { status: "SUCCEEDED", output };
     } catch (err) {
       if (err instanceof ExecutionTimeout) {
         history.add(frame.cursor, frame.time.now(), "ExecutionTimedOut", {});
+        history.close();
         return { status: "TIMED_OUT" };
       }
       if (err instanceof StatesError) {
@@ -240,6 +257,7 @@ export class Execution {
         if (err.error !== undefined) details.error = err.error;
         if (err.causeText !== undefined) details.cause = err.causeText;
         history.add(frame.cursor, frame.time.now(), "ExecutionFailed", details);
+        history.close();
         return { status: "FAILED", error: err.error, cause: err.causeText };
       }
       throw err;
@@ -251,6 +269,7 @@ export class Execution {
     let current = input;
     for (;;) {
       this.checkDeadline(frame);
+      if (frame.abort && isAborted(frame.abort)) throw new BranchAborted();
       const outcome = await this.runState(state, current, frame);
       current = outcome.output;
       if (outcome.next === undefined) return current;
@@ -790,9 +809,9 @@ export class Execution {
 
   // ---- Parallel -------------------------------------------------------------
 
-  private childFrame(frame: Frame, mapItem?: { Index: number; Value: Json }): Frame {
+  private childFrame(frame: Frame, abort: AbortToken, mapItem?: { Index: number; Value: Json }): Frame {
     // Inner scopes read the outer variables as they were on entry; their own assignments stay inside.
-    return { variables: { ...frame.variables }, cursor: { lastEventId: frame.cursor.lastEventId }, time: frame.time.fork(), mapItem };
+    return { variables: { ...frame.variables }, cursor: { lastEventId: frame.cursor.lastEventId }, time: frame.time.fork(), mapItem, abort };
   }
 
   private async parallel(state: CompiledState, input: Json, frame: Frame, ctx: Json, enteredId: number): Promise<StateOutcome> {
@@ -806,11 +825,13 @@ export class Execution {
     }
     const { history } = this.setup;
     history.add(frame.cursor, frame.time.now(), "ParallelStateStarted");
-    const frames = state.branches!.map(() => this.childFrame(frame));
+    const abort: AbortToken = { aborted: false, parent: frame.abort };
+    const frames = state.branches!.map(() => this.childFrame(frame, abort));
     let results: Json[];
     try {
       results = await allOrFirstFailure(state.branches!.map((branch, i) => () => this.runMachine(branch, branchInput, frames[i])));
     } catch (err) {
+      abort.aborted = true;
       frame.time.join(frames.map((f) => f.time));
       frame.cursor.lastEventId = Math.max(frame.cursor.lastEventId, ...frames.map((f) => f.cursor.lastEventId));
       if (!(err instanceof ExecutionTimeout)) history.add(frame.cursor, frame.time.now(), "ParallelStateFailed", failDetails(err));
@@ -901,8 +922,9 @@ export class Execution {
     const results: Json[] = new Array(iterationInputs.length);
     let failures = 0;
     let firstError: unknown;
+    const abort: AbortToken = { aborted: false, parent: frame.abort };
     const runIteration = async (i: number): Promise<void> => {
-      const child = this.childFrame(frame, { Index: i, Value: d.ItemBatcher !== undefined ? iterationInputs[i] : items[i] });
+      const child = this.childFrame(frame, abort, { Index: i, Value: d.ItemBatcher !== undefined ? iterationInputs[i] : items[i] });
       frames.push(child);
       history.add(child.cursor, child.time.now(), "MapIterationStarted", { name: state.name, index: i });
       try {
@@ -910,6 +932,10 @@ export class Execution {
         history.add(child.cursor, child.time.now(), "MapIterationSucceeded", { name: state.name, index: i });
       } catch (err) {
         if (err instanceof ExecutionTimeout) throw err;
+        if (err instanceof BranchAborted) {
+          history.add(child.cursor, child.time.now(), "MapIterationAborted", { name: state.name, index: i });
+          throw err;
+        }
         history.add(child.cursor, child.time.now(), "MapIterationFailed", { name: state.name, index: i });
         failures++;
         const tolerated = tolerates && failures <= countLimit && (failures * 100) / iterationInputs.length <= percentageLimit;
@@ -922,6 +948,7 @@ export class Execution {
     try {
       await runPool(iterationInputs.length, maxConcurrency === 0 ? iterationInputs.length : maxConcurrency, runIteration);
     } catch (err) {
+      abort.aborted = true;
       frame.time.join(frames.map((f) => f.time));
       frame.cursor.lastEventId = Math.max(frame.cursor.lastEventId, ...frames.map((f) => f.cursor.lastEventId));
       if (err instanceof ExecutionTimeout) throw err;
