@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../src/config/handlers";
-import { loadBase } from "../../src/review/base";
+import { defaultSynthCommand, loadBase } from "../../src/review/base";
 import { parseArgs, runReview } from "../../src/review/run";
 import { FIXTURE_DIR, FIXTURE_SYNTH, fixtureJson, tempDir } from "./helpers";
 
@@ -202,5 +202,17 @@ for (const stage of process.env.STAGES.split(",")) {
     expect(() => loadBase("HEAD", { cwd: repo, stacks: ["other-dev"], stages: ["dev"], synthCommand: ["node", "synth.js"] })).toThrow(
       '--base HEAD: the base synthesis has no stack "other-dev" (it has: my-app-dev). Fix: pass a base synthesized for the same stage.',
     );
+  });
+});
+
+describe("the synth command used at a base ref", () => {
+  test("npm run synth when its script file exists at the ref, else the cdktf app of the ref's cdktf.json", () => {
+    const tree = tempDir();
+    writeFileSync(join(tree, "package.json"), JSON.stringify({ scripts: { synth: "tsx src/cli/synth.ts" } }));
+    writeFileSync(join(tree, "cdktf.json"), JSON.stringify({ app: "npx tsx main.ts" }));
+    expect(defaultSynthCommand(tree)).toEqual(["sh", "-c", "npx tsx main.ts"]);
+    mkdirSync(join(tree, "src", "cli"), { recursive: true });
+    writeFileSync(join(tree, "src", "cli", "synth.ts"), "");
+    expect(defaultSynthCommand(tree)).toEqual(["npm", "run", "--silent", "synth"]);
   });
 });
