@@ -27,6 +27,14 @@ describe("npm run exec", () => {
     expect(r.out).toMatch(/ProcessPayment\s+Task\s+2 s\s+retried \(1 retry\)/);
   });
 
+  test("a caught failure and the Fail state that ends the run show in the table", async () => {
+    const r = await exec("order-processing", "--input", '{"orderId":"x"}');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("Error:  CustomError.ValidationFailed");
+    expect(r.out).toMatch(/ValidateOrder\s+Task\s+0 ms\s+caught/);
+    expect(r.out).toMatch(/OrderFailed\s+Fail\s+-\s+failed/);
+  });
+
   test("--json prints only the result JSON; a failed execution exits 1", async () => {
     const r = await exec("order-processing", "--input", '{"orderId":"x"}', "--json");
     expect(r.code).toBe(1);
