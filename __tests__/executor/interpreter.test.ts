@@ -210,6 +210,12 @@ describe("Wait and the virtual clock", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
   });
 
+  test("realTime: the execution's TimeoutSeconds interrupts a hanging handler", async () => {
+    const def = { StartAt: "T", TimeoutSeconds: 1, States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:1:function:f", End: true } } };
+    const r = await runDefinition(def, {}, { realTime: true, lambdas: { f: () => new Promise(() => undefined) } });
+    expect(r.status).toBe("TIMED_OUT");
+  });
+
   test("Task TimeoutSeconds fails a hanging handler with States.Timeout", async () => {
     const def = { StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:1:function:f", TimeoutSeconds: 1, End: true } } };
     const r = await runDefinition(def, {}, { lambdas: { f: () => new Promise(() => undefined) } });

@@ -184,6 +184,7 @@ export async function runDefinition(definition: object | string, input: unknown,
     lambdaRuntime: options.lambdaRuntime ?? "nodejs",
     random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
     taskTokenFactory: randomUUID,
+    realTime: options.realTime === true,
   }).run();
   return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
 }

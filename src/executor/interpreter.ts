@@ -185,6 +185,8 @@ export interface ExecutionSetup {
   readonly lambdaRuntime: LambdaRuntimeStyle;
   readonly random: () => number;
   readonly taskTokenFactory: () => string;
+  /** Whether `timeline` is the real clock. */
+  readonly realTime: boolean;
 }
 
 /** One thread of control: the top level, a Parallel branch or a Map iteration. */
@@ -242,7 +244,7 @@ export class Execution {
       roleArn: this.setup.executionContext.Execution.RoleArn,
     });
     try {
-      const output = await this.runMachine(this.setup.compiled.root, input, frame);
+      const output = await this.withExecutionDeadline(this.runMachine(this.setup.compiled.root, input, frame));
       history.add(frame.cursor, frame.time.now(), "ExecutionSucceeded", payloadDetails("output", output));
       history.close();
       return { status: "SUCCEEDED", output };
@@ -262,6 +264,20 @@ export class Execution {
       }
       throw err;
     }
+  }
+
+  /**
+   * On a real clock, the execution's TimeoutSeconds must also interrupt a
+   * handler that hangs; on the virtual clock the deadline is checked at state
+   * boundaries and in sleeps, where virtual time moves.
+   */
+  private withExecutionDeadline<T>(work: Promise<T>): Promise<T> {
+    if (this.deadline === undefined || !this.setup.realTime) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ExecutionTimeout()), Math.max(0, this.deadline! - Date.now()));
+    });
+    return Promise.race([work, limit]).finally(() => clearTimeout(timer));
   }
 
   private async runMachine(machine: CompiledMachine, input: Json, frame: Frame): Promise<Json> {
