@@ -48,7 +48,8 @@ export function addStages(app: App, configs: readonly StageConfig[], options: St
 
 /** Synthesizes every stage: JSON into outdir, and HCL into hclOutdir when given. */
 export function synthStages(configs: readonly StageConfig[], options: StagesAppOptions = {}): StageStack[] {
-  const app = new App({ outdir: options.outdir, skipValidation: false });
+  // No construct stack traces: capturing one per construct (through tsx's source maps) costs about half a second.
+  const app = new App({ outdir: options.outdir, stackTraces: false });
   const stacks = addStages(app, configs, options);
   app.synth();
   if (options.hclOutdir) {
@@ -56,7 +57,7 @@ export function synthStages(configs: readonly StageConfig[], options: StagesAppO
     const previous = process.env.SYNTH_HCL_OUTPUT;
     process.env.SYNTH_HCL_OUTPUT = "true";
     try {
-      const hcl = new App({ outdir: options.hclOutdir, hclOutput: true });
+      const hcl = new App({ outdir: options.hclOutdir, hclOutput: true, stackTraces: false });
       addStages(hcl, configs, options);
       hcl.synth();
     } finally {

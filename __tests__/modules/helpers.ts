@@ -1,3 +1,5 @@
+// The matchers are installed by __tests__/setup.ts; this brings their types in.
+import type {} from "cdktf/lib/testing/adapters/jest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { REPO_ROOT } from "../../src/config/handlers";
 import { bundleHandlerSync, lambdaHandlerFor } from "../../src/build/bundle";
 import { deterministicZip } from "./deterministic-zip";
@@ -26,29 +26,64 @@ const defaultBundle: BundleFn = (handler, outDir) => {
 };
 
 /**
+ * Everything a bundle is built from: handlers/ (handlers never import src/),
+ * the bundler itself and the lockfile (dependency versions). Same inputs,
+ * same bundle: esbuild's output is byte-reproducible (src/build/bundle.ts).
+ */
+function inputsDigest(): string {
+  const hash = createHash("sha256");
+  const add = (file: string) => hash.update(relative(REPO_ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else add(full);
+    }
+  };
+  walk(join(REPO_ROOT, "handlers"));
+  add(join(REPO_ROOT, "src", "build", "bundle.ts"));
+  add(join(REPO_ROOT, "package-lock.json"));
+  return hash.digest("hex");
+}
+
+/**
  * Bundles each handler once per process, however many stages use it: the
  * bundle does not depend on the stage (stage values reach the function as
- * environment variables), so every stack shares the same archive.
+ * environment variables), so every stack shares the same archive. Across
+ * processes, a zip is reused while the digest of its inputs is unchanged
+ * (SYNTH_NO_CACHE=1 rebuilds everything).
  */
 export class HandlerPackager {
   private readonly cache = new Map<string, HandlerPackage>();
+  private digest: string | undefined;
 
   constructor(
     /** @default node_modules/.cache/sfn-workflows/handlers (ignored by git, survives between synths) */
     private readonly buildDir: string = join(REPO_ROOT, "node_modules", ".cache", "sfn-workflows", "handlers"),
     private readonly bundle: BundleFn = defaultBundle,
+    /** Reuse a zip from an earlier process when its inputs are unchanged. @default true */
+    private readonly reuse: boolean = true,
   ) {}
 
   get(handler: string): HandlerPackage {
     const cached = this.cache.get(handler);
     if (cached) return cached;
     const outDir = join(this.buildDir, handler);
-    this.bundle(handler, outDir);
-    const files = readdirSync(outDir).filter((f) => !f.endsWith(".zip")).sort();
-    const zip = deterministicZip(files.map((name) => ({ name, data: readFileSync(join(outDir, name)) })));
     const zipFile = join(this.buildDir, `${handler}.zip`);
-    mkdirSync(this.buildDir, { recursive: true });
-    writeFileSync(zipFile, zip);
+    const keyFile = join(this.buildDir, `${handler}.key`);
+    const useCache = this.reuse && process.env.SYNTH_NO_CACHE !== "1";
+    this.digest ??= useCache ? inputsDigest() : "";
+    let zip: Buffer;
+    if (useCache && existsSync(zipFile) && existsSync(keyFile) && readFileSync(keyFile, "utf8") === this.digest) {
+      zip = readFileSync(zipFile);
+    } else {
+      this.bundle(handler, outDir);
+      const files = readdirSync(outDir).filter((f) => !f.endsWith(".zip")).sort();
+      zip = deterministicZip(files.map((name) => ({ name, data: readFileSync(join(outDir, name)) })));
+      mkdirSync(this.buildDir, { recursive: true });
+      writeFileSync(zipFile, zip);
+      if (useCache) writeFileSync(keyFile, this.digest);
+    }
     const digest = createHash("sha256").update(zip).digest();
     const result: HandlerPackage = {
       handler,

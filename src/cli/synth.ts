@@ -5,12 +5,14 @@
  * swaps the result into cdktf.out. A failed synthesis prints one message,
  * exits 1 and leaves the previous cdktf.out untouched.
  *
- * It starts the app as a child process because src/ never imports cdktf.
+ * It compiles the app with esbuild and runs it on plain node in a child process
+ * (src/ never imports cdktf; tsx's hooks would cost about a second).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { REPO_ROOT } from "../config/handlers";
+import { compileApp } from "./compile-app";
 
 /** `--out <dir>` (tests use a temporary folder). @default cdktf.out in the repository */
 function outDir(argv: readonly string[]): string {
@@ -23,7 +25,7 @@ interface Report {
   stacks: Array<{ name: string; warnings: Array<{ code: string; file: string; path: string; message: string }> }>;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const started = performance.now();
   // Beside the output (same filesystem, so the swap is a rename); .gitignore covers `.cdktf.out.*/`.
   mkdirSync(dirname(OUT), { recursive: true });
@@ -32,7 +34,14 @@ function main(): number {
     const json = join(work, "out");
     const hclApp = join(work, "hcl-app");
     const reportFile = join(work, "report.json");
-    const child = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "main.ts")], {
+    let app: string;
+    try {
+      app = await compileApp("main.ts");
+    } catch (error) {
+      process.stderr.write(`synth failed; ${relative(process.cwd(), OUT) || "."} was left as it was.\n${(error as Error).message}\n`);
+      return 1;
+    }
+    const child = spawnSync(process.execPath, [app], {
       cwd: REPO_ROOT,
       env: { ...process.env, CDKTF_OUTDIR: json, SYNTH_HCL_OUTDIR: hclApp, SYNTH_REPORT_FILE: reportFile },
       encoding: "utf8",
@@ -75,4 +84,6 @@ function swapInto(source: string, target: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-process.exitCode = main();
+main().then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:synth`: wall time, CPU time and peak memory of synthesizing,
+ * each run in its own process, median of several runs. Each entry is compiled
+ * once with esbuild and run on plain node, as `npm run synth` does (no cdktf
+ * CLI, no tsx hooks). CPU time is printed beside wall time because a loaded
+ * machine inflates wall time; the load average is printed too.
+ *   1. the app (main.ts, deep imports) on the default stage, handler bundles cached and cold;
+ *   2. the same app with the provider's barrel import, and the ratio;
+ *   3. a synthetic catalogue of 25, 50 and 100 workflows x 3 stages (linearity).
+ * Options: RUNS=<n> (default 3).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "../src/config/handlers";
+import { compileApp } from "../src/cli/compile-app";
+
+interface Sample {
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMb: number;
+}
+
+const RUNS = Number(process.env.RUNS ?? "3");
+
+const compiled = new Map<string, string>();
+
+function runOnce(entry: string, env: Record<string, string> = {}): Sample {
+  const app = compiled.get(entry);
+  if (!app) throw new Error(`${entry} was not compiled`);
+  const out = mkdtempSync(join(tmpdir(), "bench-synth-"));
+  try {
+    const started = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, ["--require", join(REPO_ROOT, "scripts/bench/rusage.cjs"), app], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, STAGES: "", STAGE: "", ...env, CDKTF_OUTDIR: out },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (child.status !== 0) throw new Error(`${entry} failed (${child.status}):\n${child.stderr}`);
+    const usage = /__BENCH_RUSAGE__ (\d+) ([\d.]+)/.exec(child.stderr);
+    if (!usage) throw new Error(`${entry}: no resource usage report`);
+    return { seconds, cpuSeconds: Number(usage[2]), maxRssMb: Number(usage[1]) / 1024 };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function median(entry: string, env: Record<string, string> = {}, runs = RUNS): Sample {
+  const samples = Array.from({ length: runs }, () => runOnce(entry, env));
+  const pick = (f: (s: Sample) => number) => samples.map(f).sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+  return { seconds: pick((s) => s.seconds), cpuSeconds: pick((s) => s.cpuSeconds), maxRssMb: pick((s) => s.maxRssMb) };
+}
+
+const show = (label: string, s: Sample) =>
+  console.log(`${label.padEnd(44)} wall ${s.seconds.toFixed(2).padStart(6)} s  cpu ${s.cpuSeconds.toFixed(2).padStart(6)} s  ${s.maxRssMb.toFixed(0).padStart(5)} MB`);
+
+async function main(): Promise<void> {
+  for (const entry of ["main.ts", "scripts/bench/naive-main.ts", "scripts/bench/synthetic-app.ts"]) compiled.set(entry, await compileApp(entry));
+  const load = () => loadavg()[0].toFixed(1);
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}; median of ${RUNS} runs, each in its own process (compiled app on plain node, no cdktf CLI)\n`);
+  runOnce("main.ts"); // warm tsx's transform cache and the bundle cache, as a developer's second synth would be
+  const deep = median("main.ts");
+  show("default stage, deep imports", deep);
+  show("default stage, deep imports, cold bundles", median("main.ts", { SYNTH_NO_CACHE: "1" }));
+  const naive = median("scripts/bench/naive-main.ts");
+  show("default stage, barrel import (naive)", naive);
+  console.log(`ratio naive / deep: time ${(naive.seconds / deep.seconds).toFixed(1)}x, memory ${(naive.maxRssMb / deep.maxRssMb).toFixed(1)}x`);
+  console.log(`targets: < 1.5 s and < 300 MB -> ${deep.seconds < 1.5 && deep.maxRssMb < 300 ? "met" : "NOT met"}; ratio >= 5 -> ${naive.seconds / deep.seconds >= 5 ? "met" : "NOT met"}\n`);
+
+  const points: Array<[number, Sample]> = [];
+  for (const n of [25, 50, 100]) {
+    const s = median("scripts/bench/synthetic-app.ts", { WORKFLOWS: String(n) }, Math.min(RUNS, 2));
+    points.push([n, s]);
+    show(`synthetic: ${n} workflows x 3 stages`, s);
+  }
+  const [[n1, a], [, b], [n3, c]] = points;
+  const slope = (c.seconds - a.seconds) / (n3 - n1);
+  const predicted50 = a.seconds + slope * (50 - n1);
+  console.log(`marginal cost ${(slope * 1000).toFixed(0)} ms per workflow (3 stages); 50-workflow point ${b.seconds.toFixed(2)} s vs ${predicted50.toFixed(2)} s on the 25-100 line (${(((b.seconds - predicted50) / predicted50) * 100).toFixed(0)}%)`);
+  console.log(`target: 100 x 3 < 15 s -> ${c.seconds < 15 ? "met" : "NOT met"}`);
+  console.log(`\nload average at the end: ${load()}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
