@@ -46,7 +46,14 @@ export function stateVisits(history: readonly HistoryEvent[]): StateVisit[] {
       }
       continue;
     }
-    if (parentVisit !== undefined && !e.type.startsWith("MapIteration")) {
+    let visit = parentVisit;
+    if (/^(Map|Parallel)State(Started|Succeeded|Failed)$/.test(e.type)) {
+      // These follow the branches' last events, not the state's own: attach them to the innermost open Map/Parallel.
+      const kind = e.type.startsWith("Map") ? "Map" : "Parallel";
+      visit = [...open.keys()].reverse().find((i) => visits[i].type === kind);
+    }
+    if (visit !== undefined && !e.type.startsWith("MapIteration")) {
+      const parentVisit = visit;
       owner.set(e.id, parentVisit);
       if (FAILURE_EVENTS.has(e.type)) {
         visits[parentVisit].failures++;
