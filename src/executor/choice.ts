@@ -9,7 +9,7 @@ import { EvalScope, tryEvaluatePath } from "./jsonpath";
 
 type Rule = Record<string, unknown>;
 
-const COMPARATORS = [
+const COMPARATORS = new Set([
   "StringEquals",
   "StringLessThan",
   "StringGreaterThan",
@@ -33,7 +33,7 @@ const COMPARATORS = [
   "IsString",
   "IsBoolean",
   "IsTimestamp",
-];
+]);
 
 export function evaluateChoiceRule(rule: Rule, scope: EvalScope, where: { state: string; enteredEventId?: number }): boolean {
   if (Array.isArray(rule.And)) return (rule.And as Rule[]).every((r) => evaluateChoiceRule(r, scope, where));
@@ -44,16 +44,7 @@ export function evaluateChoiceRule(rule: Rule, scope: EvalScope, where: { state:
   if (typeof variable !== "string") {
     throw runtimeError(where, `A Choice rule of state '${where.state}' has no Variable (nor And/Or/Not): ${JSON.stringify(rule)}`);
   }
-  let op: string | undefined;
-  let usesPath = false;
-  for (const key of Object.keys(rule)) {
-    if (COMPARATORS.includes(key)) op = key;
-    else if (key.endsWith("Path") && COMPARATORS.includes(key.slice(0, -4))) {
-      op = key.slice(0, -4);
-      usesPath = true;
-    }
-  }
-  if (!op) throw runtimeError(where, `The Choice rule on '${variable}' in state '${where.state}' has no comparison operator: ${JSON.stringify(rule)}`);
+  const { op, usesPath } = ruleOperator(rule, where);
 
   const lookup = tryEvaluatePath(variable, scope);
   if (op === "IsPresent") return lookup.found === (rule.IsPresent === true);
@@ -70,6 +61,27 @@ export function evaluateChoiceRule(rule: Rule, scope: EvalScope, where: { state:
     expected = rule[op];
   }
   return compareRule(op, value, expected, where);
+}
+
+const operatorCache = new WeakMap<Rule, { op: string; usesPath: boolean }>();
+
+/** The rule's comparison operator, found once per rule object (definitions are reused across executions). */
+function ruleOperator(rule: Rule, where: { state: string; enteredEventId?: number }): { op: string; usesPath: boolean } {
+  const hit = operatorCache.get(rule);
+  if (hit) return hit;
+  let op: string | undefined;
+  let usesPath = false;
+  for (const key of Object.keys(rule)) {
+    if (COMPARATORS.has(key)) op = key;
+    else if (key.endsWith("Path") && COMPARATORS.has(key.slice(0, -4))) {
+      op = key.slice(0, -4);
+      usesPath = true;
+    }
+  }
+  if (!op) throw runtimeError(where, `The Choice rule on '${String(rule.Variable)}' in state '${where.state}' has no comparison operator: ${JSON.stringify(rule)}`);
+  const found = { op, usesPath };
+  operatorCache.set(rule, found);
+  return found;
 }
 
 function compareRule(op: string, value: unknown, expected: unknown, where: ExprWhere | { state: string }): boolean {

@@ -188,6 +188,8 @@ export async function evaluateJsonataValue(value: unknown, bindings: JsonataBind
     return result;
   }
   if (value === null || typeof value !== "object") return value;
+  // Literal subtrees are returned as they are: no copy, no await per leaf.
+  if (!containsJsonata(value)) return value;
   if (Array.isArray(value)) {
     const out: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
