@@ -19,7 +19,7 @@ export interface CaseExecutor {
 export const UNSUPPORTED_MARK = "not supported by the local executor";
 
 /** Wall-clock guard so one runaway case cannot stall the suite. */
-export const CASE_TIME_LIMIT_MS = 20_000;
+export const CASE_TIME_LIMIT_MS = 5_000;
 
 function withTimeLimit<T>(promise: Promise<T>, onTimeout: () => void): Promise<T | "harness-timeout"> {
   let timer: NodeJS.Timeout | undefined;
