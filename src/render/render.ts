@@ -6,7 +6,8 @@ import { type StageConfig, templateVariables } from "../config/stage";
 import { localFunctionArn } from "../config/naming";
 import { REPO_ROOT, listHandlers } from "../config/handlers";
 import { type WorkflowSpec } from "../../workflows/catalogue";
-import { type Finding, formatFinding, lintDefinition } from "../asl/lint";
+import { type Finding, formatFinding } from "../asl/lint";
+import { lintDefinitionCached } from "../asl/lint-cache";
 import { parseJsonWithPosition, stableStringify } from "./json";
 
 /** Decides what `{{lambda "<handler>"}}` renders to. */
@@ -115,7 +116,7 @@ export function renderWorkflow(
   target: RenderTarget = localTarget(config),
 ): RenderedWorkflow {
   const { definition, functions } = renderTemplate(spec.template, config, target);
-  const findings = lintDefinition(definition, { file: spec.template, workflow: spec.name, type: spec.type });
+  const findings = lintDefinitionCached(definition, { file: spec.template, workflow: spec.name, type: spec.type });
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length > 0) throw new WorkflowLintError(spec.name, spec.template, errors.map(formatFinding));
   return {
