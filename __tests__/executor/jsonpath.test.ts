@@ -120,6 +120,32 @@ describe("bracket-notation escapes", () => {
   });
 });
 
+describe("Jayway path functions", () => {
+  test.each([
+    ["$.store.book.length()", 4],
+    ["$.store.book[*].price.max()", 22.99],
+    ["$..price.min()", 8.95],
+    ["$.store.bicycle.keys()", ["color", "price"]],
+    ["$.store.book[*].author.first()", "Nigel Rees"],
+    ["$.store.book[?(@.title.length() > 15)].title", ["Sayings of the Century", "The Lord of the Rings"]],
+  ])("%s", (path, expected) => {
+    expect(evaluatePath(path, scope, where)).toEqual(expected);
+  });
+  test("sum/avg of numbers", () => {
+    expect(evaluatePath("$.v.sum()", { ...scope, input: { v: [1, 2, 3] } }, where)).toBe(6);
+    expect(evaluatePath("$.v.avg()", { ...scope, input: { v: [1, 2, 3] } }, where)).toBe(2);
+  });
+  test("an aggregate of an empty array is an error", () => {
+    expect(() => evaluatePath("$.v.max()", { ...scope, input: { v: [] } }, { field: "InputPath", state: "S" })).toThrow(
+      "Invalid path '$.v.max()' : Aggregation function attempted to calculate value using empty array",
+    );
+  });
+  test("unknown functions and functions in the middle are invalid", () => {
+    expect(isValidPath("$.a.nope()")).toBe(false);
+    expect(isValidPath("$.a.length().b")).toBe(false);
+  });
+});
+
 describe("isValidPath", () => {
   test.each(["$", "$.a", "$$.Execution.Id", "$var.x[0]", "$.a[?(@.b > 1)]", "$..x"])("%s is valid", (p) => expect(isValidPath(p)).toBe(true));
   test.each(["a.b", "$.a[", "$.a[?(@.b > )]", "$.[1"])("%s is invalid", (p) => expect(isValidPath(p)).toBe(false));

@@ -103,7 +103,7 @@ export function markdownReport(primary: SuiteReport, other: SuiteReport | undefi
 const UNMEASURED_GAPS = [
   "`States.IntrinsicFailure` causes (bad argument types, ArrayGetItem out of bounds, Format placeholder count, ...) use our wording: the error name is AWS's, the sentence is not verified against AWS.",
   "ResultPath that writes under a non-object (`$.a.b` where `a` is a string) fails with States.Runtime, but the cause wording is ours.",
-  "JSONPath: Jayway's path functions other than `length()` (`min()`, `max()`, `avg()`, `stddev()`, `sum()`, `keys()`, ...) are not implemented and are reported as invalid paths; Jayway messages for a property read on a non-object are approximations.",
+  "JSONPath: Jayway's path functions `length()`, `size()`, `min()`, `max()`, `avg()`, `stddev()`, `sum()`, `keys()`, `first()`, `last()` are implemented; `append()`, `concat()` and the rest are reported as invalid paths. No recorded case uses a path function. Jayway's messages for a property read on a non-object are approximations.",
   "A Choice Variable that matches nothing raises \"Invalid path '<path>': The choice state's condition path references an invalid value.\" (AWS's wording as documented by users, not from a recorded case).",
   "JSONata: the field name in errors for a template inside an array element is written `Field[index]`; AWS's form is not recorded.",
   "Numbers: inputs are parsed by JSON.parse, so 1.0 and 1 are the same value (see the failing `0.0` case above).",

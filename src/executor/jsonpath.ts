@@ -32,6 +32,8 @@ export interface CompiledPath {
   variable?: string;
   segments: Segment[];
   definite: boolean;
+  /** A Jayway path function at the end (`$.items.length()`), applied to what the segments select. */
+  fn?: string;
 }
 
 type FilterExpr =
@@ -43,7 +45,7 @@ type FilterExpr =
 type Operand =
   | { kind: "literal"; value: unknown }
   | { kind: "regex"; regex: RegExp }
-  | { kind: "path"; relative: boolean; segments: Segment[]; length: boolean };
+  | { kind: "path"; relative: boolean; segments: Segment[]; fn?: string };
 
 const cache = new Map<string, CompiledPath>();
 const MAX_CACHE = 10_000;
@@ -92,8 +94,15 @@ class PathParser {
       }
     }
     const segments = this.parseSegments(false);
+    let fn: string | undefined;
+    const last = segments[segments.length - 1];
+    if (last?.kind === "prop" && last.name.endsWith("()")) {
+      fn = last.name.slice(0, -2);
+      segments.pop();
+    }
     if (this.pos !== t.length) throw new JsonPathSyntaxError(`unexpected '${t[this.pos]}' at position ${this.pos}`);
-    return { text: t, root, variable, segments, definite: segments.every(isDefinite) };
+    if (segments.some((s) => s.kind === "prop" && s.name.endsWith("()"))) throw new JsonPathSyntaxError(`a path function such as length() must come last`);
+    return { text: t, root, variable, segments, definite: segments.every(isDefinite), fn };
   }
 
   /** Segments until end of text (or, inside a filter, until a character that cannot continue a path). */
@@ -120,9 +129,10 @@ class PathParser {
           segs.push(this.parseBracket());
         } else {
           const name = this.parseName();
-          if (inFilter && name === "length" && t.startsWith("()", this.pos)) {
+          if (t.startsWith("()", this.pos)) {
+            if (!PATH_FUNCTIONS.has(name)) throw new JsonPathSyntaxError(`unknown path function ${name}(); supported: ${[...PATH_FUNCTIONS].map((f) => `${f}()`).join(", ")}`);
             this.pos += 2;
-            segs.push({ kind: "prop", name: "length()" });
+            segs.push({ kind: "prop", name: `${name}()` });
           } else segs.push({ kind: "prop", name });
         }
       } else if (c === "[") {
@@ -284,8 +294,8 @@ class PathParser {
       this.pos++;
       const segments = this.parseSegments(true);
       const last = segments[segments.length - 1];
-      const length = last?.kind === "prop" && last.name === "length()";
-      return { kind: "path", relative: c === "@", segments: length ? segments.slice(0, -1) : segments, length };
+      const fn = last?.kind === "prop" && last.name.endsWith("()") ? last.name.slice(0, -2) : undefined;
+      return { kind: "path", relative: c === "@", segments: fn ? segments.slice(0, -1) : segments, fn };
     }
     if (c === "'" || c === '"') return { kind: "literal", value: this.parseQuoted() };
     if (c === "/") {
@@ -314,6 +324,38 @@ class PathParser {
     if (!m) throw new JsonPathSyntaxError(`unexpected '${c ?? "end of path"}' in filter at position ${this.pos}`);
     this.pos += m[0].length;
     return { kind: "literal", value: JSON.parse(m[0]) };
+  }
+}
+
+/** Jayway's path functions (https://github.com/json-path/JsonPath#functions) that apply to a whole result. */
+const PATH_FUNCTIONS = new Set(["length", "size", "min", "max", "avg", "stddev", "sum", "keys", "first", "last"]);
+
+/** Applies a Jayway path function; throws PathNotFound-style Errors with Jayway's reason when it cannot. */
+export function applyPathFunction(fn: string, value: unknown): unknown {
+  switch (fn) {
+    case "length":
+    case "size":
+      if (Array.isArray(value) || typeof value === "string") return value.length;
+      if (isObject(value)) return Object.keys(value).length;
+      throw new PathNotFound(`Function ${fn}() can only be applied to an array, object or string, but the value is ${compactJson(value)}`);
+    case "keys":
+      if (isObject(value)) return Object.keys(value);
+      throw new PathNotFound(`Function keys() can only be applied to an object, but the value is ${compactJson(value)}`);
+    case "first":
+    case "last":
+      if (Array.isArray(value) && value.length > 0) return fn === "first" ? value[0] : value[value.length - 1];
+      throw new PathNotFound(`Function ${fn}() needs a non-empty array, but the value is ${compactJson(value)}`);
+    default: {
+      const numbers = Array.isArray(value) ? value.filter((x): x is number => typeof x === "number") : [];
+      if (numbers.length === 0) throw new PathNotFound("Aggregation function attempted to calculate value using empty array");
+      const sum = numbers.reduce((a, b) => a + b, 0);
+      if (fn === "sum") return sum;
+      if (fn === "min") return Math.min(...numbers);
+      if (fn === "max") return Math.max(...numbers);
+      const avg = sum / numbers.length;
+      if (fn === "avg") return avg;
+      return Math.sqrt(numbers.reduce((a, b) => a + (b - avg) * (b - avg), 0) / numbers.length);
+    }
   }
 }
 
@@ -361,6 +403,11 @@ class PathNotFound extends Error {}
  * match as a list.
  */
 export function evaluateCompiled(path: CompiledPath, root: unknown): { found: boolean; value: unknown } {
+  const selected = selectCompiled(path, root);
+  return path.fn ? { found: true, value: applyPathFunction(path.fn, selected.value) } : selected;
+}
+
+function selectCompiled(path: CompiledPath, root: unknown): { found: boolean; value: unknown } {
   if (path.definite) {
     let cur = root;
     const segs = path.segments;
@@ -505,11 +552,13 @@ function operandValue(op: Operand, current: unknown, root: unknown): unknown {
     walk(op.segments, 0, base, root, out);
     value = out;
   }
-  if (op.length) {
-    if (Array.isArray(value)) return value.length;
-    if (typeof value === "string") return value.length;
-    if (isObject(value)) return Object.keys(value).length;
-    return MISSING;
+  if (op.fn) {
+    if (value === MISSING) return MISSING;
+    try {
+      return applyPathFunction(op.fn, value);
+    } catch {
+      return MISSING;
+    }
   }
   return value;
 }
