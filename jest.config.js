@@ -4,10 +4,10 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } } }],
+    "^.+\\.(t|j)sx?$": "<rootDir>/scripts/jest/esbuild-transform.cjs",
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  // cdktf synthesis and moto start-up are slower than a unit test.
+  // cdktf synthesis, moto start-up and the browser test are slower than a unit test.
   testTimeout: 60000,
   maxWorkers: 2,
 };
