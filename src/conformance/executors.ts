@@ -4,7 +4,7 @@
  * an outcome {status, output | error, cause}; the comparison rule is applied
  * elsewhere, identically for both.
  */
-import { pythonJsonDumps, pythonJsonLength, RawLambdaResponse } from "../executor/lambda";
+import { invokeResponse, pythonJsonDumps, pythonJsonLength, RawLambdaResponse } from "../executor/lambda";
 import { runDefinition } from "../executor/index";
 import type { ConformanceCase } from "./cases";
 import type { ActualOutcome } from "./compare";
@@ -123,7 +123,7 @@ export const awsLocalStepFunctionsExecutor: CaseExecutor = {
           length = Buffer.byteLength(returned.body);
         } else length = pythonJsonLength(returned);
         if (length > 256 * 1024) throw namedError("States.DataLimitExceeded", `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`);
-        return (isInvoke ? invokeWrapper(value, length) : value) as Json;
+        return (isInvoke ? invokeResponse(value, length, crypto.randomUUID(), Date.now()) : value) as Json;
       };
     }
     const waitTimeOverrides: Record<string, number> = {};
@@ -179,37 +179,3 @@ function safeParse(text: string): unknown {
   }
 }
 
-function invokeWrapper(payload: unknown, contentLength: number): Record<string, unknown> {
-  const requestId = crypto.randomUUID();
-  const date = new Date().toUTCString();
-  const length = String(contentLength);
-  return {
-    ExecutedVersion: "$LATEST",
-    Payload: payload,
-    SdkHttpMetadata: {
-      AllHttpHeaders: {
-        "X-Amz-Executed-Version": ["$LATEST"],
-        "x-amzn-Remapped-Content-Length": ["0"],
-        Connection: ["keep-alive"],
-        "x-amzn-RequestId": [requestId],
-        "Content-Length": [length],
-        Date: [date],
-        "X-Amzn-Trace-Id": [`Root=1-${requestId}`],
-        "Content-Type": ["application/json"],
-      },
-      HttpHeaders: {
-        Connection: "keep-alive",
-        "Content-Length": length,
-        "Content-Type": "application/json",
-        Date: date,
-        "X-Amz-Executed-Version": "$LATEST",
-        "x-amzn-Remapped-Content-Length": "0",
-        "x-amzn-RequestId": requestId,
-        "X-Amzn-Trace-Id": `Root=1-${requestId}`,
-      },
-      HttpStatusCode: 200,
-    },
-    SdkResponseMetadata: { RequestId: requestId },
-    StatusCode: 200,
-  };
-}
