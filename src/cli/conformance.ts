@@ -6,8 +6,9 @@
  * exact vs placeholder cases, then the failures. `--executor
  * aws-local-stepfunctions` also runs the cases through that npm package and
  * prints its rate beside ours (with --json, its figures are the ones printed).
- * Exit code 0 even with failures (it is a report); 2 for a bad folder or
- * bad arguments.
+ * Exit code 0 even with failures (it is a report), unless `--min-pass-rate
+ * <0..1>` is given and our rate is below it (exit 1: CI's gate); 2 for a bad
+ * folder or bad arguments.
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -18,7 +19,8 @@ import { runSuite, SuiteReport } from "../conformance/runner";
 
 const REPO_ROOT = resolve(__dirname, "..", "..");
 const DEFAULT_FOLDER = resolve(REPO_ROOT, "..", "shared", "conformance", "cases");
-const USAGE = "usage: npm run conformance -- [folder] [--json] [--executor aws-local-stepfunctions] [--write <file.md>] [--filter <text>]";
+const USAGE =
+  "usage: npm run conformance -- [folder] [--json] [--executor aws-local-stepfunctions] [--write <file.md>] [--filter <text>] [--min-pass-rate <0..1>]";
 
 interface Args {
   folder: string;
@@ -26,6 +28,7 @@ interface Args {
   executor?: "aws-local-stepfunctions";
   write?: string;
   filter?: string;
+  minPassRate?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -45,6 +48,12 @@ function parseArgs(argv: string[]): Args {
       args.executor = v;
     } else if (a === "--write") args.write = value();
     else if (a === "--filter") args.filter = value();
+    else if (a === "--min-pass-rate") {
+      const v = value();
+      const rate = Number(v);
+      if (!(rate >= 0 && rate <= 1)) throw new UsageError(`--min-pass-rate takes a number from 0 to 1, e.g. 0.99. Received: "${v}". ${USAGE}`);
+      args.minPassRate = rate;
+    }
     else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}. ${USAGE}`);
     else if (folderSet) throw new UsageError(`only one folder can be given (got "${args.folder}" and "${a}"). ${USAGE}`);
     else {
@@ -82,6 +91,12 @@ async function main(): Promise<number> {
     const command = ["npm run conformance --", ...process.argv.slice(2)].join(" ");
     writeFileSync(resolve(args.write), markdownReport(ours, other, command, REPO_ROOT));
     if (!args.json) process.stdout.write(`\nWrote ${args.write}\n`);
+  }
+  const figures = jsonFigures(ours);
+  const rate = figures.total === 0 ? 0 : figures.passed / figures.total;
+  if (args.minPassRate !== undefined && rate < args.minPassRate) {
+    process.stderr.write(`conformance: ${figures.passed}/${figures.total} passed (${(rate * 100).toFixed(1)}%), below the required ${(args.minPassRate * 100).toFixed(1)}%.\n`);
+    return 1;
   }
   return 0;
 }
