@@ -6,6 +6,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { type ExtraStatement, type PermissionRow, derivePermissions } from "../src/asl/iam";
 import type { Finding } from "../src/asl/findings";
 import { names, prefix } from "../src/config/naming";
+import { BRIDGE_HANDLER } from "../src/config/handlers";
 import type { StageConfig } from "../src/config/stage";
 import { type RenderedWorkflow, renderWorkflow } from "../src/render/render";
 import { WORKFLOWS, type WorkflowSpec } from "../workflows/catalogue";
@@ -39,9 +40,6 @@ export interface StageStackProps {
   /** Lambda timeout of every handler function and the SQS bridge. @default 30 */
   readonly functionTimeoutSeconds?: number;
 }
-
-/** The SQS bridge: handlers/sqs.ts. */
-export const BRIDGE_HANDLER = "sqs";
 
 /**
  * One stage: its key, alarm topic, event bus, functions (exactly those the
@@ -85,16 +83,16 @@ export class StageStack extends TerraformStack {
     this.partition = partition.partition;
 
     this.key = new StageKey(this, "key", {
-      aliasName: `alias/${prefix(config)}`,
+      aliasName: names.keyAlias(config),
       description: `Encrypts ${prefix(config)}: state machines, logs, queues, alarms, Lambda environments`,
       accountId: this.accountId,
       partition: this.partition,
       region: config.region,
     });
-    const topic = new AlarmTopic(this, "alarms", { name: `${prefix(config)}-alarms`, kmsKeyArn: this.key.arn, email: config.alarmEmail });
+    const topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic(config), kmsKeyArn: this.key.arn, email: config.alarmEmail });
     const topicArn = topic.topic.arn;
-    this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { name: names.deadLetterQueue(config, "functions"), kmsKeyArn: this.key.arn });
-    const queueNames: string[] = [names.deadLetterQueue(config, "functions")];
+    this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { name: names.functionsDeadLetterQueue(config), kmsKeyArn: this.key.arn });
+    const queueNames: string[] = [names.functionsDeadLetterQueue(config)];
     new QueueDepthAlarm(this, "functions-dlq-alarm", { queueName: queueNames[0], topicArn, what: "asynchronous Lambda invocations that failed" });
 
     const needsBus = workflows.some((w) => w.triggers.some((t) => t.kind === "eventbridge"));
@@ -145,7 +143,7 @@ export class StageStack extends TerraformStack {
       spec.triggers.forEach((trigger, index) => {
         const suffix = spec.triggers.filter((t) => t.kind === trigger.kind).length > 1 ? `-${index}` : "";
         if (trigger.kind === "eventbridge" && bus) {
-          const dlqName = names.deadLetterQueue(config, `${spec.name}-events${suffix}`);
+          const dlqName = names.eventsDeadLetterQueue(config, spec.name) + suffix;
           new EventBridgeTrigger(scope, `eventbridge${suffix}`, {
             ruleName: `${name}${suffix}`,
             description: `Starts ${name} on ${JSON.stringify(trigger.pattern)}`,
@@ -174,7 +172,7 @@ export class StageStack extends TerraformStack {
             maxReceiveCount: trigger.maxReceiveCount,
             bridge: {
               functionName,
-              roleName: names.lambdaRole(config, `${spec.name}-sqs${suffix}`),
+              roleName: names.bridgeRole(config, spec.name) + suffix,
               package: this.packager.get(BRIDGE_HANDLER),
               entryPoint: this.packager.get(BRIDGE_HANDLER).lambdaHandler,
               description: `Starts ${name} for each message of ${queueName}`,

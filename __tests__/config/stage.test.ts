@@ -105,3 +105,22 @@ describe("loadStageConfigs", () => {
     );
   });
 });
+
+describe("catalogueProblems", () => {
+  const { catalogueProblems } = jest.requireActual("../../src/config/stage") as typeof import("../../src/config/stage");
+  test("the shipped catalogue is clean", () => {
+    expect(catalogueProblems()).toEqual([]);
+  });
+  test("names that cannot become AWS names, reserved names and duplicates", () => {
+    expect(catalogueProblems([
+      { name: "Order_Flow", template: "x" },
+      { name: "functions", template: "x" },
+      { name: "map", template: "x" },
+      { name: "map", template: "y" },
+    ])).toEqual([
+      'workflows/catalogue.ts: workflow name "Order_Flow" must be kebab-case (a-z, 0-9, single hyphens), since it becomes part of AWS names.',
+      'workflows/catalogue.ts: workflow name "functions" is reserved (it would collide with the stage\'s functions resources). Choose another name.',
+      'workflows/catalogue.ts: workflow name "map" appears twice.',
+    ]);
+  });
+});

@@ -22,11 +22,21 @@ export const names = {
   eventsRole: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}-events`,
   queue: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}`,
   deadLetterQueue: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}-dlq`,
+  /** Where EventBridge puts events it could not deliver to the workflow. */
+  eventsDeadLetterQueue: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}-events-dlq`,
+  /** The stage's dead-letter queue for failed asynchronous Lambda invocations ("functions" is reserved as a workflow name). */
+  functionsDeadLetterQueue: (c: NameParts) => `${prefix(c)}-functions-dlq`,
+  bridgeRole: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}-sqs-fn`,
   eventBus: (c: NameParts) => `${prefix(c)}-events`,
+  alarmTopic: (c: NameParts) => `${prefix(c)}-alarms`,
+  keyAlias: (c: NameParts) => `alias/${prefix(c)}`,
   /** Vended-logs prefix: other names hit the CloudWatch Logs resource-policy size limit in larger accounts. */
   stateMachineLogGroup: (c: NameParts, workflow: string) => `/aws/vendedlogs/states/${prefix(c)}-${workflow}`,
   lambdaLogGroup: (functionName: string) => `/aws/lambda/${functionName}`,
 };
+
+/** Workflow names that would collide with a stage-wide resource name. */
+export const RESERVED_WORKFLOW_NAMES = ["functions"] as const;
 
 /** AWS limits, with the characters each name may use. */
 export const LIMITS = {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { ConfigError } from "../errors";
 import { WORKFLOWS } from "../../workflows/catalogue";
 import { readEnvFile } from "./env-file";
-import { LIMITS, names } from "./naming";
+import { LIMITS, RESERVED_WORKFLOW_NAMES, names } from "./naming";
 import { listHandlers } from "./handlers";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
@@ -145,6 +145,7 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
   const alarmEmail = pick("ALARM_EMAIL");
   if (alarmEmail !== undefined) rule("ALARM_EMAIL", EMAIL.test(alarmEmail), "must be an e-mail address");
 
+  problems.push(...catalogueProblems());
   if (NAME_PART.test(projectName) && NAME_PART.test(stage)) {
     problems.push(...checkNameLimits({ projectName, stage }));
   }
@@ -194,16 +195,36 @@ function backendConfig(
   };
 }
 
+/** Problems in the catalogue itself: names that cannot become AWS names, or collide with stage-wide ones. */
+export function catalogueProblems(workflows: readonly { name: string; template: string }[] = WORKFLOWS): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const w of workflows) {
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(w.name)) {
+      problems.push(`workflows/catalogue.ts: workflow name "${w.name}" must be kebab-case (a-z, 0-9, single hyphens), since it becomes part of AWS names.`);
+    }
+    if ((RESERVED_WORKFLOW_NAMES as readonly string[]).includes(w.name)) {
+      problems.push(`workflows/catalogue.ts: workflow name "${w.name}" is reserved (it would collide with the stage's ${w.name} resources). Choose another name.`);
+    }
+    if (seen.has(w.name)) problems.push(`workflows/catalogue.ts: workflow name "${w.name}" appears twice.`);
+    seen.add(w.name);
+  }
+  return problems;
+}
+
 /** Checks the longest name of each kind the stage will create against AWS's limits. */
 function checkNameLimits(c: { projectName: string; stage: string }): string[] {
   const problems: string[] = [];
   const handlers = listHandlers();
   const sqsWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "sqs")).map((w) => w.name);
+  const eventWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "eventbridge")).map((w) => w.name);
   const candidates: Array<[keyof typeof LIMITS, string]> = [
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["stateMachine", names.stateMachine(c, w.name)]),
     ...handlers.map((h): [keyof typeof LIMITS, string] => ["lambdaFunction", names.lambdaFunction(c, h)]),
     ...sqsWorkflows.map((w): [keyof typeof LIMITS, string] => ["lambdaFunction", names.bridgeFunction(c, w)]),
     ...sqsWorkflows.map((w): [keyof typeof LIMITS, string] => ["queue", names.deadLetterQueue(c, w)]),
+    ...sqsWorkflows.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.bridgeRole(c, w)]),
+    ...eventWorkflows.map((w): [keyof typeof LIMITS, string] => ["queue", names.eventsDeadLetterQueue(c, w)]),
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.stateMachineRole(c, w.name)]),
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.eventsRole(c, w.name)]),
     ...handlers.map((h): [keyof typeof LIMITS, string] => ["iamRole", names.lambdaRole(c, h)]),
