@@ -74,7 +74,11 @@ export async function processMessage(event: SQSEvent, context?: RequestContext):
       }
     }
   } else {
-    await forEachLimited(records, CONCURRENCY, async (record) => {
+    // A message delivered twice in one batch is started once: racing ourselves
+    // would turn an idempotent start into a spurious failure.
+    const byId = new Map<string, SQSRecord>();
+    for (const record of records) if (!byId.has(record.messageId)) byId.set(record.messageId, record);
+    await forEachLimited([...byId.values()], CONCURRENCY, async (record) => {
       const outcome = await start(stateMachineArn, record);
       if (!outcome.ok) failures.add(record.messageId);
     });

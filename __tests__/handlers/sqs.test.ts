@@ -73,6 +73,12 @@ describe("processMessage", () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
+  test("a message delivered twice in one batch is started once", async () => {
+    sfn.on(StartExecutionCommand).callsFake(async (input) => ({ executionArn: `${ARN}:${input.name}`, startDate: new Date() }));
+    expect(await processMessage(batch(record("m-1", "{}"), record("m-1", "{}"), record("m-2", "{}")))).toEqual({ batchItemFailures: [] });
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual(["msg-m-1", "msg-m-2"]);
+  });
+
   test("throttling fails that record only", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: "arn", startDate: new Date() });
     sfn.on(StartExecutionCommand, { name: "msg-m-2" }).rejects(throttled());
