@@ -124,3 +124,10 @@ describe("catalogueProblems", () => {
     ]);
   });
 });
+
+test(".env.example loads as a .env file", () => {
+  const { readFileSync } = jest.requireActual("node:fs") as typeof import("node:fs");
+  const text = readFileSync(join(__dirname, "..", "..", ".env.example"), "utf8");
+  const c = loadStageConfig({ cwd: dir({ ".env": text }), env: {} });
+  expect(c.owner).toBe("John Doe abc123");
+});
