@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { anyOccurrence } from "./any-occurrence-alarm";
 
 export interface QueueDepthAlarmProps {
   readonly queueName: string;
@@ -24,12 +25,7 @@ export class QueueDepthAlarm extends Construct {
       dimensions: { QueueName: props.queueName },
       statistic: "Maximum",
       period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [props.topicArn],
-      okActions: [props.topicArn],
+      ...anyOccurrence(props.topicArn),
       tags: props.tags,
     });
   }

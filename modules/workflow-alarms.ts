@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { anyOccurrence } from "./any-occurrence-alarm";
 
 export interface WorkflowAlarmsProps {
   readonly stateMachineName: string;
@@ -30,12 +31,7 @@ export class WorkflowAlarms extends Construct {
           dimensions: { StateMachineArn: props.stateMachineArn },
           statistic: "Sum",
           period: props.periodSeconds ?? 300,
-          evaluationPeriods: 1,
-          threshold: 0,
-          comparisonOperator: "GreaterThanThreshold",
-          treatMissingData: "notBreaching",
-          alarmActions: [props.topicArn],
-          okActions: [props.topicArn],
+          ...anyOccurrence(props.topicArn),
           tags: props.tags,
         }),
     );
