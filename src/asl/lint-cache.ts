@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 
 import { join } from "node:path";
 import { REPO_ROOT } from "../config/handlers";
 import { type Finding, type LintOptions, lintDefinition } from "./lint";
+import { loadLintConfig } from "./lint-config";
 
 const LINT_DIR = join(REPO_ROOT, "src", "asl");
 const CACHE_DIR = join(REPO_ROOT, "node_modules", ".cache", "sfn-workflows", "lint");
@@ -46,6 +47,8 @@ export function lintDefinitionCached(definition: unknown, options: LintOptions):
   const key = createHash("sha256")
     .update(lintFingerprint())
     .update(JSON.stringify(options))
+    // The project's sfn-lint.json changes severities: a new setting must not be answered from an old entry.
+    .update(JSON.stringify(options.rules ?? loadLintConfig()))
     .update(JSON.stringify(definition))
     .digest("hex");
   const file = join(CACHE_DIR, `${key}.json`);

@@ -19,6 +19,8 @@ const COVERED_BY_OUR_RULES = new Set([
   // Its versions name scopes by an internal id ("fsm1") and print a mangled key ("id.$.$").
   'MISSING_TERMINAL_STATE',
   'DUPLICATE_FIELD_NAME',
+  // Ours (SFN002) names both places; asl-validator names only the second.
+  'DUPLICATE_STATE_NAMES',
 ]);
 
 const CODE_MAP: Record<string, RuleCode> = {
@@ -39,6 +41,16 @@ export function pointerToPath(pointer: string): string {
     path = /^\d+$/.test(segment) ? joinPath(path, Number(segment)) : joinPath(path, segment);
   }
   return path;
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
 }
 
 /**
@@ -62,7 +74,12 @@ export function runAslValidator(definition: JsonObject, graph: DefinitionGraph):
       const pointer = error.schemaError?.instancePath ?? '';
       const path = pointerToPath(pointer);
       // asl-validator's message starts with the pointer; the finding carries the path instead.
-      const detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 13) : error.Message;
+      let detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 13) : error.Message;
+      const params = (error.schemaError as { params?: { allowedValues?: unknown[] } } | undefined)?.params;
+      if (Array.isArray(params?.allowedValues)) {
+        // Ajv says only "must be equal to one of the allowed values": name them and what was given.
+        detail = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}; received ${JSON.stringify(valueAt(definition, pointer)) ?? 'nothing'}`;
+      }
       // A oneOf failure on a whole state means no state shape fits: usually an unknown or misspelled field.
       const fix = /oneOf/.test(detail) ? `look for an unknown or misspelled field, a value of the wrong type, or a field of the other query language; ${SPEC_FIX}` : SPEC_FIX;
       out.push({ code, path, what: `schema: ${path || 'the definition'} ${detail}`, fix });
