@@ -54,7 +54,7 @@ export function parseLintConfig(text: string, file: string): RuleSettings {
   for (const [code, raw] of Object.entries(rules as Record<string, unknown>)) {
     if (!Object.hasOwn(RULES, code)) {
       const near = closest(code, codes);
-      throw new LintConfigError(`${file}: rules."${code}" is not a rule code${near ? `; did you mean "${near}"?` : ''}. Codes are listed in src/asl/README.md (SFN000-SFN183).`, file);
+      throw new LintConfigError(`${file}: rules."${code}" is not a rule code${near ? `; did you mean "${near}"?` : '.'} Codes are listed in src/asl/README.md (SFN000-SFN183).`, file);
     }
     const setting = Array.isArray(raw) ? raw[0] : raw;
     if (Array.isArray(raw) && (raw.length > 2 || (raw.length === 2 && typeof raw[1] !== 'string'))) {

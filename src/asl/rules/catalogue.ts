@@ -38,6 +38,7 @@ export const RULES = {
   SFN134: { severity: 'error', title: 'Retry MaxAttempts not an integer from 0 to 99999999' },
   SFN135: { severity: 'error', title: 'Retry MaxDelaySeconds not an integer from 1 to 31622401' },
   SFN136: { severity: 'error', title: 'Retry or Catch with an empty ErrorEquals' },
+  SFN137: { severity: 'error', title: 'Retry JitterStrategy other than FULL or NONE' },
   SFN140: { severity: 'error', title: 'Wait without exactly one of Seconds/Timestamp/SecondsPath/TimestampPath' },
   SFN141: { severity: 'error', title: 'Wait Timestamp not an RFC 3339 date-time' },
   SFN142: { severity: 'error', title: 'Wait Seconds not an integer from 0 to 99999999' },

@@ -87,6 +87,9 @@ export const retryNumbersRule: Rule = (ctx) => {
         checkNumber(ctx, ref, 'SFN132', `${base}.IntervalSeconds`, 'IntervalSeconds', entry.IntervalSeconds, { min: 1, max: MAX_SECONDS, integer: true }, where, `set IntervalSeconds to a whole number of seconds from 1 to ${MAX_SECONDS} (the default is 1)`);
         checkNumber(ctx, ref, 'SFN133', `${base}.BackoffRate`, 'BackoffRate', entry.BackoffRate, { min: 1, integer: false }, where, 'set BackoffRate to 1.0 (constant interval) or more (the default is 2.0)');
         checkNumber(ctx, ref, 'SFN134', `${base}.MaxAttempts`, 'MaxAttempts', entry.MaxAttempts, { min: 0, max: MAX_SECONDS, integer: true }, where, `set MaxAttempts to 0 (never retry) or a whole count up to ${MAX_SECONDS} (the default is 3)`);
+        if ('JitterStrategy' in entry && entry.JitterStrategy !== 'FULL' && entry.JitterStrategy !== 'NONE') {
+          ctx.report('SFN137', `${base}.JitterStrategy`, `${where} JitterStrategy must be "FULL" or "NONE"; received ${show(entry.JitterStrategy)}`, 'set "JitterStrategy": "FULL" (randomised intervals) or "NONE" (the default), or remove it');
+        }
         checkNumber(ctx, ref, 'SFN135', `${base}.MaxDelaySeconds`, 'MaxDelaySeconds', entry.MaxDelaySeconds, { min: 1, max: MAX_DELAY_SECONDS, integer: true }, where, `set MaxDelaySeconds to a whole number of seconds from 1 to ${MAX_DELAY_SECONDS}, or remove it`);
       });
     }

@@ -43,6 +43,8 @@ export function pointerToPath(pointer: string): string {
   return path;
 }
 
+const STATE_TYPES = ['Task', 'Pass', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'];
+
 function valueAt(root: unknown, pointer: string): unknown {
   let value = root;
   for (const raw of pointer.split('/').slice(1)) {
@@ -66,6 +68,16 @@ export function runAslValidator(definition: JsonObject, graph: DefinitionGraph):
   }
   const pathOfState = (name: string): string => graph.states.find((s) => s.name === name)?.path ?? '';
   const out: ValidatorFinding[] = [];
+  // asl-validator tries the state's value against every state type's schema (a oneOf), so an
+  // enum error comes once per branch: "Type must be one of "Wait"" for a Pass state. Merge the
+  // branches' allowed values per field, and drop a Type error whose value is a real state type.
+  const allowedAt = new Map<string, Set<unknown>>();
+  for (const error of errors) {
+    const values = (error.schemaError as { params?: { allowedValues?: unknown[] } } | undefined)?.params?.allowedValues;
+    const pointer = error.schemaError?.instancePath ?? '';
+    if (Array.isArray(values)) allowedAt.set(pointer, new Set([...(allowedAt.get(pointer) ?? []), ...values]));
+  }
+  const enumDone = new Set<string>();
   for (const error of errors) {
     const kind = error['Error code'];
     if (COVERED_BY_OUR_RULES.has(kind)) continue;
@@ -77,8 +89,13 @@ export function runAslValidator(definition: JsonObject, graph: DefinitionGraph):
       let detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 13) : error.Message;
       const params = (error.schemaError as { params?: { allowedValues?: unknown[] } } | undefined)?.params;
       if (Array.isArray(params?.allowedValues)) {
+        const received = valueAt(definition, pointer);
+        if (enumDone.has(pointer)) continue;
+        enumDone.add(pointer);
+        if (pointer.endsWith('/Type') && typeof received === 'string' && STATE_TYPES.includes(received)) continue;
         // Ajv says only "must be equal to one of the allowed values": name them and what was given.
-        detail = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}; received ${JSON.stringify(valueAt(definition, pointer)) ?? 'nothing'}`;
+        const allowed = [...(allowedAt.get(pointer) ?? params.allowedValues)];
+        detail = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}; received ${JSON.stringify(received) ?? 'nothing'}`;
       }
       // A oneOf failure on a whole state means no state shape fits: usually an unknown or misspelled field.
       const fix = /oneOf/.test(detail) ? `look for an unknown or misspelled field, a value of the wrong type, or a field of the other query language; ${SPEC_FIX}` : SPEC_FIX;
