@@ -41,9 +41,8 @@ function lintFingerprint(): string {
   return fingerprint;
 }
 
-/** `lintDefinition`, answered from the cache when this exact definition was linted by this exact lint before. */
-export function lintDefinitionCached(definition: unknown, options: LintOptions): Finding[] {
-  if (process.env.SYNTH_NO_CACHE === "1") return lintDefinition(definition, options);
+/** The cache file that holds (or will hold) the findings for this definition, options, settings and lint. */
+export function lintCacheFile(definition: unknown, options: LintOptions): string {
   const key = createHash("sha256")
     .update(lintFingerprint())
     .update(JSON.stringify(options))
@@ -51,7 +50,13 @@ export function lintDefinitionCached(definition: unknown, options: LintOptions):
     .update(JSON.stringify(options.rules ?? loadLintConfig()))
     .update(JSON.stringify(definition))
     .digest("hex");
-  const file = join(CACHE_DIR, `${key}.json`);
+  return join(CACHE_DIR, `${key}.json`);
+}
+
+/** `lintDefinition`, answered from the cache when this exact definition was linted by this exact lint before. */
+export function lintDefinitionCached(definition: unknown, options: LintOptions): Finding[] {
+  if (process.env.SYNTH_NO_CACHE === "1") return lintDefinition(definition, options);
+  const file = lintCacheFile(definition, options);
   try {
     return JSON.parse(readFileSync(file, "utf8")) as Finding[];
   } catch {
