@@ -13,6 +13,7 @@ import { MAX_DEPTH, scanJsonText, valueDepth } from './rules/json-text';
 import { mapNumbersRule, NUMERIC_FIELDS, retryNumbersRule, timeoutNumbersRule, waitSecondsRule } from './rules/limits';
 import { createContext, type Rule, type WorkflowType } from './rules/context';
 import { expressRule } from './rules/express';
+import { unknownFieldRule } from './rules/fields';
 import { jsonataSyntaxRule } from './rules/jsonata';
 import { iteratorRule } from './rules/map';
 import { dollarValueRule, passResultDollarRule } from './rules/payload';
@@ -57,6 +58,7 @@ export const LINT_RULES: readonly Rule[] = [
   transitionTargetRule,
   terminalStateRule,
   choiceRule,
+  unknownFieldRule,
   queryLanguageDowngradeRule,
   passResultDollarRule,
   dollarValueRule,

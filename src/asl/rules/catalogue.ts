@@ -21,6 +21,7 @@ export const RULES = {
   SFN102: { severity: 'error', title: 'Next/Default/Choice/Catch target does not exist' },
   SFN103: { severity: 'error', title: 'transition out of a Parallel branch or Map processor' },
   SFN104: { severity: 'error', title: 'Choice state without Choices' },
+  SFN105: { severity: 'error', title: 'field the state type (or the state machine) does not have' },
   SFN110: { severity: 'warning', title: 'Pass Result with ".$" keys (Result is static)' },
   SFN111: { severity: 'error', title: '".$" key whose value is not a path or intrinsic function' },
   SFN112: { severity: 'error', title: 'illegal escape in an intrinsic function string' },

@@ -87,7 +87,12 @@ export function runAslValidator(definition: JsonObject, graph: DefinitionGraph):
       const path = pointerToPath(pointer);
       // asl-validator's message starts with the pointer; the finding carries the path instead.
       let detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 13) : error.Message;
-      const params = (error.schemaError as { params?: { allowedValues?: unknown[] } } | undefined)?.params;
+      const params = (error.schemaError as { params?: { allowedValues?: unknown[]; type?: string | string[] } } | undefined)?.params;
+      if (params?.type !== undefined && /^must be [a-z,]+$/.test(detail)) {
+        // Ajv: "must be string,null"; say it in words, with what was received.
+        const types = (Array.isArray(params.type) ? params.type : String(params.type).split(',')).map((t) => (t === 'null' ? 'null' : `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`));
+        detail = `must be ${types.join(' or ')}; received ${JSON.stringify(valueAt(definition, pointer)) ?? 'nothing'}`;
+      }
       if (Array.isArray(params?.allowedValues)) {
         const received = valueAt(definition, pointer);
         if (enumDone.has(pointer)) continue;
