@@ -30,7 +30,7 @@ const DYNAMODB_WRITE = [...DYNAMODB_COMMON, 'ConditionExpression', 'ConditionalO
 export const SERVICE_INTEGRATIONS: Readonly<Record<string, ServiceIntegration>> = {
   'lambda:invoke': {
     patterns: ['', '.waitForTaskToken'],
-    params: ['FunctionName', 'Payload', 'InvocationType', 'Qualifier', 'ClientContext', 'LogType'],
+    params: ['FunctionName', 'Payload', 'InvocationType', 'Qualifier', 'ClientContext', 'LogType', 'TenantId'],
     required: [['FunctionName']],
     doc: `${DG}/connect-lambda.html`,
   },
