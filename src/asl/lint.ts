@@ -1,8 +1,9 @@
 /**
  * The ASL lint: asl-validator's schema checks plus our own rules for what it
  * misses or reports badly (scoped reachability, the seed's defects, Express limits,
- * things AWS rejects at create time). Synchronous and free of I/O so the renderer
- * can call it on every render.
+ * things AWS rejects at create time). Synchronous so the renderer can call it on
+ * every render; its only I/O is reading the project's sfn-lint.json once per process
+ * (pass `rules` to avoid even that).
  */
 import { sortFindings, type Finding } from './findings';
 import { isObject, joinPath, walkDefinition, type JsonObject, type StateRef } from './graph';
