@@ -152,7 +152,7 @@ function lintUnconfigured(definition: unknown, options: LintOptions): Finding[] 
   const found: Finding[] = [];
   if (options.source !== undefined) {
     const scan = scanJsonText(options.source);
-    if (scan.depth > MAX_DEPTH) return [tooDeep(file, scan.depth)];
+    if (scan.depth > MAX_DEPTH) return [tooDeep(file)];
     for (const d of scan.duplicates) {
       const where = d.objectPath === '' ? 'the definition root' : d.objectPath;
       const isState = /(^|\.)States$/.test(d.objectPath);
@@ -160,7 +160,7 @@ function lintUnconfigured(definition: unknown, options: LintOptions): Finding[] 
     }
   } else {
     const depth = valueDepth(definition);
-    if (depth > MAX_DEPTH) return [tooDeep(file, depth)];
+    if (depth > MAX_DEPTH) return [tooDeep(file)];
   }
   const bytes = Buffer.byteLength(JSON.stringify(definition), 'utf8');
   if (bytes > MAX_DEFINITION_BYTES) {
@@ -186,8 +186,8 @@ function lintUnconfigured(definition: unknown, options: LintOptions): Finding[] 
   ];
 }
 
-function tooDeep(file: string, depth: number): Finding {
-  return finding('SFN008', file, '', `the definition is nested ${depth > MAX_DEPTH + 1 ? `more than ${MAX_DEPTH}` : depth} levels deep; the lint checks at most ${MAX_DEPTH} levels and stopped there (fix: flatten the data: a state machine definition needs a handful of levels, deep data belongs in the execution input)`);
+function tooDeep(file: string): Finding {
+  return finding('SFN008', file, '', `the definition is nested more than ${MAX_DEPTH} levels deep; the lint checks at most ${MAX_DEPTH} levels and stopped there (fix: flatten the data: a state machine definition needs a handful of levels, deep data belongs in the execution input)`);
 }
 
 function lintMachine(definition: JsonObject, options: LintOptions): Finding[] {
