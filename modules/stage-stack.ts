@@ -22,6 +22,11 @@ import { StageEventBus } from "./stage-event-bus";
 import { StageKey } from "./stage-key";
 import { configureBackend } from "./state-backend";
 import { WorkflowAlarms } from "./workflow-alarms";
+import { ExecutionNotifications } from "./execution-notifications";
+import { HttpApiTrigger } from "./http-api-trigger";
+import { ScheduleTrigger } from "./schedule-trigger";
+import { StateMachineAlias } from "./state-machine-alias";
+import { aliasRoutes } from "../src/deploy/rollout";
 import { WorkflowStateMachine } from "./workflow-state-machine";
 
 export interface StageStackProps {
@@ -89,7 +94,7 @@ export class StageStack extends TerraformStack {
       partition: this.partition,
       region: config.region,
     });
-    const topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic(config), kmsKeyArn: this.key.arn, email: config.alarmEmail });
+    const topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic(config), kmsKeyArn: this.key.arn, accountId: this.accountId, email: config.alarmEmail });
     const topicArn = topic.topic.arn;
     this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { name: names.functionsDeadLetterQueue(config), kmsKeyArn: this.key.arn });
     const queueNames: string[] = [names.functionsDeadLetterQueue(config)];
@@ -139,6 +144,29 @@ export class StageStack extends TerraformStack {
       stateMachines.push({ name, arn });
       new WorkflowAlarms(scope, "alarms", { stateMachineName: name, stateMachineArn: arn, topicArn, tags });
       new TerraformOutput(this, `${snake(spec.name)}_state_machine_arn`, { value: arn, description: `ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}` });
+      const rollout = config.rollouts[spec.name];
+      const alias = new StateMachineAlias(scope, "alias", {
+        name: names.alias(config),
+        stateMachineArn: arn,
+        currentVersionArn: machine.stateMachine.stateMachineVersionArn,
+        routes: aliasRoutes(rollout),
+        description: rollout
+          ? `${config.stage}: rolling out, ${rollout.weight}% to the version this deployment published, ${100 - rollout.weight}% to version ${rollout.previousVersion}`
+          : `${config.stage}: every execution runs the version this deployment published`,
+      });
+      // Every trigger starts executions through the alias, so a rollout or a rollback is one change of routing.
+      const aliasArn = alias.alias.arn;
+      new TerraformOutput(this, `${snake(spec.name)}_alias_arn`, { value: aliasArn, description: `Start ${spec.name} executions here (the ${config.stage} alias).` });
+      if (spec.notifications) {
+        new ExecutionNotifications(scope, "notifications", {
+          ruleName: names.notificationsRule(config, spec.name),
+          stateMachineName: name,
+          stateMachineArn: arn,
+          statuses: spec.notifications.statuses,
+          topicArn,
+          tags,
+        });
+      }
 
       spec.triggers.forEach((trigger, index) => {
         const suffix = spec.triggers.filter((t) => t.kind === trigger.kind).length > 1 ? `-${index}` : "";
@@ -149,7 +177,7 @@ export class StageStack extends TerraformStack {
             description: `Starts ${name} on ${JSON.stringify(trigger.pattern)}`,
             eventBusName: bus.bus.name,
             pattern: trigger.pattern,
-            stateMachineArn: arn,
+            stateMachineArn: aliasArn,
             roleName: names.eventsRole(config, spec.name) + suffix,
             deadLetterQueueName: dlqName,
             kmsKeyArn: this.key.arn,
@@ -166,7 +194,7 @@ export class StageStack extends TerraformStack {
           const sqs = new SqsTrigger(scope, `sqs${suffix}`, {
             queueName,
             deadLetterQueueName: dlqName,
-            stateMachineArn: arn,
+            stateMachineArn: aliasArn,
             kmsKeyArn: this.key.arn,
             batchSize: trigger.batchSize,
             maxReceiveCount: trigger.maxReceiveCount,
@@ -191,6 +219,49 @@ export class StageStack extends TerraformStack {
           queueNames.push(queueName, dlqName);
           new QueueDepthAlarm(scope, `sqs${suffix}-dlq-alarm`, { queueName: dlqName, topicArn, what: "messages that failed to start an execution maxReceiveCount times", tags });
           new TerraformOutput(this, `${snake(spec.name)}_queue_url${snake(suffix)}`, { value: sqs.queue.queue.url, description: `Send a message here to start ${name} (one execution per message).` });
+        }
+        if (trigger.kind === "schedule") {
+          const dlqName = names.scheduleDeadLetterQueue(config, spec.name) + suffix;
+          new ScheduleTrigger(scope, `schedule${suffix}`, {
+            name: names.schedule(config, spec.name) + suffix,
+            description: `Starts ${name} (${config.stage} alias) on ${trigger.expression}`,
+            expression: trigger.expression,
+            timezone: trigger.timezone ?? "UTC",
+            flexibleWindowMinutes: trigger.flexibleWindowMinutes ?? 0,
+            input: JSON.stringify(trigger.input ?? {}),
+            maximumRetryAttempts: trigger.maximumRetryAttempts ?? 3,
+            maximumEventAgeSeconds: trigger.maximumEventAgeSeconds ?? 3600,
+            aliasArn,
+            roleName: names.scheduleRole(config, spec.name) + suffix,
+            deadLetterQueueName: dlqName,
+            kmsKeyArn: this.key.arn,
+            accountId: this.accountId,
+            tags,
+          });
+          queueNames.push(dlqName);
+          new QueueDepthAlarm(scope, `schedule${suffix}-dlq-alarm`, { queueName: dlqName, topicArn, what: "scheduled starts EventBridge Scheduler could not deliver", tags });
+        }
+        if (trigger.kind === "http") {
+          const api = new HttpApiTrigger(scope, `http${suffix}`, {
+            apiName: names.httpApi(config, spec.name) + suffix,
+            description: `${trigger.route} starts ${name} (${config.stage} alias)`,
+            routeKey: trigger.route,
+            workflowType: spec.type,
+            authorization: trigger.authorization ?? { type: "iam" },
+            aliasArn,
+            roleName: names.httpApiRole(config, spec.name) + suffix,
+            accessLogGroupName: names.httpApiAccessLogGroup(config, spec.name) + suffix,
+            logRetentionDays: config.logRetentionDays,
+            kmsKeyArn: this.key.arn,
+            accountId: this.accountId,
+            throttlingRateLimit: trigger.throttlingRateLimit ?? 50,
+            throttlingBurstLimit: trigger.throttlingBurstLimit ?? 100,
+            tags,
+          });
+          new TerraformOutput(this, `${snake(spec.name)}_http_endpoint${snake(suffix)}`, {
+            value: api.stage.invokeUrl,
+            description: `${trigger.route} on this endpoint starts ${name} (${trigger.authorization?.type === "jwt" ? "JWT" : "SigV4-signed IAM"} authorization).`,
+          });
         }
       });
     }

@@ -4,6 +4,7 @@ import { WORKFLOWS } from "../../workflows/catalogue";
 import { readEnvFile } from "./env-file";
 import { LIMITS, RESERVED_WORKFLOW_NAMES, names } from "./naming";
 import { listHandlers } from "./handlers";
+import { type Rollout, parseRollout, rolloutVariable } from "../deploy/rollout";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -36,6 +37,8 @@ export interface StageConfig {
   /** Reserved concurrency of each Lambda function. @default 10 */
   readonly lambdaReservedConcurrency: number;
   readonly backend: BackendConfig;
+  /** Gradual rollouts in progress, by workflow (ROLLOUT_<WORKFLOW>; see src/deploy/rollout.ts). @default none */
+  readonly rollouts: Readonly<Record<string, Rollout>>;
   /** The `.env` files that were read, in order. */
   readonly sources: readonly string[];
 }
@@ -150,6 +153,16 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
     problems.push(...checkNameLimits({ projectName, stage }));
   }
 
+  const rollouts: Record<string, Rollout> = {};
+  for (const w of WORKFLOWS) {
+    const variable = rolloutVariable(w.name);
+    const raw = pick(variable);
+    if (raw === undefined) continue;
+    const parsed = parseRollout(variable, raw);
+    if (typeof parsed === "string") problems.push(parsed);
+    else rollouts[w.name] = parsed;
+  }
+
   const backend = backendConfig(pick, { projectName, stage, region: value("REGION") }, problems);
   if (problems.length > 0) throw new ConfigError(problems, sources.length > 0 ? sources.join(", ") : undefined);
 
@@ -164,6 +177,7 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
     logExecutionData: value("SFN_LOG_EXECUTION_DATA") === "true",
     lambdaReservedConcurrency: concurrency,
     backend,
+    rollouts,
     sources,
   };
 }
@@ -218,6 +232,7 @@ function checkNameLimits(c: { projectName: string; stage: string }): string[] {
   const handlers = listHandlers();
   const sqsWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "sqs")).map((w) => w.name);
   const eventWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "eventbridge")).map((w) => w.name);
+  const withTrigger = (kind: string) => WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === kind)).map((w) => w.name);
   const candidates: Array<[keyof typeof LIMITS, string]> = [
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["stateMachine", names.stateMachine(c, w.name)]),
     ...handlers.map((h): [keyof typeof LIMITS, string] => ["lambdaFunction", names.lambdaFunction(c, h)]),
@@ -228,6 +243,11 @@ function checkNameLimits(c: { projectName: string; stage: string }): string[] {
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.stateMachineRole(c, w.name)]),
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.eventsRole(c, w.name)]),
     ...handlers.map((h): [keyof typeof LIMITS, string] => ["iamRole", names.lambdaRole(c, h)]),
+    ...withTrigger("schedule").map((w): [keyof typeof LIMITS, string] => ["schedule", names.schedule(c, w)]),
+    ...withTrigger("schedule").map((w): [keyof typeof LIMITS, string] => ["iamRole", names.scheduleRole(c, w)]),
+    ...withTrigger("schedule").map((w): [keyof typeof LIMITS, string] => ["queue", names.scheduleDeadLetterQueue(c, w)]),
+    ...withTrigger("http").map((w): [keyof typeof LIMITS, string] => ["iamRole", names.httpApiRole(c, w)]),
+    ...WORKFLOWS.filter((w) => w.notifications).map((w): [keyof typeof LIMITS, string] => ["eventRule", names.notificationsRule(c, w.name)]),
   ];
   for (const kind of Object.keys(LIMITS) as Array<keyof typeof LIMITS>) {
     const longest = candidates.filter(([k]) => k === kind).sort((a, b) => b[1].length - a[1].length)[0];

@@ -133,6 +133,7 @@ function workflowSection(w: WorkflowReview, synth: Synth): DocBlock[] {
     out.push({ kind: "mermaid", title: w.workflow, source: mermaidDiagram(w.definition, { functionName: functionNamer(synth) }) });
   }
   out.push(h(4, "Triggers"), w.triggers.length > 0 ? list(w.triggers) : p("None: executions start only through StartExecution (API, SDK or another workflow)."));
+  if (w.routing.length > 0) out.push(h(4, "Alias routing"), list(w.routing));
   out.push(h(4, "IAM permissions of the state machine role"));
   out.push(
     w.permissions.length > 0

@@ -49,6 +49,8 @@ export interface WorkflowReview {
   /** Undefined when the definition could not be parsed (see `problems`). */
   readonly definition?: JsonObject;
   readonly triggers: readonly string[];
+  /** How each alias routes executions between versions. */
+  readonly routing: readonly string[];
   readonly permissions: readonly PolicyRow[];
   /** Permissions the definition needs that no statement grants (only known when a deriver is given). */
   readonly missing: readonly NeededPermission[];
@@ -240,8 +242,43 @@ function alarmInfo(block: Block): AlarmInfo {
   };
 }
 
-/** How executions start: EventBridge rules targeting the machine and SQS queues feeding a function that starts it. */
+/**
+ * How executions start: EventBridge rules, SQS queues feeding a bridge
+ * function, Scheduler schedules and HTTP API routes that target the machine
+ * or one of its aliases (each trigger names which).
+ */
 export function triggersFor(synth: Synth, machine: Block, spec?: WorkflowSpec): string[] {
+  const out: string[] = [];
+  const entries = [machine, ...referrers(synth, machine.address, "aws_sfn_alias")];
+  for (const entry of entries) {
+    const via = entry.type === "aws_sfn_alias" ? ` (through alias ${str(entry.body, "name") ?? entry.name})` : "";
+    out.push(...triggersOf(synth, entry).map((t) => t + via));
+  }
+  if (out.length === 0 && spec && spec.triggers.length > 0) {
+    out.push(...spec.triggers.map((t) => `${t.kind} trigger (catalogue; not found in the synthesis)`));
+  }
+  return out;
+}
+
+/** How an alias routes executions: `alias dev: 10% version published by this deployment, 90% version 3`. */
+export function routingFor(synth: Synth, machine: Block): string[] {
+  return referrers(synth, machine.address, "aws_sfn_alias").map((alias) => {
+    const routes = asList(alias.body.routing_configuration).map((r) => {
+      const version = str(r, "state_machine_version_arn") ?? "?";
+      const current = version.includes(`${machine.address}.state_machine_version_arn`);
+      const numbered = /:(\d+)$/.exec(version)?.[1];
+      return `${String(r.weight ?? "?")}% ${current ? "the version this deployment publishes" : numbered ? `version ${numbered}` : version}`;
+    });
+    return `Alias ${str(alias.body, "name") ?? alias.name}: ${routes.join(", ")}`;
+  });
+}
+
+function asList(value: unknown): JsonObject[] {
+  const list = Array.isArray(value) ? value : value && typeof value === "object" ? [value] : [];
+  return list.filter((v): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v));
+}
+
+function triggersOf(synth: Synth, machine: Block): string[] {
   const out: string[] = [];
   for (const target of referrers(synth, machine.address, "aws_cloudwatch_event_target")) {
     for (const rule of resolve(synth, target.body.rule, "aws_cloudwatch_event_rule")) {
@@ -262,10 +299,18 @@ export function triggersFor(synth: Synth, machine: Block, spec?: WorkflowSpec): 
     }
   }
   for (const schedule of referrers(synth, machine.address, "aws_scheduler_schedule")) {
-    out.push(`EventBridge Scheduler ${str(schedule.body, "name") ?? schedule.name}: ${str(schedule.body, "schedule_expression") ?? "?"}`);
+    const zone = str(schedule.body, "schedule_expression_timezone");
+    const window = asList(schedule.body.flexible_time_window)[0];
+    const flexible = window && window.mode === "FLEXIBLE" ? `, flexible window ${String(window.maximum_window_in_minutes)} min` : "";
+    out.push(`EventBridge Scheduler ${str(schedule.body, "name") ?? schedule.name}: ${str(schedule.body, "schedule_expression") ?? "?"}${zone ? ` (${zone})` : ""}${flexible}`);
   }
-  if (out.length === 0 && spec && spec.triggers.length > 0) {
-    out.push(...spec.triggers.map((t) => (t.kind === "eventbridge" ? `EventBridge pattern ${JSON.stringify(t.pattern)} (catalogue; not found in the synthesis)` : `SQS queue (catalogue; not found in the synthesis)`)));
+  for (const integration of referrers(synth, machine.address, "aws_apigatewayv2_integration")) {
+    const api = resolve(synth, integration.body.api_id, "aws_apigatewayv2_api")[0];
+    for (const route of referrers(synth, integration.address, "aws_apigatewayv2_route")) {
+      out.push(
+        `HTTP API ${api ? (str(api.body, "name") ?? api.name) : "?"}: ${str(route.body, "route_key") ?? "?"} (${str(route.body, "authorization_type") ?? "NONE"} authorization, ${str(integration.body, "integration_subtype") ?? "?"})`,
+      );
+    }
   }
   return out;
 }
@@ -343,6 +388,7 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
         type,
         definition,
         triggers: triggersFor(synth, machine, spec),
+        routing: routingFor(synth, machine),
         permissions: iam.rows,
         missing: iam.missing,
         alarms,
