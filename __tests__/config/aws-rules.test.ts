@@ -92,6 +92,10 @@ describe("REGION and STATE_REGION: the regions of AWS's partitions", () => {
     ]);
     expect(problems({ ...s3, STATE_REGION: "eu-west-1" })).toEqual([]);
   });
+
+  test("an unset STATE_REGION is REGION: a bad REGION is reported once", () => {
+    expect(problems({ STATE_BACKEND: "s3", STATE_BUCKET: "my-state", REGION: "us-east-99" }).map((p) => p.split(" ")[0])).toEqual(["REGION"]);
+  });
 });
 
 describe("STATE_BUCKET: S3 bucket naming rules", () => {

@@ -201,7 +201,8 @@ function backendConfig(
     if (broken) problems.push(problem("STATE_BUCKET", broken, bucket));
   }
   const region = pick("STATE_REGION") ?? c.region;
-  const regionBroken = regionRule(region);
+  // Unset, it is REGION, already checked: one mistake, one problem.
+  const regionBroken = pick("STATE_REGION") === undefined ? undefined : regionRule(region);
   if (regionBroken) problems.push(problem("STATE_REGION", regionBroken, region));
   else if (partitionOf(c.region) && partitionOf(region) !== partitionOf(c.region)) {
     problems.push(
