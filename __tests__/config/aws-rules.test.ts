@@ -174,7 +174,7 @@ describe("STATE_LOCK_TABLE: DynamoDB table name rules", () => {
 
 test("every problem of every variable at once", () => {
   expect(
-    problems({ REGION: "us-east-99", OWNER: "a\nb", STATE_BACKEND: "s3", STATE_BUCKET: "B", STATE_KMS_KEY_ID: "k", STATE_LOCK_TABLE: "t" }).map((p) => p.split(" ")[0]),
+    problems({ REGION: "us-east-99", OWNER: "a\nb", STATE_BACKEND: "s3", STATE_BUCKET: "B", STATE_REGION: "mars-1", STATE_KMS_KEY_ID: "k", STATE_LOCK_TABLE: "t" }).map((p) => p.split(" ")[0]),
   ).toEqual(["REGION", "OWNER", "STATE_BUCKET", "STATE_REGION", "STATE_KMS_KEY_ID", "STATE_LOCK_TABLE"]);
 });
 
