@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { type ExtraStatement, type PermissionRow, derivePermissions } from "../src/asl/iam";
+import { DERIVATION_KEY, type DeriveOptions, type ExtraStatement, type PermissionRow, derivationRecord, derivePermissions, permissionFindings } from "../src/asl/iam";
 import type { Finding } from "../src/asl/findings";
 import { names, prefix } from "../src/config/naming";
 import { BRIDGE_HANDLER } from "../src/config/handlers";
@@ -98,7 +98,7 @@ export class StageStack extends TerraformStack {
     const needsBus = workflows.some((w) => w.triggers.some((t) => t.kind === "eventbridge"));
     const bus = needsBus ? new StageEventBus(this, "event-bus", { name: names.eventBus(config), accountId: this.accountId, partition: this.partition }) : undefined;
 
-    const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[] }> = [];
+    const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[]; findings: Finding[] }> = [];
     const stateMachines: Array<{ name: string; arn: string }> = [];
     for (const spec of workflows) {
       const scope = new Construct(this, spec.name);
@@ -112,14 +112,15 @@ export class StageStack extends TerraformStack {
         },
       });
       const name = names.stateMachine(config, spec.name);
-      const permissions = derivePermissions(workflow.definition, {
+      const derivation: DeriveOptions = {
         workflow: spec.name,
         file: spec.template,
         arn: { partition: this.partition, region: config.region, accountId: this.accountId, stateMachineName: name },
         functionArns: tokens,
         extraStatements: props.extraStatements?.[spec.name],
-      });
-      rendered.push({ workflow, permissions });
+      };
+      const permissions = derivePermissions(workflow.definition, derivation);
+      rendered.push({ workflow, permissions, findings: permissionFindings(permissions, spec.template) });
       const machine = new WorkflowStateMachine(scope, "state-machine", {
         name,
         roleName: names.stateMachineRole(config, spec.name),
@@ -135,6 +136,8 @@ export class StageStack extends TerraformStack {
         region: config.region,
         tags,
       });
+      // The review derives again from the synthesized stack: record exactly what this derivation was given.
+      machine.stateMachine.addOverride(`//.${DERIVATION_KEY}`, derivationRecord(derivation));
       const arn = machine.stateMachine.arn;
       stateMachines.push({ name, arn });
       new WorkflowAlarms(scope, "alarms", { stateMachineName: name, stateMachineArn: arn, topicArn, tags });
@@ -195,7 +198,7 @@ export class StageStack extends TerraformStack {
       });
     }
     this.rendered = rendered;
-    this.findings = rendered.flatMap((r) => r.workflow.findings);
+    this.findings = rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]);
 
     const functionNames = [...this.functions.values()].map((f) => f.function.functionName);
     new StageDashboard(this, "dashboard", { name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });

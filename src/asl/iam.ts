@@ -291,6 +291,9 @@ function taskView(node: JsonObject, language: string, arn: ArnContext): TaskView
  * state machine in the synthesized stack so the review derives from exactly
  * the same context (escape hatch, references, keys) as the synthesis did.
  */
+/** Where the record sits in a synthesized `aws_sfn_state_machine`: under its `//` (comment) key, which Terraform ignores. */
+export const DERIVATION_KEY = "iam_derivation";
+
 export interface DerivationRecord {
   readonly arn: { readonly partition?: string; readonly region?: string; readonly accountId?: string; readonly stateMachineName?: string };
   readonly functionArns: readonly string[];

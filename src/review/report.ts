@@ -5,6 +5,7 @@
  */
 
 import { type DocBlock, type Inline, type Text, code, h, list, p, strong, table } from "./document";
+import { readableArn } from "./derivation";
 import { inventory } from "./inventory";
 import { mermaidDiagram } from "./mermaid";
 import { type PlanSummary } from "./plan";
@@ -138,7 +139,7 @@ function workflowSection(w: WorkflowReview, synth: Synth): DocBlock[] {
     w.permissions.length > 0
       ? table(
           ["Effect", "Actions", "Resources", "Why"],
-          w.permissions.map((r) => [r.effect, joinCodes(r.actions), joinCodes(r.resources), [r.why, r.sid ? ` (Sid ${r.sid})` : ""]]),
+          w.permissions.map((r) => [r.effect, joinCodes(r.actions), joinCodes(r.resources.map((x) => readableArn(synth, x))), [r.why, r.sid ? ` (Sid ${r.sid})` : ""]]),
         )
       : p("No policy statements found for the role."),
   );
@@ -146,7 +147,7 @@ function workflowSection(w: WorkflowReview, synth: Synth): DocBlock[] {
   if (w.missing.length > 0) {
     out.push(
       p([strong("Missing permissions:"), " the definition needs these but no statement grants them (the execution will fail with AccessDenied):"]),
-      list(w.missing.map((m): Text => [...joinCodes(m.actions), " on ", ...joinCodes(m.resources), ` for ${m.statePath}`])),
+      list(w.missing.map((m): Text => [...joinCodes(m.actions), " on ", ...joinCodes(m.resources.map((x) => readableArn(synth, x))), ` for ${m.statePath}`])),
     );
   }
   out.push(

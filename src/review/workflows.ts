@@ -29,6 +29,8 @@ export interface NeededPermission {
   readonly resources: readonly string[];
   readonly statePath: string;
   readonly reason: string;
+  /** Why the derived grant is broader than the state needs (IAM001). @default none */
+  readonly warning?: string;
 }
 
 export interface AlarmInfo {
@@ -63,7 +65,7 @@ export interface WorkflowReview {
 /** Plug-ins from the engine, so this module runs (and is tested) without them. */
 export interface WorkflowAnalysers {
   /** Permissions the definition needs, per state (src/asl/iam.ts). */
-  readonly derive?: (definition: JsonObject, context: { workflow: string; file: string }) => readonly NeededPermission[];
+  readonly derive?: (definition: JsonObject, context: { workflow: string; file: string; synth: Synth; machine: Block }) => readonly NeededPermission[];
   /** Lint warnings for the definition (src/asl/lint.ts). */
   readonly lint?: (definition: JsonObject, context: { file: string; workflow: string; type: "STANDARD" | "EXPRESS" }) => readonly Finding[];
   /** The catalogue. @default WORKFLOWS */
@@ -323,7 +325,7 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
       let needed: readonly NeededPermission[] = [];
       if (definition && analysers.derive) {
         try {
-          needed = analysers.derive(definition, { workflow, file });
+          needed = analysers.derive(definition, { workflow, file, synth, machine });
         } catch (error) {
           problems.push(`deriving the permissions the definition needs failed: ${(error as Error).message}`);
         }
@@ -333,8 +335,11 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
       const alarms = [...referrers(synth, machine.address, "aws_cloudwatch_metric_alarm"), ...fnAlarms]
         .filter((b, i, all) => all.findIndex((o) => o.address === b.address) === i)
         .map(alarmInfo);
-      const findings =
-        definition && analysers.lint ? analysers.lint(definition, { file, workflow, type: type === "EXPRESS" ? "EXPRESS" : "STANDARD" }) : [];
+      const findings = [
+        ...(definition && analysers.lint ? analysers.lint(definition, { file, workflow, type: type === "EXPRESS" ? "EXPRESS" : "STANDARD" }) : []),
+        // The synthesis reports these too: a derived grant broader than the state needs.
+        ...needed.filter((n) => n.warning).map((n): Finding => ({ code: "IAM001", severity: "warning", file, path: n.statePath, message: n.warning as string })),
+      ];
       return {
         address: machine.address,
         name,
