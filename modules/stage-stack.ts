@@ -53,6 +53,7 @@ export class StageStack extends TerraformStack {
   /** Lint warnings of every workflow (errors stop synthesis). */
   readonly findings: readonly Finding[];
   private readonly functions = new Map<string, HandlerFunction>();
+  private readonly functionArnTokens = new Map<string, string>();
   private readonly packager: HandlerPackager;
   private readonly key: StageKey;
   private readonly functionsDlq: EncryptedQueue;
@@ -106,7 +107,9 @@ export class StageStack extends TerraformStack {
       const tokens = new Set<string>();
       const workflow = renderWorkflow(spec, config, {
         functionArn: (handler) => {
-          const arn = this.functionFor(handler).function.arn;
+          // One token per function: every read of .arn makes a new token, and two tokens for one ARN list it twice in the policy.
+          const arn = this.functionArnTokens.get(handler) ?? this.functionFor(handler).function.arn;
+          this.functionArnTokens.set(handler, arn);
           tokens.add(arn);
           return arn;
         },
