@@ -231,6 +231,15 @@ describe(".sync integrations and their managed rules", () => {
   );
 });
 
+describe("IAM001 warnings", () => {
+  test("a dynamic Task target the lint already reports (SFN125) is not warned twice; one it does not report is", () => {
+    expect(warnings(task("arn:aws:states:::lambda:invoke", { Parameters: { "FunctionName.$": "$.fn" } }))).toEqual([]);
+    expect(warnings(task("arn:aws:states:::aws-sdk:s3:getObject", { Parameters: { "Bucket.$": "$.b", Key: "k" } }))).toEqual([
+      { code: "IAM001", severity: "warning", file: opts.file, path: "States.T", message: 's3:GetObject Bucket is computed at run time, so the target cannot be known at synthesis: granted on "*". Fix: name Bucket literally.' },
+    ]);
+  });
+});
+
 describe("non-existent suffixes", () => {
   test("lambda:invoke.sync says the resource does not exist and lists the ones that do, not the escape hatch", () => {
     const run = () => derivePermissions(task("arn:aws:states:::lambda:invoke.sync", { Parameters: { FunctionName: "f" } }), opts);

@@ -37,6 +37,8 @@ export interface PermissionRow {
   readonly conditions?: Condition[];
   /** Why the grant is broader than the state needs (a `*` resource); reported as an IAM001 warning. @default none */
   readonly warning?: string;
+  /** The parameter computed at run time that made the grant broad, when that is why. @default none */
+  readonly dynamicField?: string;
 }
 
 /**
@@ -158,6 +160,7 @@ export function derivePermissions(definition: JsonObject, options: DeriveOptions
         doc,
         ...(g.conditions && g.conditions.length > 0 ? { conditions: g.conditions.map((c) => ({ ...c, values: [...c.values] })) } : {}),
         ...(g.warning ? { warning: g.warning } : {}),
+        ...(g.dynamicField ? { dynamicField: g.dynamicField } : {}),
       });
     }
   };
@@ -259,10 +262,14 @@ function kmsRows(rows: readonly PermissionRow[], keys: Readonly<Record<string, s
   return out;
 }
 
+/** A Task target the lint already reports when it is computed at run time (SFN125, src/asl/rules/tasks.ts): no second warning for it. */
+const LINTED_DYNAMIC_TARGETS = new Set(["FunctionName", "StateMachineArn", "QueueUrl", "TopicArn", "TableName", "EventBusName"]);
+
 /** IAM001 warnings: every grant broader than its state needs, for the synthesis report and the review. */
-export function permissionFindings(rows: readonly PermissionRow[], file: string): Finding[] {
+export function permissionFindings(rows: ReadonlyArray<Pick<PermissionRow, "statePath" | "warning" | "dynamicField">>, file: string): Finding[] {
+  const linted = (r: Pick<PermissionRow, "statePath" | "dynamicField">) => r.dynamicField !== undefined && LINTED_DYNAMIC_TARGETS.has(r.dynamicField) && !/\.(ItemReader|ResultWriter)$/.test(r.statePath);
   return rows
-    .filter((r) => r.warning)
+    .filter((r) => r.warning && !linted(r))
     .map((r) => ({ code: "IAM001", severity: "warning" as const, file, path: r.statePath, message: r.warning as string }));
 }
 

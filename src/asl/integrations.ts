@@ -47,6 +47,8 @@ export interface Grant {
   readonly conditions?: readonly Condition[];
   /** Set when the grant is broader than the Task needs (a `*` or a whole bucket): said as a warning at synthesis and in reviews. */
   readonly warning?: string;
+  /** The parameter computed at run time that made the grant broad, when that is why. */
+  readonly dynamicField?: string;
 }
 
 /** The Task's target fields: Parameters (JSONPath) or Arguments (JSONata). */
@@ -84,7 +86,7 @@ export const STATES_DOC = "https://docs.aws.amazon.com/step-functions/latest/dg"
 export const dynamicGrant = (actions: readonly string[], field: string, resources: readonly string[] = ["*"]): Grant => {
   const on = resources.join(", ");
   const why = `${field} is computed at run time, so the target cannot be known at synthesis: granted on ${on === "*" ? '"*"' : on}`;
-  return { actions, resources, reason: `${why} (name the target literally to narrow it)`, warning: `${actions.join(", ")} ${why}. Fix: name ${field} literally.` };
+  return { actions, resources, reason: `${why} (name the target literally to narrow it)`, warning: `${actions.join(", ")} ${why}. Fix: name ${field} literally.`, dynamicField: field };
 };
 
 export function text(value: unknown): string | undefined {

@@ -7,7 +7,7 @@
 
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve as resolvePath } from "node:path";
-import { derivePermissions } from "../asl/iam";
+import { derivePermissions, permissionFindings } from "../asl/iam";
 import { derivationFor } from "./derivation";
 import { lintDefinition } from "../asl/lint";
 import { loadStageConfig, loadStageConfigs } from "../config/stage";
@@ -94,6 +94,7 @@ export function parseArgs(argv: readonly string[]): ReviewArgs {
 export const ENGINE_ANALYSERS: WorkflowAnalysers = {
   // The options the stack recorded for this state machine: the same derivation, escape hatch included.
   derive: (definition, { workflow, file, synth, machine }) => derivePermissions(definition, derivationFor(synth, machine, definition, { workflow, file })),
+  permissionFindings,
   lint: (definition, options) => lintDefinition(definition, options),
 };
 

@@ -31,6 +31,7 @@ export interface NeededPermission {
   readonly reason: string;
   /** Why the derived grant is broader than the state needs (IAM001). @default none */
   readonly warning?: string;
+  readonly dynamicField?: string;
 }
 
 export interface AlarmInfo {
@@ -66,6 +67,8 @@ export interface WorkflowReview {
 export interface WorkflowAnalysers {
   /** Permissions the definition needs, per state (src/asl/iam.ts). */
   readonly derive?: (definition: JsonObject, context: { workflow: string; file: string; synth: Synth; machine: Block }) => readonly NeededPermission[];
+  /** Warnings about grants broader than their state needs (IAM001, src/asl/iam.ts), from derive's rows. */
+  readonly permissionFindings?: (needed: readonly NeededPermission[], file: string) => readonly Finding[];
   /** Lint warnings for the definition (src/asl/lint.ts). */
   readonly lint?: (definition: JsonObject, context: { file: string; workflow: string; type: "STANDARD" | "EXPRESS" }) => readonly Finding[];
   /** The catalogue. @default WORKFLOWS */
@@ -338,7 +341,7 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
       const findings = [
         ...(definition && analysers.lint ? analysers.lint(definition, { file, workflow, type: type === "EXPRESS" ? "EXPRESS" : "STANDARD" }) : []),
         // The synthesis reports these too: a derived grant broader than the state needs.
-        ...needed.filter((n) => n.warning).map((n): Finding => ({ code: "IAM001", severity: "warning", file, path: n.statePath, message: n.warning as string })),
+        ...(analysers.permissionFindings?.(needed, file) ?? []),
       ];
       return {
         address: machine.address,
