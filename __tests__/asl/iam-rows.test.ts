@@ -53,7 +53,10 @@ describe("ResultWriter (s3:putObject)", () => {
     expect(statements(bucket)).toContainEqual({ actions: RESULT_ACTIONS, resources: ["*"] });
   });
   test("fail: s3:putObject is not a Task integration", () => {
-    expect(() => derivePermissions(task("arn:aws:states:::s3:putObject", { Parameters: { Bucket: "b" } }), opts)).toThrow(UnknownIntegrationError);
+    expect(() => derivePermissions(task("arn:aws:states:::s3:putObject", { Parameters: { Bucket: "b" } }), opts)).toThrow(
+      'Workflow "shop" (workflows/shop.asl.json.hbs): state States.T uses "arn:aws:states:::s3:putObject" in a Task, where it does not exist: ' +
+        'it is only valid in a distributed Map\'s ResultWriter. As a Task, call the SDK instead: "arn:aws:states:::aws-sdk:s3:putObject".',
+    );
   });
 });
 

@@ -211,6 +211,14 @@ export function derivePermissions(definition: JsonObject, options: DeriveOptions
       push(path, integration.id, integration.doc, integration.grants(taskView(node, language, arn), service.pattern));
       return;
     }
+    if (service && integration && !extras.some((s) => s.covers?.includes(resource))) {
+      const places = (integration.places ?? ["Task"]).join(" or ");
+      const sdk = place === "Task" ? ` As a Task, call the SDK instead: "${resource.replace(/states:::([a-z0-9-]+):/, "states:::aws-sdk:$1:")}".` : "";
+      throw new ProjectError(
+        `Workflow "${options.workflow}" (${options.file}): state ${path} uses "${resource}" in a ${place}, where it does not exist: it is only valid in a distributed Map's ${places}.${sdk}`,
+        options.file,
+      );
+    }
     if (place === "Task" && (PLAIN_LAMBDA.pattern.test(resource) || arn.knownFunctionArns?.has(resource))) {
       push(path, PLAIN_LAMBDA.id, PLAIN_LAMBDA.doc, [{ actions: ["lambda:InvokeFunction"], resources: [resource], reason: "invoke the function named by Resource" }]);
       return;
