@@ -12,6 +12,7 @@ import { readableArn } from "../../src/review/derivation";
 import { buildReview } from "../../src/review/report";
 import { ENGINE_ANALYSERS } from "../../src/review/run";
 import { synthFromJson } from "../../src/review/synth";
+import { diffSynth } from "../../src/review/synth-diff";
 import { reviewWorkflows, type WorkflowAnalysers } from "../../src/review/workflows";
 import type { WorkflowSpec } from "../../workflows/catalogue";
 import { policyDocumentOf, synthStage, type Tf } from "../modules/helpers";
@@ -108,4 +109,15 @@ test("readable ARNs: partition from the region, account as <account>, unknown re
   const synth = synthFromJson({ provider: { aws: [{ region: "cn-north-1" }] }, data: { aws_partition: { p: {} } } }, "x", "s");
   expect(readableArn(synth, "arn:${data.aws_partition.p.partition}:sqs:cn-north-1:${data.aws_caller_identity.i.account_id}:q")).toBe("arn:aws-cn:sqs:cn-north-1:<account>:q");
   expect(readableArn(synth, "${aws_kms_key.k.arn}")).toBe("<aws_kms_key.k.arn>");
+});
+
+test("IAM changes against a base show readable ARNs too", () => {
+  const before = JSON.parse(JSON.stringify(tf)) as Tf;
+  const policy = Object.values(before.resource.aws_iam_policy).find((p: Any) => p.name === "my-app-dev-shop-order-sfn") as Any;
+  const doc = policyDocumentOf(before, policy.policy);
+  doc.statement = doc.statement.filter((s: Any) => !(s.actions as string[]).includes("dynamodb:PutItem"));
+  const base = synthFromJson(before, "base/cdk.tf.json", "my-app-dev");
+  const synth = synthFromJson(tf, "test/cdk.tf.json", "my-app-dev");
+  const md = toMarkdown(buildReview({ stage: "dev", synth, synthLabel: "x", analysers, base: { label: "main", diff: diffSynth(base, synth) } }).blocks);
+  expect(md).toContain("+ `DynamodbPutItem: Allow dynamodb:PutItem on arn:aws:dynamodb:us-east-1:<account>:table/my-app-dev-orders`");
 });
