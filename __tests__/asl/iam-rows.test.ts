@@ -141,9 +141,21 @@ describe("aws-sdk integrations", () => {
   });
 
   test("fail: a service whose ARN shape the table does not know is granted on * with a warning", () => {
-    const def = task("arn:aws:states:::aws-sdk:ec2:describeInstances", { Parameters: {} });
-    expect(statements(def)).toEqual([{ actions: ["ec2:DescribeInstances"], resources: ["*"] }]);
+    const def = task("arn:aws:states:::aws-sdk:ec2:startInstances", { Parameters: { InstanceIds: ["i-1"] } });
+    expect(statements(def)).toEqual([{ actions: ["ec2:StartInstances"], resources: ["*"] }]);
     expect(warnings(def)[0].message).toContain("add the ARN shape of ec2 to SDK_RESOURCES");
+  });
+
+  test("pass: an action AWS defines on no resource is granted on * without a warning", () => {
+    const def = task("arn:aws:states:::aws-sdk:sfn:sendTaskSuccess", { Parameters: { "TaskToken.$": "$.token", Output: "{}" } });
+    expect(statements(def)).toEqual([{ actions: ["states:SendTaskSuccess"], resources: ["*"] }]);
+    expect(warnings(def)).toEqual([]);
+  });
+
+  test("fail: a target parameter the rule knows but the Task omits is granted on * with a warning", () => {
+    const def = task("arn:aws:states:::aws-sdk:dynamodb:describeTable", { Parameters: {} });
+    expect(statements(def)).toEqual([{ actions: ["dynamodb:DescribeTable"], resources: ["*"] }]);
+    expect(warnings(def)[0].message).toContain("the parameter that names its target is absent");
   });
 
   test("fail: a service whose permissions cannot be derived names the escape hatch, unless an extra statement covers it", () => {

@@ -143,6 +143,20 @@ export const SDK_UNDERIVABLE: Readonly<Record<string, string>> = {
   s3control: "S3 Control actions are authorized per account, access point or job, each with its own action name",
 };
 
+/** IAM actions that AWS defines on no resource type: granted on `*` without a warning. */
+export const NO_RESOURCE_ACTIONS: ReadonlySet<string> = new Set([
+  "cloudwatch:PutMetricData",
+  "ec2:DescribeInstances",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeVpcs",
+  "s3:ListAllMyBuckets",
+  "states:SendTaskFailure",
+  "states:SendTaskHeartbeat",
+  "states:SendTaskSuccess",
+  "xray:PutTraceSegments",
+]);
+
 /** `getItem` -> `GetItem`. */
 export function pascal(action: string): string {
   return action.charAt(0).toUpperCase() + action.slice(1);
@@ -259,6 +273,9 @@ export function sdkGrants(task: TaskView, service: string, action: string): Gran
   const rule = SDK_RESOURCES[service];
   const grants = rule?.(task, actions, action);
   if (grants) return grants;
+  if (actions.every((a) => NO_RESOURCE_ACTIONS.has(a))) {
+    return [{ actions, resources: ["*"], reason: `aws-sdk:${service}:${action}: AWS defines no resource for ${actions.join(", ")}, so it is granted on "*"` }];
+  }
   const why = rule ? "the parameter that names its target is absent" : `the IAM table does not know the ARN shape of ${service}'s resources`;
   const fix = rule ? "name the target in the Task's parameters" : `add the ARN shape of ${service} to SDK_RESOURCES in src/asl/aws-sdk.ts`;
   return [
