@@ -121,3 +121,15 @@ test("IAM changes against a base show readable ARNs too", () => {
   const md = toMarkdown(buildReview({ stage: "dev", synth, synthLabel: "x", analysers, base: { label: "main", diff: diffSynth(base, synth) } }).blocks);
   expect(md).toContain("+ `DynamodbPutItem: Allow dynamodb:PutItem on arn:aws:dynamodb:us-east-1:<account>:table/my-app-dev-orders`");
 });
+
+test("a derivation built without the stack's references (arn:aws:...:*:*:) still matches the policy's exact ARNs", () => {
+  const synth = synthFromJson(tf, "test/cdk.tf.json", "my-app-dev");
+  const [w] = reviewWorkflows(synth, {
+    catalogue: [spec],
+    derive: () => [
+      { actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:*:*:table/my-app-dev-orders"], statePath: "States.GetOrder", reason: "r" },
+      { actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:*:*:table/my-app-dev-other"], statePath: "States.Other", reason: "r" },
+    ],
+  });
+  expect(w.missing.map((m) => m.statePath)).toEqual(["States.Other"]);
+});

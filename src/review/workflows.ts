@@ -141,11 +141,29 @@ function loosen(value: string): string {
   return value.replace(/\$\{data\.aws_(partition|caller_identity|region)\.[^}]+\}/g, "*");
 }
 
-/** Whether a granted resource covers a needed one; wildcards on either side (derivation uses `*` for unknown region/account). */
+/**
+ * Whether a granted resource covers a needed one. Both sides normally carry the
+ * same references (the review derives with the synthesis's options); for ARNs
+ * built elsewhere, partition, region and account compare field by field, a
+ * `*` or a reference on either side matching anything, so
+ * `arn:aws:dynamodb:*:*:table/t` and `arn:${partition}:dynamodb:us-east-1:${account}:table/t` agree.
+ */
 function covers(granted: string, needed: string): boolean {
   const g = loosen(granted);
   const n = loosen(needed);
-  return matches(g, n) || matches(n, g);
+  if (matches(g, n) || matches(n, g)) return true;
+  const gp = arnParts(g);
+  const np = arnParts(n);
+  if (!gp || !np) return false;
+  const field = (a: string, b: string) => a === "*" || b === "*" || a === b;
+  return gp.head.every((part, i) => field(part, np.head[i])) && (matches(gp.rest, np.rest) || matches(np.rest, gp.rest));
+}
+
+/** `arn:partition:service:region:account:rest` -> its five fixed fields and the rest (which may hold colons). */
+function arnParts(value: string): { head: string[]; rest: string } | undefined {
+  const parts = value.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return undefined;
+  return { head: parts.slice(0, 5), rest: parts.slice(5).join(":") };
 }
 
 function matches(pattern: string, value: string): boolean {
