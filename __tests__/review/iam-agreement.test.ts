@@ -39,7 +39,7 @@ beforeAll(() => {
   tf = fullSynth(synthStage({ workflows: [spec], extraStatements: { [spec.name]: extra } }).stack);
 }, 60_000);
 
-function policyStatements(json: Tf): Array<{ sid: string; actions: string[]; resources: string[] }> {
+function policyStatements(json: Tf): Array<{ sid: string; actions: string[]; resources: string[]; conditions?: unknown }> {
   const policy = Object.values(json.resource.aws_iam_policy).find((p: Any) => p.name === "my-app-dev-shop-order-sfn") as Any;
   return policyDocumentOf(json, policy.policy).statement.map((s: Any) => ({ sid: s.sid, actions: s.actions, resources: s.resources, ...(s.condition ? { conditions: s.condition } : {}) }));
 }
@@ -51,11 +51,17 @@ test("the review's derivation is the synthesis's: the role's derived statements,
   expect(w.problems).toEqual([]);
   const derived = ENGINE_ANALYSERS.derive?.(w.definition as Any, { workflow: spec.name, file: spec.template, synth, machine: machine as never }) as PermissionRow[];
   const fixed = new Set(["CloudWatchLogsDelivery", "XRayTracing", "UseStageKey"]);
-  expect(toPolicyStatements(derived).map(({ sid, actions, resources }) => ({ sid, actions, resources }))).toEqual(
-    policyStatements(tf)
-      .filter((s) => !fixed.has(s.sid))
-      .map(({ sid, actions, resources }) => ({ sid, actions, resources })),
-  );
+  expect(toPolicyStatements(derived)).toEqual(policyStatements(tf).filter((s) => !fixed.has(s.sid)));
+  // The HTTP Task's conditions reach the role.
+  expect(policyStatements(tf).find((s) => s.actions.includes("states:InvokeHTTPEndpoint"))).toEqual({
+    sid: "StatesInvokeHTTPEndpoint",
+    actions: ["states:InvokeHTTPEndpoint"],
+    resources: ["arn:${data.aws_partition.partition.partition}:states:us-east-1:${data.aws_caller_identity.identity.account_id}:stateMachine:my-app-dev-shop-order"],
+    conditions: [
+      { test: "StringEquals", variable: "states:HTTPMethod", values: ["POST"] },
+      { test: "StringLike", variable: "states:HTTPEndpoint", values: ["https://carrier.example.com/bookings"] },
+    ],
+  });
   // The escape hatch's statement is part of both.
   expect(derived.find((r) => r.integration === "extraStatements")).toMatchObject({ statePath: "States.Train", reason: "train the model" });
 });
@@ -92,6 +98,9 @@ test("IAM cells show readable placeholders, not Terraform interpolations", () =>
   expect(iamTable).toContain("`arn:aws:states:us-east-1:<account>:execution:my-app-dev-shop-order/*`");
   expect(iamTable).toContain("`arn:aws:s3:::my-app-dev-exports/results/*`");
   expect(iamTable).toContain("`arn:aws:lambda:us-east-1:<account>:function:my-app-dev-process-item`");
+  expect(iamTable).toContain(
+    "`arn:aws:states:us-east-1:<account>:stateMachine:my-app-dev-shop-order` when `StringEquals states:HTTPMethod = POST`, `StringLike states:HTTPEndpoint = https://carrier.example.com/bookings`",
+  );
   expect(iamTable).not.toContain("${");
 });
 

@@ -139,7 +139,12 @@ function workflowSection(w: WorkflowReview, synth: Synth): DocBlock[] {
     w.permissions.length > 0
       ? table(
           ["Effect", "Actions", "Resources", "Why"],
-          w.permissions.map((r) => [r.effect, joinCodes(r.actions), joinCodes(r.resources.map((x) => readableArn(synth, x))), [r.why, r.sid ? ` (Sid ${r.sid})` : ""]]),
+          w.permissions.map((r) => [
+            r.effect,
+            joinCodes(r.actions),
+            [...joinCodes(r.resources.map((x) => readableArn(synth, x))), ...(r.conditions ? [" when ", ...joinCodes(r.conditions.map((c) => readableArn(synth, c)))] : [])],
+            [r.why, r.sid ? ` (Sid ${r.sid})` : ""],
+          ]),
         )
       : p("No policy statements found for the role."),
   );

@@ -21,6 +21,8 @@ export interface PolicyRow {
   readonly why: string;
   /** The policy document (or managed policy) it comes from. */
   readonly source: string;
+  /** The statement's conditions, one line each (`StringEquals states:HTTPMethod = POST`). @default none */
+  readonly conditions?: readonly string[];
 }
 
 /** A permission the definition needs, with the state that needs it (shape of src/asl/iam.ts' PermissionRow). */
@@ -91,6 +93,7 @@ function statementsOf(synth: Synth, policy: Json | undefined, source: string): A
         actions: strings(s.actions),
         resources: strings(s.resources),
         source: doc.address,
+        ...conditionLines(listOf(s.condition).map((c) => [str(c, "test") ?? "?", str(c, "variable") ?? "?", strings(c.values)] as const)),
       })),
     );
   }
@@ -104,12 +107,21 @@ function statementsOf(synth: Synth, policy: Json | undefined, source: string): A
         actions: strings(s.Action),
         resources: strings(s.Resource),
         source,
+        ...conditionLines(
+          Object.entries(isJsonObject(s.Condition) ? s.Condition : {}).flatMap(([test, vars]) =>
+            Object.entries(isJsonObject(vars) ? vars : {}).map(([variable, values]) => [test, variable, strings(values)] as const),
+          ),
+        ),
       }));
     } catch {
       return [];
     }
   }
   return [];
+}
+
+function conditionLines(conditions: ReadonlyArray<readonly [string, string, readonly string[]]>): { conditions?: string[] } {
+  return conditions.length > 0 ? { conditions: conditions.map(([test, variable, values]) => `${test} ${variable} = ${values.join(" | ")}`) } : {};
 }
 
 /** Every statement granted to a role: inline policies, aws_iam_role_policy, attached aws_iam_policy, managed policy ARNs. */
