@@ -70,6 +70,16 @@ describe("ItemReader", () => {
     expect(statements(def)).toContainEqual({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::shop-dev-exports/*"] });
     expect(warnings(def).map((f) => [f.code, f.path])).toEqual([["IAM001", "States.M.ItemReader"]]);
   });
+  test("a key computed from a literal start stays under that prefix (States.Format, JSONata)", () => {
+    const format = reader("arn:aws:states:::s3:getObject", { Bucket: "shop-dev-exports", "Key.$": "States.Format('in/{}.json', $.batch)" });
+    expect(statements(format)).toContainEqual({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::shop-dev-exports/in/*"] });
+    const jsonata = {
+      QueryLanguage: "JSONata",
+      ...distributedMap({ ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Arguments: { Bucket: "shop-dev-exports", Key: "{% 'in/' & $states.input.batch %}" } } }),
+    };
+    expect(statements(jsonata)).toContainEqual({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::shop-dev-exports/in/*"] });
+  });
+
   test("pass: listObjectsV2 lists the bucket under the prefix only", () => {
     expect(statements(reader("arn:aws:states:::s3:listObjectsV2", { Bucket: "shop-dev-exports", Prefix: "in/" }))).toContainEqual({
       actions: ["s3:ListBucket"],

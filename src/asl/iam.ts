@@ -298,6 +298,15 @@ function taskView(node: JsonObject, language: string, arn: ArnContext): TaskView
       }
       return jsonata && isExpression(current) ? DYNAMIC : current;
     },
+    expression(name: string): string | undefined {
+      const parts = name.split(".");
+      let current: unknown = args;
+      for (const part of parts.slice(0, -1)) current = isObject(current) ? current[part] : undefined;
+      if (!isObject(current)) return undefined;
+      const last = parts[parts.length - 1];
+      const value = jsonata ? current[last] : current[`${last}.$`];
+      return typeof value === "string" && (!jsonata || isExpression(value)) ? value : undefined;
+    },
   };
 }
 

@@ -59,7 +59,21 @@ export interface TaskView {
    * undefined when absent.
    */
   field(name: string): unknown;
+  /** The run-time expression of a DYNAMIC field (the `Field.$` path or intrinsic, or the `{% %}` JSONata), else undefined. */
+  expression?(name: string): string | undefined;
   readonly arn: ArnContext;
+}
+
+/**
+ * The literal start of a key computed at run time, when the expression shows it:
+ * `States.Format('in/{}.json', $.id)` or `{% 'in/' & $states.input.id %}` -> `in/`.
+ */
+export function literalPrefix(expression: string | undefined): string {
+  if (expression === undefined) return "";
+  const format = /^States\.Format\(\s*'((?:[^'\\{]|\\.)*)/.exec(expression.trim());
+  if (format) return format[1].replace(/\\(.)/g, "$1");
+  const jsonata = /^\{%\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*&/.exec(expression.trim());
+  return jsonata ? jsonata[2] : "";
 }
 
 /** The value of a field whose target is only known at run time. */
@@ -205,7 +219,8 @@ function objectsUnder(task: TaskView, actions: string[], keyField: "Key" | "Pref
   const base = bucketArn(bucket, task.arn);
   const key = target(task, keyField);
   if (key === DYNAMIC) {
-    return [dynamicGrant(actions, keyField, [`${base}/*`])];
+    // A key built from a literal start (`States.Format('in/{}', ...)`) stays under it.
+    return [dynamicGrant(actions, keyField, [`${base}/${literalPrefix(task.expression?.(keyField))}*`])];
   }
   if (keyField === "Key") return [{ actions, resources: [`${base}/${key ?? "*"}`], reason }];
   const prefix = key === undefined ? "" : key.replace(/\/+$/, "");
