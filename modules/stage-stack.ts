@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { type ExtraStatement, type PermissionRow, derivePermissions } from "../src/asl/iam";
+import { DERIVATION_KEY, type DeriveOptions, type ExtraStatement, type PermissionRow, derivationRecord, derivePermissions, permissionFindings } from "../src/asl/iam";
 import type { Finding } from "../src/asl/findings";
 import { names, prefix } from "../src/config/naming";
 import { BRIDGE_HANDLER } from "../src/config/handlers";
@@ -58,6 +58,7 @@ export class StageStack extends TerraformStack {
   /** Lint warnings of every workflow (errors stop synthesis). */
   readonly findings: readonly Finding[];
   private readonly functions = new Map<string, HandlerFunction>();
+  private readonly functionArnTokens = new Map<string, string>();
   private readonly packager: HandlerPackager;
   private readonly key: StageKey;
   private readonly functionsDlq: EncryptedQueue;
@@ -103,7 +104,7 @@ export class StageStack extends TerraformStack {
     const needsBus = workflows.some((w) => w.triggers.some((t) => t.kind === "eventbridge"));
     const bus = needsBus ? new StageEventBus(this, "event-bus", { name: names.eventBus(config), accountId: this.accountId, partition: this.partition }) : undefined;
 
-    const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[] }> = [];
+    const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[]; findings: Finding[] }> = [];
     const stateMachines: Array<{ name: string; arn: string }> = [];
     for (const spec of workflows) {
       const scope = new Construct(this, spec.name);
@@ -111,20 +112,23 @@ export class StageStack extends TerraformStack {
       const tokens = new Set<string>();
       const workflow = renderWorkflow(spec, config, {
         functionArn: (handler) => {
-          const arn = this.functionFor(handler).function.arn;
+          // One token per function: every read of .arn makes a new token, and two tokens for one ARN list it twice in the policy.
+          const arn = this.functionArnTokens.get(handler) ?? this.functionFor(handler).function.arn;
+          this.functionArnTokens.set(handler, arn);
           tokens.add(arn);
           return arn;
         },
       });
       const name = names.stateMachine(config, spec.name);
-      const permissions = derivePermissions(workflow.definition, {
+      const derivation: DeriveOptions = {
         workflow: spec.name,
         file: spec.template,
         arn: { partition: this.partition, region: config.region, accountId: this.accountId, stateMachineName: name },
         functionArns: tokens,
         extraStatements: props.extraStatements?.[spec.name],
-      });
-      rendered.push({ workflow, permissions });
+      };
+      const permissions = derivePermissions(workflow.definition, derivation);
+      rendered.push({ workflow, permissions, findings: permissionFindings(permissions, spec.template) });
       const machine = new WorkflowStateMachine(scope, "state-machine", {
         name,
         roleName: names.stateMachineRole(config, spec.name),
@@ -140,6 +144,8 @@ export class StageStack extends TerraformStack {
         region: config.region,
         tags,
       });
+      // The review derives again from the synthesized stack: record exactly what this derivation was given.
+      machine.stateMachine.addOverride(`//.${DERIVATION_KEY}`, derivationRecord(derivation));
       const arn = machine.stateMachine.arn;
       stateMachines.push({ name, arn });
       new WorkflowAlarms(scope, "alarms", { stateMachineName: name, stateMachineArn: arn, topicArn, tags });
@@ -266,7 +272,7 @@ export class StageStack extends TerraformStack {
       });
     }
     this.rendered = rendered;
-    this.findings = rendered.flatMap((r) => r.workflow.findings);
+    this.findings = rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]);
 
     const functionNames = [...this.functions.values()].map((f) => f.function.functionName);
     new StageDashboard(this, "dashboard", { name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });

@@ -5,6 +5,7 @@
  */
 
 import { type DocBlock, type Inline, type Text, code, h, list, p, strong, table } from "./document";
+import { readableArn } from "./derivation";
 import { inventory } from "./inventory";
 import { mermaidDiagram } from "./mermaid";
 import { type PlanSummary } from "./plan";
@@ -78,18 +79,18 @@ function stateDiffItems(d: StateDiff): Text[] {
   ];
 }
 
-function changeDetails(c: BlockChange): Inline[] {
+function changeDetails(c: BlockChange, synth: Synth): Inline[] {
   const out: Inline[] = [];
   if (c.replacedBy.length > 0) out.push(strong("replacement"), " (forced by ", ...joinCodes(c.replacedBy), "). ");
   if (c.statements) {
-    out.push(...c.statements.added.flatMap((s): Inline[] => ["+ ", code(s), " "]));
-    out.push(...c.statements.removed.flatMap((s): Inline[] => ["− ", code(s), " "]));
+    out.push(...c.statements.added.flatMap((s): Inline[] => ["+ ", code(readableArn(synth, s)), " "]));
+    out.push(...c.statements.removed.flatMap((s): Inline[] => ["− ", code(readableArn(synth, s)), " "]));
   }
   if (c.paths.length > 0 && !c.statements) out.push("changes ", ...joinCodes(c.paths.slice(0, 10)), c.paths.length > 10 ? ` and ${c.paths.length - 10} more` : "");
   return out;
 }
 
-function diffSection(label: string, diff: SynthDiff): DocBlock[] {
+function diffSection(label: string, diff: SynthDiff, synth: Synth): DocBlock[] {
   const out: DocBlock[] = [
     h(2, `Changes since ${label}`),
     p(`${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed (compared block by block; terraform plan is the authority on what AWS will do).`),
@@ -102,13 +103,13 @@ function diffSection(label: string, diff: SynthDiff): DocBlock[] {
       h(3, "IAM changes, replacements and removals"),
       table(
         ["Change", "Resource", "Details"],
-        risky.map((c) => [c.kind === "changed" && c.replacedBy.length > 0 ? "replaced" : c.kind, [code(c.address)], changeDetails(c)]),
+        risky.map((c) => [c.kind === "changed" && c.replacedBy.length > 0 ? "replaced" : c.kind, [code(c.address)], changeDetails(c, synth)]),
       ),
     );
   }
   const rest = all.filter((c) => !risky.includes(c));
   if (rest.length > 0) {
-    out.push(h(3, "Other changes"), table(["Change", "Resource", "Details"], rest.map((c) => [c.kind, [code(c.address)], changeDetails(c)])));
+    out.push(h(3, "Other changes"), table(["Change", "Resource", "Details"], rest.map((c) => [c.kind, [code(c.address)], changeDetails(c, synth)])));
   }
   const workflows = diff.changed.filter((c) => c.states && !isEmptyStateDiff(c.states));
   if (workflows.length > 0) {
@@ -139,7 +140,12 @@ function workflowSection(w: WorkflowReview, synth: Synth): DocBlock[] {
     w.permissions.length > 0
       ? table(
           ["Effect", "Actions", "Resources", "Why"],
-          w.permissions.map((r) => [r.effect, joinCodes(r.actions), joinCodes(r.resources), [r.why, r.sid ? ` (Sid ${r.sid})` : ""]]),
+          w.permissions.map((r) => [
+            r.effect,
+            joinCodes(r.actions),
+            [...joinCodes(r.resources.map((x) => readableArn(synth, x))), ...(r.conditions ? [" when ", ...joinCodes(r.conditions.map((c) => readableArn(synth, c)))] : [])],
+            [r.why, r.sid ? ` (Sid ${r.sid})` : ""],
+          ]),
         )
       : p("No policy statements found for the role."),
   );
@@ -147,7 +153,7 @@ function workflowSection(w: WorkflowReview, synth: Synth): DocBlock[] {
   if (w.missing.length > 0) {
     out.push(
       p([strong("Missing permissions:"), " the definition needs these but no statement grants them (the execution will fail with AccessDenied):"]),
-      list(w.missing.map((m): Text => [...joinCodes(m.actions), " on ", ...joinCodes(m.resources), ` for ${m.statePath}`])),
+      list(w.missing.map((m): Text => [...joinCodes(m.actions), " on ", ...joinCodes(m.resources.map((x) => readableArn(synth, x))), ` for ${m.statePath}`])),
     );
   }
   out.push(
@@ -175,7 +181,7 @@ export function buildReview(input: ReviewInput): Review {
     p([`${workflows.length} workflow(s), ${total} resource(s), read from `, code(input.synthLabel), "."]),
   ];
   if (input.plan) blocks.push(...planSection(input.plan.label, input.plan.summary));
-  if (input.base) blocks.push(...diffSection(input.base.label, input.base.diff));
+  if (input.base) blocks.push(...diffSection(input.base.label, input.base.diff, synth));
   blocks.push(h(2, "Workflows"));
   if (workflows.length === 0) blocks.push(p("This stack has no aws_sfn_state_machine."));
   for (const w of workflows) blocks.push(...workflowSection(w, synth));

@@ -21,6 +21,8 @@ export interface PolicyRow {
   readonly why: string;
   /** The policy document (or managed policy) it comes from. */
   readonly source: string;
+  /** The statement's conditions, one line each (`StringEquals states:HTTPMethod = POST`). @default none */
+  readonly conditions?: readonly string[];
 }
 
 /** A permission the definition needs, with the state that needs it (shape of src/asl/iam.ts' PermissionRow). */
@@ -29,6 +31,9 @@ export interface NeededPermission {
   readonly resources: readonly string[];
   readonly statePath: string;
   readonly reason: string;
+  /** Why the derived grant is broader than the state needs (IAM001). @default none */
+  readonly warning?: string;
+  readonly dynamicField?: string;
 }
 
 export interface AlarmInfo {
@@ -65,7 +70,9 @@ export interface WorkflowReview {
 /** Plug-ins from the engine, so this module runs (and is tested) without them. */
 export interface WorkflowAnalysers {
   /** Permissions the definition needs, per state (src/asl/iam.ts). */
-  readonly derive?: (definition: JsonObject, context: { workflow: string; file: string }) => readonly NeededPermission[];
+  readonly derive?: (definition: JsonObject, context: { workflow: string; file: string; synth: Synth; machine: Block }) => readonly NeededPermission[];
+  /** Warnings about grants broader than their state needs (IAM001, src/asl/iam.ts), from derive's rows. */
+  readonly permissionFindings?: (needed: readonly NeededPermission[], file: string) => readonly Finding[];
   /** Lint warnings for the definition (src/asl/lint.ts). */
   readonly lint?: (definition: JsonObject, context: { file: string; workflow: string; type: "STANDARD" | "EXPRESS" }) => readonly Finding[];
   /** The catalogue. @default WORKFLOWS */
@@ -88,6 +95,7 @@ function statementsOf(synth: Synth, policy: Json | undefined, source: string): A
         actions: strings(s.actions),
         resources: strings(s.resources),
         source: doc.address,
+        ...conditionLines(listOf(s.condition).map((c) => [str(c, "test") ?? "?", str(c, "variable") ?? "?", strings(c.values)] as const)),
       })),
     );
   }
@@ -101,12 +109,21 @@ function statementsOf(synth: Synth, policy: Json | undefined, source: string): A
         actions: strings(s.Action),
         resources: strings(s.Resource),
         source,
+        ...conditionLines(
+          Object.entries(isJsonObject(s.Condition) ? s.Condition : {}).flatMap(([test, vars]) =>
+            Object.entries(isJsonObject(vars) ? vars : {}).map(([variable, values]) => [test, variable, strings(values)] as const),
+          ),
+        ),
       }));
     } catch {
       return [];
     }
   }
   return [];
+}
+
+function conditionLines(conditions: ReadonlyArray<readonly [string, string, readonly string[]]>): { conditions?: string[] } {
+  return conditions.length > 0 ? { conditions: conditions.map(([test, variable, values]) => `${test} ${variable} = ${values.join(" | ")}`) } : {};
 }
 
 /** Every statement granted to a role: inline policies, aws_iam_role_policy, attached aws_iam_policy, managed policy ARNs. */
@@ -138,11 +155,29 @@ function loosen(value: string): string {
   return value.replace(/\$\{data\.aws_(partition|caller_identity|region)\.[^}]+\}/g, "*");
 }
 
-/** Whether a granted resource covers a needed one; wildcards on either side (derivation uses `*` for unknown region/account). */
+/**
+ * Whether a granted resource covers a needed one. Both sides normally carry the
+ * same references (the review derives with the synthesis's options); for ARNs
+ * built elsewhere, partition, region and account compare field by field, a
+ * `*` or a reference on either side matching anything, so
+ * `arn:aws:dynamodb:*:*:table/t` and `arn:${partition}:dynamodb:us-east-1:${account}:table/t` agree.
+ */
 function covers(granted: string, needed: string): boolean {
   const g = loosen(granted);
   const n = loosen(needed);
-  return matches(g, n) || matches(n, g);
+  if (matches(g, n) || matches(n, g)) return true;
+  const gp = arnParts(g);
+  const np = arnParts(n);
+  if (!gp || !np) return false;
+  const field = (a: string, b: string) => a === "*" || b === "*" || a === b;
+  return gp.head.every((part, i) => field(part, np.head[i])) && (matches(gp.rest, np.rest) || matches(np.rest, gp.rest));
+}
+
+/** `arn:partition:service:region:account:rest` -> its five fixed fields and the rest (which may hold colons). */
+function arnParts(value: string): { head: string[]; rest: string } | undefined {
+  const parts = value.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return undefined;
+  return { head: parts.slice(0, 5), rest: parts.slice(5).join(":") };
 }
 
 function matches(pattern: string, value: string): boolean {
@@ -368,7 +403,7 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
       let needed: readonly NeededPermission[] = [];
       if (definition && analysers.derive) {
         try {
-          needed = analysers.derive(definition, { workflow, file });
+          needed = analysers.derive(definition, { workflow, file, synth, machine });
         } catch (error) {
           problems.push(`deriving the permissions the definition needs failed: ${(error as Error).message}`);
         }
@@ -378,8 +413,11 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
       const alarms = [...referrers(synth, machine.address, "aws_cloudwatch_metric_alarm"), ...fnAlarms]
         .filter((b, i, all) => all.findIndex((o) => o.address === b.address) === i)
         .map(alarmInfo);
-      const findings =
-        definition && analysers.lint ? analysers.lint(definition, { file, workflow, type: type === "EXPRESS" ? "EXPRESS" : "STANDARD" }) : [];
+      const findings = [
+        ...(definition && analysers.lint ? analysers.lint(definition, { file, workflow, type: type === "EXPRESS" ? "EXPRESS" : "STANDARD" }) : []),
+        // The synthesis reports these too: a derived grant broader than the state needs.
+        ...(analysers.permissionFindings?.(needed, file) ?? []),
+      ];
       return {
         address: machine.address,
         name,
