@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { type ExtraStatement, type PermissionRow, derivePermissions } from "../src/asl/iam";
@@ -23,6 +22,7 @@ import { StageKey } from "./stage-key";
 import { configureBackend } from "./state-backend";
 import { WorkflowAlarms } from "./workflow-alarms";
 import { WorkflowStateMachine } from "./workflow-state-machine";
+import { awsProvider } from "./aws-provider";
 
 export interface StageStackProps {
   readonly config: StageConfig;
@@ -67,7 +67,7 @@ export class StageStack extends TerraformStack {
     this.timeout = props.functionTimeoutSeconds ?? 30;
     const workflows = props.workflows ?? WORKFLOWS;
 
-    new AwsProvider(this, "aws", {
+    awsProvider(this, {
       region: config.region,
       defaultTags: [
         {
