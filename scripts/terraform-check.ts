@@ -375,6 +375,12 @@ function folderDigest(dir: string): string {
     .join("\n");
 }
 
+/** The aws provider version constraint a synthesized JSON stack declares. */
+function requiredAws(dir: string): string {
+  const doc = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { terraform?: { required_providers?: { aws?: { version?: string } } } };
+  return doc.terraform?.required_providers?.aws?.version ?? "(no constraint)";
+}
+
 // ---------- one Terraform working copy ----------
 
 type Flavor = "json" | "hcl";
@@ -625,9 +631,6 @@ async function main(): Promise<number> {
   }
   const tool = basename(options.binary);
   console.log(`${found.version} (${found.binary}); provider hashicorp/aws ${found.providerVersion} from the mirror ${options.mirror}`);
-  console.log(
-    `note: the stacks pin the aws provider version their bindings were generated for; these checks override it to ${found.providerVersion}, the mirror's version.`,
-  );
 
   const work = mkdtempSync(join(tmpdir(), "terraform-check-"));
   // The mirror under both registry hostnames: OpenTofu resolves "hashicorp/aws" to registry.opentofu.org.
@@ -668,6 +671,10 @@ async function main(): Promise<number> {
     mkdirSync(join(work, "tf"));
 
     const stacks = await synthesize(work);
+    const asked = new Set(stacks.map((s) => requiredAws(s.json)));
+    console.log(
+      `note: the stacks ask for hashicorp/aws ${[...asked].join(", ")} (the version the bindings were generated for and up); these checks override it to ${found.providerVersion}, the mirror's version.`,
+    );
     const flavors: readonly Flavor[] = options.jsonOnly ? ["json"] : ["json", "hcl"];
     const tasks = stacks.flatMap((stack) => flavors.map((flavor) => ({ stack, flavor })));
     const plans = await pool(tasks, options.concurrency, ({ stack, flavor }) => planFolder(ctx, stack, flavor));
