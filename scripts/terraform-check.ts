@@ -673,7 +673,7 @@ async function main(): Promise<number> {
     const stacks = await synthesize(work);
     const asked = new Set(stacks.map((s) => requiredAws(s.json)));
     console.log(
-      `note: the stacks ask for hashicorp/aws ${[...asked].join(", ")} (the version the bindings were generated for and up); these checks override it to ${found.providerVersion}, the mirror's version.`,
+      `note: the stacks ask for hashicorp/aws ${[...asked].join(", ")}; these checks override it to ${found.providerVersion}, the mirror's version.`,
     );
     const flavors: readonly Flavor[] = options.jsonOnly ? ["json"] : ["json", "hcl"];
     const tasks = stacks.flatMap((stack) => flavors.map((flavor) => ({ stack, flavor })));
