@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DERIVATION_KEY, type DeriveOptions, type ExtraStatement, type PermissionRow, derivationRecord, derivePermissions, permissionFindings } from "../src/asl/iam";
@@ -28,6 +27,7 @@ import { ScheduleTrigger } from "./schedule-trigger";
 import { StateMachineAlias } from "./state-machine-alias";
 import { aliasRoutes } from "../src/deploy/rollout";
 import { WorkflowStateMachine } from "./workflow-state-machine";
+import { awsProvider } from "./aws-provider";
 
 export interface StageStackProps {
   readonly config: StageConfig;
@@ -73,7 +73,7 @@ export class StageStack extends TerraformStack {
     this.timeout = props.functionTimeoutSeconds ?? 30;
     const workflows = props.workflows ?? WORKFLOWS;
 
-    new AwsProvider(this, "aws", {
+    awsProvider(this, {
       region: config.region,
       defaultTags: [
         {

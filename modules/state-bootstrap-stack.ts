@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -13,6 +12,7 @@ import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/l
 import { policyDocument } from "./iam/policy-document";
 import { configureBackend } from "./state-backend";
 import { StageKey } from "./stage-key";
+import { awsProvider } from "./aws-provider";
 
 export interface StateBootstrapStackProps {
   readonly projectName: string;
@@ -36,7 +36,7 @@ export class StateBootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
-    new AwsProvider(this, "aws", {
+    awsProvider(this, {
       region: props.region,
       defaultTags: [{ tags: { Owner: props.owner, env: props.projectName, stage: "shared", project: props.projectName, "managed-by": "cdktf" } }],
     });
