@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { address } from "./addresses";
 
 export interface AlarmTopicProps {
+  /** Base of the Terraform addresses of what this creates (snake_case, unique in the stack: `aws_sns_topic.<address>`, `aws_sns_topic_subscription.<address>_email`). */
+  readonly address: string;
   readonly name: string;
   /** The stage key; its policy lets cloudwatch.amazonaws.com use it (StageKey does). */
   readonly kmsKeyArn: string;
@@ -18,9 +21,9 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: props.kmsKeyArn, tags: props.tags });
+    this.topic = address(new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: props.kmsKeyArn, tags: props.tags }), props.address);
     if (props.email) {
-      new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
+      address(new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email }), `${props.address}_email`);
     }
   }
 }

@@ -1,0 +1,116 @@
+import { Aspects, type IAspect, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
+import { AddressError, addressMessages } from "../src/errors";
+
+/**
+ * Terraform addresses chosen from what a block is (`aws_sfn_state_machine.order_processing`),
+ * not from where its construct sits: cdktf's default is a hash of the construct path
+ * (`order-processing_state-machine_99488600`), unreadable in a plan, and any refactor
+ * of the construct tree renames it, which Terraform plans as destroy and create.
+ *
+ * Every construct in modules/ takes an address base and names its blocks from it with
+ * address(); at synthesis an aspect checks that every resource and data source of the
+ * stack was named, that no two share an address (an error, never a silent suffix),
+ * and writes the `moved` blocks from the old hashed addresses.
+ */
+
+/**
+ * Write `moved` blocks from cdktf's hashed addresses (as the construct tree stood at
+ * a6466f8) to the explicit ones. One release only: set to false (and delete
+ * __tests__/modules/fixtures/addresses-a6466f8.json) once every deployed stage has
+ * applied once with them (modules/README.md).
+ */
+export const MOVED_FROM_HASHED_ADDRESSES = true;
+
+type Block = TerraformResource | TerraformDataSource;
+
+interface Named {
+  /** cdktf's hashed logical id, from the construct path at the time of naming. */
+  readonly hashed: string;
+  readonly name: string;
+}
+
+const named = new WeakMap<Block, Named>();
+const checked = new WeakSet<TerraformStack>();
+
+const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+/**
+ * snake_case of the parts joined by `_`: `snake("order-processing", "dlq")` is
+ * `order_processing_dlq`; camelCase and any other separator become `_` too.
+ */
+export function snake(...parts: readonly string[]): string {
+  return parts
+    .filter((p) => p !== "")
+    .join("_")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toLowerCase();
+}
+
+/**
+ * Gives a resource or data source its Terraform name (`<type>.<name>`), a
+ * snake_case name chosen by the construct that creates it. Returns the block.
+ */
+export function address<T extends Block>(block: T, name: string): T {
+  const stack = TerraformStack.of(block);
+  if (!SNAKE_CASE.test(name)) {
+    throw new AddressError(addressMessages.notSnakeCase(stack.node.id, block.node.path, block.terraformResourceType, name));
+  }
+  checkAddresses(stack);
+  // Before the override: getLogicalId is cdktf's path-based scheme, i.e. the address this block had until now.
+  named.set(block, { hashed: stack.getLogicalId(block), name });
+  block.overrideLogicalId(name);
+  return block;
+}
+
+/** The Terraform address of a block: `aws_x.name` or `data.aws_x.name`. */
+export function addressOf(block: Block): string {
+  const kind = TerraformDataSource.isTerraformDataSource(block) ? `data.${block.terraformResourceType}` : block.terraformResourceType;
+  return `${kind}.${block.friendlyUniqueId}`;
+}
+
+/**
+ * Checks the stack's addresses when it is synthesized (and writes the moved
+ * blocks). address() turns it on for any stack it is used in; the stacks call
+ * it too, so a stack whose blocks were all left unnamed is still checked.
+ */
+export function checkAddresses(stack: TerraformStack): void {
+  if (checked.has(stack)) return;
+  checked.add(stack);
+  Aspects.of(stack).add(new AddressCheck(stack));
+}
+
+class AddressCheck implements IAspect {
+  constructor(private readonly stack: TerraformStack) {}
+
+  visit(node: IConstruct): void {
+    // Once per synthesis, at the stack itself: the whole tree exists by then.
+    if (node !== this.stack) return;
+    const stack = this.stack;
+    const byAddress = new Map<string, string[]>();
+    const moved: Array<{ from: string; to: string }> = [];
+    for (const child of stack.node.findAll()) {
+      if (!TerraformResource.isTerraformResource(child) && !TerraformDataSource.isTerraformDataSource(child)) continue;
+      const block = child as Block;
+      if (TerraformStack.of(block) !== stack) continue;
+      const entry = named.get(block);
+      if (!entry || block.friendlyUniqueId !== entry.name) {
+        throw new AddressError(addressMessages.missing(stack.node.id, block.node.path, block.terraformResourceType, stack.getLogicalId(block)));
+      }
+      const addr = addressOf(block);
+      byAddress.set(addr, [...(byAddress.get(addr) ?? []), block.node.path]);
+      // Terraform has no moved blocks for data sources: they hold no state.
+      if (MOVED_FROM_HASHED_ADDRESSES && TerraformResource.isTerraformResource(block) && entry.hashed !== entry.name) {
+        moved.push({ from: `${block.terraformResourceType}.${entry.hashed}`, to: addr });
+      }
+    }
+    for (const [addr, paths] of byAddress) {
+      if (paths.length > 1) throw new AddressError(addressMessages.collision(stack.node.id, addr, paths));
+    }
+    if (moved.length > 0) {
+      moved.sort((a, b) => a.to.localeCompare(b.to));
+      stack.addOverride("moved", moved);
+    }
+  }
+}
