@@ -1,4 +1,6 @@
-import { Aspects, type IAspect, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Aspects, type IAspect, type ISynthesisSession, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 import { AddressError, addressMessages } from "../src/errors";
 
@@ -11,7 +13,15 @@ import { AddressError, addressMessages } from "../src/errors";
  * Every construct in modules/ takes an address base and names its blocks from it with
  * address(); at synthesis an aspect checks that every resource and data source of the
  * stack was named, that no two share an address (an error, never a silent suffix),
- * and writes the `moved` blocks from the old hashed addresses.
+ * and collects the `moved` blocks from the old hashed addresses, which synthesis
+ * writes to `moved.tf` beside the stack's `cdk.tf.json`.
+ *
+ * Why a file of its own, in HCL: checkov (3.3.30) cannot parse a `moved` block in
+ * Terraform JSON and then skips the whole cdk.tf.json (0 checks, exit 0), so moved
+ * blocks inside it would silently switch off every security scan of the stack.
+ * Terraform reads `moved.tf` with `cdk.tf.json` as one configuration. cdktf's own
+ * moveFromId() writes them into the JSON and also makes every synthesis run
+ * `terraform version`, failing where Terraform is not installed.
  */
 
 /**
@@ -24,6 +34,15 @@ export const MOVED_FROM_HASHED_ADDRESSES = true;
 
 type Block = TerraformResource | TerraformDataSource;
 
+/** A Terraform `moved` block: the object at `from` in the state now belongs to `to`. */
+export interface Moved {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The file beside cdk.tf.json that holds the moved blocks. */
+export const MOVED_FILE = "moved.tf";
+
 interface Named {
   /** cdktf's hashed logical id, from the construct path at the time of naming. */
   readonly hashed: string;
@@ -32,6 +51,7 @@ interface Named {
 
 const named = new WeakMap<Block, Named>();
 const checked = new WeakSet<TerraformStack>();
+const movedByStack = new WeakMap<TerraformStack, readonly Moved[]>();
 
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
@@ -79,6 +99,30 @@ export function checkAddresses(stack: TerraformStack): void {
   if (checked.has(stack)) return;
   checked.add(stack);
   Aspects.of(stack).add(new AddressCheck(stack));
+  // After cdktf's own synthesis of the stack (aspects invoked, folder written), add moved.tf to the folder.
+  const synthesizer = stack.synthesizer;
+  stack.synthesizer = {
+    synthesize(session: ISynthesisSession): void {
+      synthesizer.synthesize(session);
+      const moved = movedBlocks(stack);
+      if (moved.length > 0) writeFileSync(join(session.outdir, session.manifest.forStack(stack).workingDirectory, MOVED_FILE), movedTf(moved));
+    },
+  };
+}
+
+/** The stack's moved blocks, sorted by target; known once the stack has been synthesized (its aspects invoked). */
+export function movedBlocks(stack: TerraformStack): readonly Moved[] {
+  return movedByStack.get(stack) ?? [];
+}
+
+/** Moved blocks in HCL, laid out as `terraform fmt` writes them. */
+export function movedTf(moved: readonly Moved[]): string {
+  const header = [
+    "# Moves every resource from the address cdktf derived from its construct path (a hash) to the",
+    "# address chosen for it (modules/addresses.ts), so that Terraform renames instead of replacing.",
+    "# Remove once every deployed stage has applied once with them (modules/README.md, Addresses).",
+  ];
+  return [...header, ...moved.map((m) => `\nmoved {\n  from = ${m.from}\n  to   = ${m.to}\n}`)].join("\n") + "\n";
 }
 
 class AddressCheck implements IAspect {
@@ -108,9 +152,6 @@ class AddressCheck implements IAspect {
     for (const [addr, paths] of byAddress) {
       if (paths.length > 1) throw new AddressError(addressMessages.collision(stack.node.id, addr, paths));
     }
-    if (moved.length > 0) {
-      moved.sort((a, b) => a.to.localeCompare(b.to));
-      stack.addOverride("moved", moved);
-    }
+    movedByStack.set(stack, moved.sort((a, b) => a.to.localeCompare(b.to)));
   }
 }

@@ -1,14 +1,16 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Testing, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
+import { App, Testing, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AddressError } from "../../src/errors";
 import { WORKFLOWS } from "../../workflows/catalogue";
-import { address, checkAddresses, snake } from "../../modules/addresses";
+import { MOVED_FILE, address, checkAddresses, movedBlocks, movedTf, snake } from "../../modules/addresses";
 import { EncryptedQueue } from "../../modules/encrypted-queue";
 import { EventBridgeTrigger } from "../../modules/eventbridge-trigger";
 import { QueueDepthAlarm } from "../../modules/queue-depth-alarm";
+import { StageStack } from "../../modules/stage-stack";
 import { StateBootstrapStack } from "../../modules/state-bootstrap-stack";
 import { WorkflowAlarms } from "../../modules/workflow-alarms";
 import { WorkflowStateMachine } from "../../modules/workflow-state-machine";
@@ -18,8 +20,7 @@ import { stageConfig, synthStage, type Tf } from "./helpers";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { makeUniqueId } = require("cdktf/lib/private/unique") as { makeUniqueId: (components: string[]) => string };
 
-type Moved = { from: string; to: string };
-type Synthesized = Tf & { moved?: Moved[] };
+type Synthesized = Tf & { moved?: unknown };
 
 const HASH_SUFFIX = /_[0-9A-F]{8}$/;
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -77,7 +78,7 @@ describe.each(Object.keys(STACKS))("%s", (name) => {
   test("every address synthesized at a6466f8 has exactly one moved block, to a resource of the same type", () => {
     const old = FIXTURE.stacks[name];
     const now = addresses(tf);
-    const moved = tf.moved ?? [];
+    const moved = movedBlocks(stack);
     // Each old resource address is moved exactly once, and nothing else is.
     expect(moved.map((m) => m.from).sort()).toEqual(old.resource);
     // Each target exists, has the same type, and receives exactly one object.
@@ -97,7 +98,23 @@ describe.each(Object.keys(STACKS))("%s", (name) => {
         return { from: `${r.terraformResourceType}.${makeUniqueId(components)}`, to: `${r.terraformResourceType}.${r.friendlyUniqueId}` };
       })
       .sort((a, b) => a.to.localeCompare(b.to));
-    expect(tf.moved).toEqual(expected);
+    expect(movedBlocks(stack)).toEqual(expected);
+  });
+});
+
+describe("moved blocks on disk", () => {
+  test("synthesis writes them to moved.tf beside cdk.tf.json, in HCL, and leaves cdk.tf.json without them (checkov cannot parse moved blocks in JSON)", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "addresses-"));
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new StageStack(app, "my-app-dev", { config: stageConfig() });
+    app.synth();
+    const folder = join(outdir, "stacks", "my-app-dev");
+    const json = JSON.parse(readFileSync(join(folder, "cdk.tf.json"), "utf8")) as Synthesized;
+    expect(json.moved).toBeUndefined();
+    const hcl = readFileSync(join(folder, MOVED_FILE), "utf8");
+    expect(hcl).toBe(movedTf(movedBlocks(stack)));
+    expect(hcl.match(/^moved \{$/gm)).toHaveLength(FIXTURE.stacks["my-app-dev"].resource.length);
+    expect(hcl).toContain("\nmoved {\n  from = aws_sfn_state_machine.order-processing_state-machine_99488600\n  to   = aws_sfn_state_machine.order_processing\n}\n");
   });
 });
 
