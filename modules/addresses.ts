@@ -27,8 +27,9 @@ import { AddressError, addressMessages } from "../src/errors";
 /**
  * Write `moved` blocks from cdktf's hashed addresses (as the construct tree stood at
  * a6466f8) to the explicit ones. One release only: set to false (and delete
- * __tests__/modules/fixtures/addresses-a6466f8.json) once every deployed stage has
- * applied once with them (modules/README.md).
+ * __tests__/modules/fixtures/addresses-a6466f8.json with the two tests that read it)
+ * once every deployed stage and the bootstrap stack have applied once with them
+ * (modules/README.md, Addresses).
  */
 export const MOVED_FROM_HASHED_ADDRESSES = true;
 
@@ -133,7 +134,7 @@ class AddressCheck implements IAspect {
     if (node !== this.stack) return;
     const stack = this.stack;
     const byAddress = new Map<string, string[]>();
-    const moved: Array<{ from: string; to: string }> = [];
+    const moved: Moved[] = [];
     for (const child of stack.node.findAll()) {
       if (!TerraformResource.isTerraformResource(child) && !TerraformDataSource.isTerraformDataSource(child)) continue;
       const block = child as Block;
