@@ -10,9 +10,11 @@
  * input has one, else the items' subtotal.
  */
 
-import { createLogger, type RequestContext } from "./lib/logger";
-import { subtotalCents } from "./lib/money";
-import { fromCents, isRecord, Problems, requireEventRecord, type JsonRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import { PricedItemsSchema, subtotalCents } from "./lib/money";
+import * as z from "zod/mini";
+import { anyRecord, event, number, parseEvent } from "./lib/schema";
+import { fromCents, isRecord } from "./lib/validate";
 
 const NAME = "assess-risk";
 const logger = createLogger(NAME);
@@ -34,16 +36,26 @@ export function levelFor(score: number): RiskLevel {
 const countryOf = (address: unknown): string | undefined =>
   isRecord(address) && typeof address.country === "string" && address.country.trim() !== "" ? address.country.trim().toUpperCase() : undefined;
 
-export async function handler(event: unknown, context?: RequestContext): Promise<Risk> {
-  logger.setContext(context);
-  const order = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  const amount =
-    order.total !== undefined ? problems.number(order.total, "total", { min: 0 }) : mapCents(subtotalCents(problems, order.items));
-  problems.record(order.shippingAddress, "shippingAddress", true);
-  problems.record(order.billingAddress, "billingAddress", true);
-  problems.record(order.customer, "customer", true);
-  problems.throwInvalidInput(NAME);
+const context = {
+  shippingAddress: z.optional(anyRecord()),
+  billingAddress: z.optional(anyRecord()),
+  customer: z.optional(anyRecord()),
+};
+/** The amount is `total` when the order has one (items are then not checked), else the items' subtotal. */
+export const WithTotalSchema = event({ total: number({ min: 0 }), ...context });
+export const WithItemsSchema = event({ items: PricedItemsSchema, ...context });
+
+export async function handler(event: unknown, lambdaContext?: RequestContext): Promise<Risk> {
+  setContext(logger, lambdaContext);
+  let order;
+  let amount: number;
+  if (isRecord(event) && event.total !== undefined) {
+    order = parseEvent(NAME, WithTotalSchema, event);
+    amount = order.total;
+  } else {
+    order = parseEvent(NAME, WithItemsSchema, event);
+    amount = fromCents(subtotalCents(order.items));
+  }
 
   const factors: string[] = [];
   let score = 0;
@@ -51,21 +63,17 @@ export async function handler(event: unknown, context?: RequestContext): Promise
     score += points;
     factors.push(`${why} (+${points})`);
   };
-  if (amount! >= 5000) add(40, "amount >= 5000");
-  else if (amount! >= 1000) add(20, "amount >= 1000");
+  if (amount >= 5000) add(40, "amount >= 5000");
+  else if (amount >= 1000) add(20, "amount >= 1000");
   const shipTo = countryOf(order.shippingAddress);
   const billTo = countryOf(order.billingAddress);
   if (!shipTo) add(15, "no shipping country");
   else if (billTo && billTo !== shipTo) add(25, `shipping country ${shipTo} differs from billing country ${billTo}`);
-  if (isRecord(order.customer) && order.customer.isNew === true) add(15, "new customer");
-  const units = Array.isArray(order.items) ? order.items.reduce<number>((n, i: JsonRecord) => n + (typeof i?.quantity === "number" ? i.quantity : 0), 0) : 0;
+  if (order.customer?.isNew === true) add(15, "new customer");
+  const units = Array.isArray(order.items) ? order.items.reduce<number>((n, i: unknown) => n + (isRecord(i) && typeof i.quantity === "number" ? i.quantity : 0), 0) : 0;
   if (units > 20) add(10, "more than 20 units");
   score = Math.min(score, 100);
-  const risk: Risk = { score, level: levelFor(score), factors, amount: amount! };
-  logger.info("risk assessed", { orderId: order.orderId, score, level: risk.level });
+  const risk: Risk = { score, level: levelFor(score), factors, amount };
+  logger.info("risk assessed", { orderId: order.orderId, score, riskLevel: risk.level });
   return risk;
-}
-
-function mapCents(cents: number | undefined): number | undefined {
-  return cents === undefined ? undefined : fromCents(cents);
 }

@@ -4,15 +4,27 @@
  * risk HIGH -> REJECT, MEDIUM -> MANUAL_REVIEW, LOW -> APPROVE.
  */
 
-import { createLogger, type RequestContext } from "./lib/logger";
-import { Problems, requireEventRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import * as z from "zod/mini";
+import { event, number, parseEvent, record } from "./lib/schema";
 
 const NAME = "combine-results";
 const logger = createLogger(NAME);
 
 export type Decision = "APPROVE" | "MANUAL_REVIEW" | "REJECT";
 
-const DECISIONS: Record<string, Decision> = { LOW: "APPROVE", MEDIUM: "MANUAL_REVIEW", HIGH: "REJECT" };
+const DECISIONS = { LOW: "APPROVE", MEDIUM: "MANUAL_REVIEW", HIGH: "REJECT" } as const satisfies Record<string, Decision>;
+const LEVELS = Object.keys(DECISIONS) as (keyof typeof DECISIONS)[];
+
+export const AnalysisEventSchema = event({
+  analysis: record({
+    totals: record({ total: number({ min: 0 }) }),
+    risk: record({
+      score: number({ min: 0 }),
+      level: z.enum(LEVELS, { error: `must be one of ${LEVELS.join(", ")}` }),
+    }),
+  }),
+});
 
 export interface CombinedResult {
   readonly orderId?: string;
@@ -25,27 +37,16 @@ export interface CombinedResult {
 }
 
 export async function handler(event: unknown, context?: RequestContext): Promise<CombinedResult> {
-  logger.setContext(context);
-  const input = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  const analysis = problems.record(input.analysis, "analysis");
-  const totals = analysis && problems.record(analysis.totals, "analysis.totals");
-  const risk = analysis && problems.record(analysis.risk, "analysis.risk");
-  const total = totals && problems.number(totals.total, "analysis.totals.total", { min: 0 });
-  const score = risk && problems.number(risk.score, "analysis.risk.score", { min: 0 });
-  const level = risk && problems.string(risk.level, "analysis.risk.level");
-  if (level !== undefined && !(level in DECISIONS)) {
-    problems.add(`analysis.risk.level must be one of ${Object.keys(DECISIONS).join(", ")} (received "${level}")`);
-  }
-  problems.throwInvalidInput(NAME);
-
-  const reasons = Array.isArray(risk!.factors) ? risk!.factors.filter((f): f is string => typeof f === "string") : [];
+  setContext(logger, context);
+  const input = parseEvent(NAME, AnalysisEventSchema, event);
+  const { totals, risk } = input.analysis;
+  const reasons = Array.isArray(risk.factors) ? risk.factors.filter((f): f is string => typeof f === "string") : [];
   const result: CombinedResult = {
     ...(typeof input.orderId === "string" ? { orderId: input.orderId } : {}),
-    decision: DECISIONS[level!]!,
-    total: total!,
-    riskScore: score!,
-    riskLevel: level!,
+    decision: DECISIONS[risk.level],
+    total: totals.total,
+    riskScore: risk.score,
+    riskLevel: risk.level,
     reasons,
     decidedAt: new Date().toISOString(),
   };

@@ -6,8 +6,10 @@
  *   - `enrichedAt`: when this ran.
  */
 
-import { createLogger, type RequestContext } from "./lib/logger";
-import { Problems, received, requireEventRecord, type JsonRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import * as z from "zod/mini";
+import { event, nonEmptyString, parseEvent } from "./lib/schema";
+import { received, type JsonRecord } from "./lib/validate";
 
 const NAME = "enrich-record";
 const logger = createLogger(NAME);
@@ -28,22 +30,29 @@ export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
 
 export type Segment = "consumer" | "business";
 
-export async function handler(event: unknown, context?: RequestContext): Promise<JsonRecord> {
-  logger.setContext(context);
-  const record = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  const email = problems.string(record.email, "email");
-  const at = email?.lastIndexOf("@") ?? -1;
-  if (email !== undefined && (at <= 0 || at === email.length - 1)) {
-    problems.add(`email must contain a local part and a domain (received ${received(email)}); run normalize-record first`);
-  }
-  problems.throwInvalidInput(NAME);
+const hasLocalPartAndDomain = (email: string) => {
+  const at = email.lastIndexOf("@");
+  return at > 0 && at < email.length - 1;
+};
 
-  const domain = email!.slice(at + 1).toLowerCase();
+export const NormalisedRecordSchema = event({
+  email: nonEmptyString().check(
+    z.refine(hasLocalPartAndDomain, {
+      error: (issue) => `must contain a local part and a domain (received ${received(issue.input)}); run normalize-record first`,
+    }),
+  ),
+});
+
+export async function handler(event: unknown, context?: RequestContext): Promise<JsonRecord> {
+  setContext(logger, context);
+  const record = parseEvent(NAME, NormalisedRecordSchema, event);
+  const email = record.email;
+  const at = email.lastIndexOf("@");
+  const domain = email.slice(at + 1).toLowerCase();
   const segment: Segment = FREE_MAIL_DOMAINS.has(domain) ? "consumer" : "business";
   const first = typeof record.firstName === "string" ? record.firstName : "";
   const last = typeof record.lastName === "string" ? record.lastName : "";
-  const displayName = `${first} ${last}`.trim() || (typeof record.name === "string" && record.name.trim()) || email!.slice(0, at);
+  const displayName = `${first} ${last}`.trim() || (typeof record.name === "string" && record.name.trim()) || email.slice(0, at);
   logger.debug("record enriched", { domain, segment });
   return { ...record, domain, segment, displayName, enrichedAt: new Date().toISOString() };
 }

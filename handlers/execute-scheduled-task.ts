@@ -9,24 +9,29 @@
 
 import { createHash } from "node:crypto";
 import { UnknownTaskError } from "./lib/errors";
-import { createLogger, type RequestContext } from "./lib/logger";
-import { isRecord, Problems, received, requireEventRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import * as z from "zod/mini";
+import { event, isTimestamp, list, nonEmptyString, number, parseEvent, record } from "./lib/schema";
 
 const NAME = "execute-scheduled-task";
 const logger = createLogger(NAME);
 
-type TaskRunner = (payload: unknown, problems: Problems) => unknown;
+/** Runs a task on its payload; `at` is where the payload sits in the event, for messages. */
+type TaskRunner = (payload: unknown, at: readonly PropertyKey[]) => unknown;
+
+const SumPayloadSchema = record({ values: list(number()) });
 
 export const TASK_RUNNERS: Readonly<Record<string, TaskRunner>> = {
   noop: () => null,
   echo: (payload) => payload ?? null,
-  sum: (payload, problems) => {
-    const values = isRecord(payload) ? problems.array(payload.values, "task.payload.values") : problems.array(undefined, "task.payload.values");
-    if (!values) return undefined;
-    values.forEach((v, i) => problems.number(v, `task.payload.values[${i}]`));
-    return problems.empty ? (values as number[]).reduce((a, b) => a + b, 0) : undefined;
-  },
+  sum: (payload, at) => parseEvent(NAME, SumPayloadSchema, payload, at).values.reduce((a, b) => a + b, 0),
 };
+
+export const ScheduledTaskEventSchema = event({
+  scheduledTime: nonEmptyString().check(z.refine(isTimestamp, { error: "must be an ISO 8601 timestamp" })),
+  jobId: z.optional(nonEmptyString()),
+  task: z.optional(record({ type: nonEmptyString(), payload: z.optional(z.unknown()) })),
+});
 
 export interface TaskExecution {
   /** Same job, time and type -> same id, so a re-driven execution is recognisable. */
@@ -42,30 +47,21 @@ export interface TaskExecution {
 }
 
 export async function handler(event: unknown, context?: RequestContext): Promise<TaskExecution> {
-  logger.setContext(context);
-  const input = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  const scheduledTime = problems.string(input.scheduledTime, "scheduledTime");
-  const scheduled = scheduledTime === undefined ? NaN : Date.parse(scheduledTime);
-  if (scheduledTime !== undefined && Number.isNaN(scheduled)) problems.add(`scheduledTime must be an ISO 8601 timestamp (received ${received(scheduledTime)})`);
-  const jobId = problems.string(input.jobId, "jobId", true);
-  const task = problems.record(input.task, "task", true) ?? { type: "noop" };
-  const type = problems.string(task.type, "task.type");
-  problems.throwInvalidInput(NAME);
-
-  const runner = TASK_RUNNERS[type!];
-  if (!Object.hasOwn(TASK_RUNNERS, type!) || !runner) throw new UnknownTaskError(type!, Object.keys(TASK_RUNNERS));
-  const result = runner(task.payload, problems);
-  problems.throwInvalidInput(NAME);
+  setContext(logger, context);
+  const { scheduledTime, jobId, task = { type: "noop", payload: undefined } } = parseEvent(NAME, ScheduledTaskEventSchema, event);
+  const type = task.type;
+  const runner = Object.hasOwn(TASK_RUNNERS, type) ? TASK_RUNNERS[type] : undefined;
+  if (!runner) throw new UnknownTaskError(type, Object.keys(TASK_RUNNERS));
+  const result = runner(task.payload, ["task", "payload"]);
 
   const now = Date.now();
   const record: TaskExecution = {
     taskId: `task_${createHash("sha256").update(`${jobId ?? ""}|${scheduledTime}|${type}`).digest("hex").slice(0, 16)}`,
     ...(jobId !== undefined ? { jobId } : {}),
-    type: type!,
-    scheduledTime: scheduledTime!,
+    type,
+    scheduledTime,
     executedAt: new Date(now).toISOString(),
-    delaySeconds: Math.max(0, Math.round((now - scheduled) / 1000)),
+    delaySeconds: Math.max(0, Math.round((now - Date.parse(scheduledTime)) / 1000)),
     status: "EXECUTED",
     result,
   };

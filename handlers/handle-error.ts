@@ -3,14 +3,28 @@
  * (error-handling): records a caught failure. Receives
  * `{workflow, executionId, input}` where `input.error = {Error, Cause}` as the
  * Catch's ResultPath put it. Logs one ERROR record and returns it, so the
- * workflow keeps it in `$.errorRecord`.
+ * workflow keeps it in `$.errorRecord`. Neither the log nor the record carries
+ * the failed input itself (it may hold a payment token): only the order id.
  */
 
-import { createLogger, type RequestContext } from "./lib/logger";
-import { isRecord, Problems, requireEventRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import * as z from "zod/mini";
+import { event, nonEmptyString, parseEvent, record } from "./lib/schema";
+import { isRecord, type JsonRecord } from "./lib/validate";
 
 const NAME = "handle-error";
 const logger = createLogger(NAME);
+
+export const HandleErrorEventSchema = event({
+  workflow: nonEmptyString(),
+  executionId: nonEmptyString(),
+  input: record({
+    error: record({
+      Error: nonEmptyString(),
+      Cause: z.nullish(z.string({ error: (issue) => `must be a string when present (received ${typeof issue.input})` })),
+    }),
+  }),
+});
 
 export interface ErrorRecord {
   readonly workflow: string;
@@ -28,33 +42,14 @@ export interface ErrorRecord {
 }
 
 export async function handler(event: unknown, context?: RequestContext): Promise<ErrorRecord> {
-  logger.setContext(context);
-  const payload = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  const workflow = problems.string(payload.workflow, "workflow");
-  const executionId = problems.string(payload.executionId, "executionId");
-  const input = problems.record(payload.input, "input");
-  let failedWith: string | undefined;
-  let causeText: string | undefined;
-  if (input) {
-    const error = problems.record(input.error, "input.error");
-    if (error) {
-      failedWith = problems.string(error.Error, "input.error.Error");
-      if (error.Cause !== undefined && error.Cause !== null && typeof error.Cause !== "string") {
-        problems.add(`input.error.Cause must be a string when present (received ${typeof error.Cause})`);
-      } else {
-        causeText = error.Cause ?? undefined;
-      }
-    }
-  }
-  problems.throwInvalidInput(NAME);
-
+  setContext(logger, context);
+  const { workflow, executionId, input } = parseEvent(NAME, HandleErrorEventSchema, event);
   const record: ErrorRecord = {
-    workflow: workflow!,
-    executionId: executionId!,
-    ...orderIdOf(input!),
-    failedWith: failedWith!,
-    cause: parseCause(causeText),
+    workflow,
+    executionId,
+    ...orderIdOf(input),
+    failedWith: input.error.Error,
+    cause: parseCause(input.error.Cause ?? undefined),
     recordedAt: new Date().toISOString(),
   };
   logger.error("workflow step failed", { record });
@@ -71,7 +66,7 @@ function parseCause(cause: string | undefined): unknown {
 }
 
 /** The failed order's id, whether the input is the order itself or `{order}` (process-payment's payload). */
-function orderIdOf(input: Record<string, unknown>): { orderId?: string } {
+function orderIdOf(input: JsonRecord): { orderId?: string } {
   if (typeof input.orderId === "string") return { orderId: input.orderId };
   if (isRecord(input.order) && typeof input.order.orderId === "string") return { orderId: input.order.orderId };
   return {};

@@ -7,8 +7,10 @@
  * Other fields pass through unchanged. A malformed record is `InvalidInput`.
  */
 
-import { createLogger, type RequestContext } from "./lib/logger";
-import { Problems, received, requireEventRecord, type JsonRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import * as z from "zod/mini";
+import { event, nonEmptyString, parseEvent } from "./lib/schema";
+import type { JsonRecord } from "./lib/validate";
 
 const NAME = "normalize-record";
 const logger = createLogger(NAME);
@@ -17,30 +19,31 @@ export const NAME_FIELDS = ["name", "firstName", "lastName"] as const;
 export const DATE_FIELDS = ["birthDate", "createdAt", "updatedAt"] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export async function handler(event: unknown, context?: RequestContext): Promise<JsonRecord> {
-  logger.setContext(context);
-  const record = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  const out: JsonRecord = { ...record };
+const DATE_RULE = "must be a date string or epoch milliseconds";
+const dateLike = () => z.optional(z.union([z.string(), z.number()], { error: DATE_RULE }).check(z.refine((v) => !Number.isNaN(new Date(v).getTime()), { error: DATE_RULE })));
 
-  const email = problems.string(record.email, "email");
-  if (email !== undefined) {
-    const normalised = email.trim().toLowerCase();
-    if (EMAIL.test(normalised)) out.email = normalised;
-    else problems.add(`email must look like local@domain.tld (received ${received(email)})`);
-  }
+export const CustomerRecordSchema = event({
+  email: nonEmptyString().check(z.refine((e) => EMAIL.test(e.trim().toLowerCase()), { error: "must look like local@domain.tld" })),
+  name: z.optional(nonEmptyString()),
+  firstName: z.optional(nonEmptyString()),
+  lastName: z.optional(nonEmptyString()),
+  birthDate: dateLike(),
+  createdAt: dateLike(),
+  updatedAt: dateLike(),
+});
+
+export async function handler(event: unknown, context?: RequestContext): Promise<JsonRecord> {
+  setContext(logger, context);
+  const record = parseEvent(NAME, CustomerRecordSchema, event);
+  const out: JsonRecord = { ...record, email: record.email.trim().toLowerCase() };
   for (const field of NAME_FIELDS) {
-    const value = problems.string(record[field], field, true);
+    const value = record[field];
     if (value !== undefined) out[field] = value.trim().replace(/\s+/g, " ");
   }
   for (const field of DATE_FIELDS) {
     const value = record[field];
-    if (value === undefined) continue;
-    const date = typeof value === "string" || typeof value === "number" ? new Date(value) : undefined;
-    if (date && !Number.isNaN(date.getTime())) out[field] = date.toISOString();
-    else problems.add(`${field} must be a date string or epoch milliseconds (received ${received(value)})`);
+    if (value !== undefined) out[field] = new Date(value).toISOString();
   }
-  problems.throwInvalidInput(NAME);
   logger.debug("record normalised", { fields: Object.keys(out) });
   return out;
 }

@@ -4,15 +4,19 @@
  */
 
 import { planFulfilment } from "./lib/fulfilment";
-import { createLogger, type RequestContext } from "./lib/logger";
-import { requireEventRecord, type JsonRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import { event, parseEvent } from "./lib/schema";
+import type { JsonRecord } from "./lib/validate";
 
 const NAME = "premium-processing";
 const logger = createLogger(NAME);
 
+/** Any order: the service level does not depend on its fields. */
+export const OrderEventSchema = event({});
+
 export async function handler(event: unknown, context?: RequestContext): Promise<JsonRecord> {
-  logger.setContext(context);
-  const order = requireEventRecord(NAME, event);
+  setContext(logger, context);
+  const order = parseEvent(NAME, OrderEventSchema, event);
   const planned = planFulfilment(order, "premium");
   logger.info("order routed", { orderId: order.orderId, tier: "premium", shipBy: planned.fulfilment.shipBy });
   return planned;

@@ -10,8 +10,10 @@
  * Returns `{records, count, dropped}`.
  */
 
-import { createLogger, type RequestContext } from "./lib/logger";
-import { isRecord, Problems, received, requireEventRecord, type JsonRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import * as z from "zod/mini";
+import { anyRecord, EXACT, event, list, nonEmptyString, parseEvent, record } from "./lib/schema";
+import { received, type JsonRecord } from "./lib/validate";
 
 const NAME = "process-data";
 const logger = createLogger(NAME);
@@ -23,53 +25,62 @@ export interface ProcessDataResult {
   readonly dropped: number;
 }
 
-interface Filter {
-  readonly field: string;
-  readonly equals?: unknown;
-  readonly in?: readonly unknown[];
-  readonly exists?: boolean;
-}
-
 const CONFIG_KEYS = ["defaults", "fieldMap", "filter", "include"];
+const FILTER_TESTS = ["equals", "in", "exists"];
+
+const FilterSchema = record({
+  field: nonEmptyString(),
+  equals: z.optional(z.unknown()),
+  in: z.optional(list(z.unknown())),
+  exists: z.optional(z.boolean({ error: "must be true or false" })),
+}).check(
+  z.superRefine((filter, ctx) => {
+    if (FILTER_TESTS.filter((k) => k in filter).length !== 1) {
+      ctx.addIssue({ code: "custom", message: `needs exactly one of ${FILTER_TESTS.join(", ")} (received ${received(filter)})`, params: EXACT, input: filter });
+    }
+  }),
+);
+
+const ConfigSchema = record({
+  defaults: z.optional(anyRecord()),
+  fieldMap: z.optional(z.record(z.string(), nonEmptyString(), { error: "must be an object" })),
+  filter: z.optional(FilterSchema),
+  include: z.optional(list(nonEmptyString())),
+}).check(
+  z.superRefine((config, ctx) => {
+    for (const key of Object.keys(config)) {
+      if (!CONFIG_KEYS.includes(key)) {
+        ctx.addIssue({ code: "custom", path: [key], message: `is not a known option (known: ${CONFIG_KEYS.join(", ")})`, params: EXACT, input: config[key] });
+      }
+    }
+  }),
+);
+
+/** `input` is a list of records, or one record (a list of one); `config` is optional. */
+export const ListEventSchema = event({ input: list(anyRecord()), config: z.nullish(ConfigSchema) });
+export const SingleEventSchema = event({ input: anyRecord(), config: z.nullish(ConfigSchema) });
+
+export type ProcessDataConfig = z.output<typeof ConfigSchema>;
+type Filter = NonNullable<ProcessDataConfig["filter"]>;
 
 export async function handler(event: unknown, context?: RequestContext): Promise<ProcessDataResult> {
-  logger.setContext(context);
-  const payload = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  const rawInput = payload.input;
-  const list = isRecord(rawInput) ? [rawInput] : problems.array(rawInput, "input");
-  list?.forEach((r, i) => problems.record(r, `input[${i}]`));
-  const config = problems.record(payload.config ?? {}, "config") ?? {};
-  for (const key of Object.keys(config)) {
-    if (!CONFIG_KEYS.includes(key)) problems.add(`config.${key} is not a known option (known: ${CONFIG_KEYS.join(", ")})`);
-  }
-  const defaults = problems.record(config.defaults, "config.defaults", true);
-  const fieldMap = problems.record(config.fieldMap, "config.fieldMap", true);
-  for (const [from, to] of Object.entries(fieldMap ?? {})) problems.string(to, `config.fieldMap.${from}`);
-  const filter = checkFilter(problems, config.filter);
-  const include = problems.array(config.include, "config.include", { optional: true });
-  include?.forEach((f, i) => problems.string(f, `config.include[${i}]`));
-  problems.throwInvalidInput(NAME);
+  setContext(logger, context);
+  const single = typeof event === "object" && event !== null && "input" in event && typeof event.input === "object" && event.input !== null && !Array.isArray(event.input);
+  const payload = single ? parseEvent(NAME, SingleEventSchema, event) : parseEvent(NAME, ListEventSchema, event);
+  const list: JsonRecord[] = Array.isArray(payload.input) ? payload.input : [payload.input];
+  const config = payload.config ?? {};
 
-  let records = (list as JsonRecord[]).map((r) => ({ ...defaults, ...r }));
-  if (fieldMap) records = records.map((r) => rename(r, fieldMap as Record<string, string>));
+  let records = list.map((r) => ({ ...config.defaults, ...r }));
+  const fieldMap = config.fieldMap;
+  if (fieldMap) records = records.map((r) => rename(r, fieldMap));
   const before = records.length;
+  const filter = config.filter;
   if (filter) records = records.filter((r) => matches(r, filter));
   const dropped = before - records.length;
-  if (include) records = records.map((r) => pick(r, include as string[]));
+  const include = config.include;
+  if (include) records = records.map((r) => pick(r, include));
   logger.info("data processed", { count: records.length, dropped });
   return { records, count: records.length, dropped };
-}
-
-function checkFilter(problems: Problems, raw: unknown): Filter | undefined {
-  const filter = problems.record(raw, "config.filter", true);
-  if (!filter) return undefined;
-  problems.string(filter.field, "config.filter.field");
-  const tests = ["equals", "in", "exists"].filter((k) => k in filter);
-  if (tests.length !== 1) problems.add(`config.filter needs exactly one of equals, in, exists (received ${received(filter)})`);
-  if ("in" in filter) problems.array(filter.in, "config.filter.in");
-  if ("exists" in filter && typeof filter.exists !== "boolean") problems.add(`config.filter.exists must be true or false (received ${received(filter.exists)})`);
-  return filter as unknown as Filter;
 }
 
 function rename(record: JsonRecord, map: Record<string, string>): JsonRecord {

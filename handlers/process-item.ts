@@ -6,21 +6,28 @@
  * any other JSON value is returned as `{index, value, status}`.
  */
 
-import { createLogger, type RequestContext } from "./lib/logger";
-import { fromCents, isRecord, Problems, requireEventRecord, toCents, type JsonRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import * as z from "zod/mini";
+import { EXACT, event, number, parseEvent } from "./lib/schema";
+import { fromCents, isRecord, toCents, type JsonRecord } from "./lib/validate";
 
 const NAME = "process-item";
 const logger = createLogger(NAME);
 
-export async function handler(event: unknown, context?: RequestContext): Promise<JsonRecord> {
-  logger.setContext(context);
-  const input = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  const index = problems.number(input.index, "index", { integer: true, min: 0 });
-  if (!("item" in input)) problems.add("item is missing (the Map state's ItemSelector passes {item, index})");
-  problems.throwInvalidInput(NAME);
+/** `item` is any JSON value, but must be there (checked on the parsed object: a schema for it would make it optional). */
+export const MapItemEventSchema = event({
+  index: number({ integer: true, min: 0 }),
+}).check(
+  z.superRefine((input, ctx) => {
+    if (!("item" in input)) {
+      ctx.addIssue({ code: "custom", path: ["item"], message: "is missing (the Map state's ItemSelector passes {item, index})", params: EXACT, input: undefined });
+    }
+  }),
+);
 
-  const item = input.item;
+export async function handler(event: unknown, context?: RequestContext): Promise<JsonRecord> {
+  setContext(logger, context);
+  const { item, index } = parseEvent(NAME, MapItemEventSchema, event);
   if (!isRecord(item)) return { index, value: item, status: "PROCESSED" };
   const { quantity, unitPrice } = item;
   const priced = typeof quantity === "number" && typeof unitPrice === "number" && Number.isFinite(quantity) && Number.isFinite(unitPrice);

@@ -2,58 +2,47 @@
  * ProcessPayment (order-processing): charges `order.total` through the payment
  * gateway (the simulator by default; its rules are in lib/payment-gateway.ts).
  * Receives `{order, attempt}`, attempt being `$$.State.RetryCount`.
- * The token is dropped from the output: execution history keeps state data.
+ * The token is dropped from the output: execution history and the
+ * execution-data log keep state data, so the token goes no further than this step.
  */
 
-import { createLogger, type RequestContext } from "./lib/logger";
-import type { PaidOrder, ValidatedOrder } from "./lib/order";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import { ValidatedOrderSchema, type PaidOrder } from "./lib/order";
 import { simulatedGateway, type PaymentGateway } from "./lib/payment-gateway";
-import { Problems, requireEventRecord } from "./lib/validate";
+import * as z from "zod/mini";
+import { event, number, parseEvent } from "./lib/schema";
 
 const NAME = "process-payment";
 const logger = createLogger(NAME);
 
-export interface ProcessPaymentEvent {
-  readonly order: ValidatedOrder;
+export const ProcessPaymentEventSchema = event({
   /** `$$.State.RetryCount`; absent counts as the first attempt. */
-  readonly attempt?: number;
-}
+  attempt: z.optional(number({ integer: true, min: 0 })),
+  order: ValidatedOrderSchema,
+});
+
+export type ProcessPaymentEvent = z.output<typeof ProcessPaymentEventSchema>;
 
 /** A handler bound to a gateway; `handler` below uses the simulator. */
 export function createPaymentHandler(gateway: PaymentGateway) {
-  return async function processPayment(event: unknown, context?: RequestContext): Promise<PaidOrder> {
-    logger.setContext(context);
-    const input = requireEventRecord(NAME, event);
-    const problems = new Problems();
-    const attempt = problems.number(input.attempt, "attempt", { integer: true, min: 0 }, true) ?? 0;
-    const order = problems.record(input.order, "order");
-    let payment;
-    if (order) {
-      problems.string(order.orderId, "order.orderId");
-      problems.number(order.total, "order.total", { min: 0 });
-      payment = problems.record(order.payment, "order.payment");
-      if (payment) {
-        problems.string(payment.method, "order.payment.method");
-        problems.string(payment.token, "order.payment.token");
-        problems.number(payment.simulateTransientFailures, "order.payment.simulateTransientFailures", { integer: true, min: 0 }, true);
-      }
-    }
-    problems.throwInvalidInput(NAME);
-    const valid = input.order as ValidatedOrder;
+  return async function processPayment(input: unknown, context?: RequestContext): Promise<PaidOrder> {
+    setContext(logger, context);
+    const { order, attempt = 0 } = parseEvent(NAME, ProcessPaymentEventSchema, input);
+    const { token, simulateTransientFailures, ...payment } = order.payment;
     try {
       const result = await gateway.charge({
-        orderId: valid.orderId,
-        amount: valid.total,
-        method: valid.payment.method,
-        token: valid.payment.token,
+        orderId: order.orderId,
+        amount: order.total,
+        method: payment.method,
+        token,
         attempt,
-        simulateTransientFailures: valid.payment.simulateTransientFailures,
+        simulateTransientFailures,
       });
-      logger.info("payment charged", { orderId: valid.orderId, transactionId: result.transactionId, amount: result.amount, attempt });
+      logger.info("payment charged", { orderId: order.orderId, transactionId: result.transactionId, amount: result.amount, attempt });
       return {
-        ...valid,
+        ...order,
         payment: {
-          method: valid.payment.method,
+          method: payment.method,
           transactionId: result.transactionId,
           amount: result.amount,
           status: "CHARGED",
@@ -61,7 +50,7 @@ export function createPaymentHandler(gateway: PaymentGateway) {
         },
       };
     } catch (error) {
-      logger.warn("payment failed", { orderId: valid.orderId, attempt, error });
+      logger.warn("payment failed", { orderId: order.orderId, attempt, error });
       throw error;
     }
   };

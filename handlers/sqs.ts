@@ -16,7 +16,7 @@
 import { createHash } from "node:crypto";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { createLogger, type RequestContext } from "./lib/logger";
+import { createLogger, maskText, setContext, type RequestContext } from "./lib/logger";
 
 const logger = createLogger("sqs-bridge");
 
@@ -49,7 +49,7 @@ export function executionNameFor(messageId: string): string {
 type Outcome = { ok: true; executionArn?: string; duplicate: boolean } | { ok: false; reason: string };
 
 export async function processMessage(event: SQSEvent, context?: RequestContext): Promise<SQSBatchResponse> {
-  logger.setContext(context);
+  setContext(logger, context);
   const stateMachineArn = process.env.STATE_MACHINE_ARN;
   if (!stateMachineArn) {
     // A deployment error, not a message error: fail the whole batch so nothing is lost while it is fixed.
@@ -107,7 +107,8 @@ async function startOne(stateMachineArn: string, record: SQSRecord): Promise<Out
     logger.error("message body is not valid JSON; it will be retried and then land in the dead-letter queue", {
       messageId,
       error: (error as Error).message,
-      bodyPreview: body.slice(0, 200),
+      // Sensitive fields are masked in the preview too: an invalid body is still an order.
+      bodyPreview: maskText(body.slice(0, 200)),
     });
     return { ok: false, reason: "invalid JSON" };
   }

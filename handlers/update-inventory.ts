@@ -9,9 +9,9 @@
  */
 
 import { OutOfStockError } from "./lib/errors";
-import { createLogger, type RequestContext } from "./lib/logger";
-import type { PaidOrder } from "./lib/order";
-import { Problems, requireEventRecord } from "./lib/validate";
+import { createLogger, setContext, type RequestContext } from "./lib/logger";
+import * as z from "zod/mini";
+import { event, list, nonEmptyString, number, parseEvent, record } from "./lib/schema";
 
 const NAME = "update-inventory";
 const logger = createLogger(NAME);
@@ -19,36 +19,32 @@ const logger = createLogger(NAME);
 export const MAX_RESERVABLE_PER_SKU = 1000;
 export const OUT_OF_STOCK_PREFIX = "OOS-";
 
+export const PaidOrderEventSchema = event({
+  orderId: nonEmptyString(),
+  items: list(record({ sku: nonEmptyString(), quantity: number({ integer: true, positive: true }) }), { nonEmpty: true }),
+  // Reserving stock for an unpaid order would hold goods nobody paid for.
+  payment: record({
+    status: z.literal("CHARGED", {
+      error: (issue) => `must be "CHARGED" before stock is reserved (received ${JSON.stringify(issue.input ?? null)})`,
+    }),
+  }),
+});
+
+export type PaidOrderEvent = z.output<typeof PaidOrderEventSchema>;
+
 export interface Reservation {
   readonly sku: string;
   readonly quantity: number;
 }
 
-export interface FulfilledOrder extends PaidOrder {
+export type FulfilledOrder = PaidOrderEvent & {
   readonly inventory: { readonly reservations: readonly Reservation[]; readonly reservedAt: string };
   readonly status: "COMPLETED";
-}
+};
 
-export async function handler(event: unknown, context?: RequestContext): Promise<FulfilledOrder> {
-  logger.setContext(context);
-  const order = requireEventRecord(NAME, event);
-  const problems = new Problems();
-  problems.string(order.orderId, "orderId");
-  const items = problems.array(order.items, "items", { nonEmpty: true }) ?? [];
-  items.forEach((raw, i) => {
-    const item = problems.record(raw, `items[${i}]`);
-    if (!item) return;
-    problems.string(item.sku, `items[${i}].sku`);
-    problems.number(item.quantity, `items[${i}].quantity`, { integer: true, positive: true });
-  });
-  // Reserving stock for an unpaid order would hold goods nobody paid for.
-  const payment = problems.record(order.payment, "payment");
-  if (payment && payment.status !== "CHARGED") {
-    problems.add(`payment.status must be "CHARGED" before stock is reserved (received ${JSON.stringify(payment.status ?? null)})`);
-  }
-  problems.throwInvalidInput(NAME);
-
-  const paid = order as unknown as PaidOrder;
+export async function handler(input: unknown, context?: RequestContext): Promise<FulfilledOrder> {
+  setContext(logger, context);
+  const paid = parseEvent(NAME, PaidOrderEventSchema, input);
   const bySku = new Map<string, number>();
   for (const item of paid.items) bySku.set(item.sku, (bySku.get(item.sku) ?? 0) + item.quantity);
   const reservations: Reservation[] = [];

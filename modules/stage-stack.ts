@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { type ExtraStatement, type PermissionRow, derivePermissions } from "../src/asl/iam";
+import { DERIVATION_KEY, type DeriveOptions, type ExtraStatement, type PermissionRow, derivationRecord, derivePermissions, permissionFindings } from "../src/asl/iam";
 import type { Finding } from "../src/asl/findings";
 import { names, prefix } from "../src/config/naming";
 import { BRIDGE_HANDLER } from "../src/config/handlers";
@@ -23,6 +23,11 @@ import { StageEventBus } from "./stage-event-bus";
 import { StageKey } from "./stage-key";
 import { configureBackend } from "./state-backend";
 import { WorkflowAlarms } from "./workflow-alarms";
+import { ExecutionNotifications } from "./execution-notifications";
+import { HttpApiTrigger } from "./http-api-trigger";
+import { ScheduleTrigger } from "./schedule-trigger";
+import { StateMachineAlias } from "./state-machine-alias";
+import { aliasRoutes } from "../src/deploy/rollout";
 import { WorkflowStateMachine } from "./workflow-state-machine";
 
 export interface StageStackProps {
@@ -54,6 +59,7 @@ export class StageStack extends TerraformStack {
   /** Lint warnings of every workflow (errors stop synthesis). */
   readonly findings: readonly Finding[];
   private readonly functions = new Map<string, HandlerFunction>();
+  private readonly functionArnTokens = new Map<string, string>();
   private readonly packager: HandlerPackager;
   private readonly key: StageKey;
   private readonly functionsDlq: EncryptedQueue;
@@ -93,7 +99,7 @@ export class StageStack extends TerraformStack {
       partition: this.partition,
       region: config.region,
     });
-    const topic = new AlarmTopic(this, "alarms", { address: "alarms", name: names.alarmTopic(config), kmsKeyArn: this.key.arn, email: config.alarmEmail });
+    const topic = new AlarmTopic(this, "alarms", { address: "alarms", name: names.alarmTopic(config), kmsKeyArn: this.key.arn, accountId: this.accountId, email: config.alarmEmail });
     const topicArn = topic.topic.arn;
     this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { address: "functions_dlq", name: names.functionsDeadLetterQueue(config), kmsKeyArn: this.key.arn });
     const queueNames: string[] = [names.functionsDeadLetterQueue(config)];
@@ -102,7 +108,7 @@ export class StageStack extends TerraformStack {
     const needsBus = workflows.some((w) => w.triggers.some((t) => t.kind === "eventbridge"));
     const bus = needsBus ? new StageEventBus(this, "event-bus", { address: "stage", name: names.eventBus(config), accountId: this.accountId, partition: this.partition }) : undefined;
 
-    const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[] }> = [];
+    const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[]; findings: Finding[] }> = [];
     const stateMachines: Array<{ name: string; arn: string }> = [];
     for (const spec of workflows) {
       const scope = new Construct(this, spec.name);
@@ -111,20 +117,23 @@ export class StageStack extends TerraformStack {
       const tokens = new Set<string>();
       const workflow = renderWorkflow(spec, config, {
         functionArn: (handler) => {
-          const arn = this.functionFor(handler).function.arn;
+          // One token per function: every read of .arn makes a new token, and two tokens for one ARN list it twice in the policy.
+          const arn = this.functionArnTokens.get(handler) ?? this.functionFor(handler).function.arn;
+          this.functionArnTokens.set(handler, arn);
           tokens.add(arn);
           return arn;
         },
       });
       const name = names.stateMachine(config, spec.name);
-      const permissions = derivePermissions(workflow.definition, {
+      const derivation: DeriveOptions = {
         workflow: spec.name,
         file: spec.template,
         arn: { partition: this.partition, region: config.region, accountId: this.accountId, stateMachineName: name },
         functionArns: tokens,
         extraStatements: props.extraStatements?.[spec.name],
-      });
-      rendered.push({ workflow, permissions });
+      };
+      const permissions = derivePermissions(workflow.definition, derivation);
+      rendered.push({ workflow, permissions, findings: permissionFindings(permissions, spec.template) });
       const machine = new WorkflowStateMachine(scope, "state-machine", {
         address: base,
         name,
@@ -141,10 +150,37 @@ export class StageStack extends TerraformStack {
         region: config.region,
         tags,
       });
+      // The review derives again from the synthesized stack: record exactly what this derivation was given.
+      machine.stateMachine.addOverride(`//.${DERIVATION_KEY}`, derivationRecord(derivation));
       const arn = machine.stateMachine.arn;
       stateMachines.push({ name, arn });
       new WorkflowAlarms(scope, "alarms", { address: base, stateMachineName: name, stateMachineArn: arn, topicArn, tags });
       new TerraformOutput(this, `${underscores(spec.name)}_state_machine_arn`, { value: arn, description: `ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}` });
+      const rollout = config.rollouts[spec.name];
+      const alias = new StateMachineAlias(scope, "alias", {
+        address: base,
+        name: names.alias(config),
+        stateMachineArn: arn,
+        currentVersionArn: machine.stateMachine.stateMachineVersionArn,
+        routes: aliasRoutes(rollout),
+        description: rollout
+          ? `${config.stage}: rolling out, ${rollout.weight}% to the version this deployment published, ${100 - rollout.weight}% to version ${rollout.previousVersion}`
+          : `${config.stage}: every execution runs the version this deployment published`,
+      });
+      // Every trigger starts executions through the alias, so a rollout or a rollback is one change of routing.
+      const aliasArn = alias.alias.arn;
+      new TerraformOutput(this, `${underscores(spec.name)}_alias_arn`, { value: aliasArn, description: `Start ${spec.name} executions here (the ${config.stage} alias).` });
+      if (spec.notifications) {
+        new ExecutionNotifications(scope, "notifications", {
+          address: `${base}_notifications`,
+          ruleName: names.notificationsRule(config, spec.name),
+          stateMachineName: name,
+          stateMachineArn: arn,
+          statuses: spec.notifications.statuses,
+          topicArn,
+          tags,
+        });
+      }
 
       spec.triggers.forEach((trigger, index) => {
         const suffix = spec.triggers.filter((t) => t.kind === trigger.kind).length > 1 ? `-${index}` : "";
@@ -157,7 +193,7 @@ export class StageStack extends TerraformStack {
             description: `Starts ${name} on ${JSON.stringify(trigger.pattern)}`,
             eventBusName: bus.bus.name,
             pattern: trigger.pattern,
-            stateMachineArn: arn,
+            stateMachineArn: aliasArn,
             roleName: names.eventsRole(config, spec.name) + suffix,
             deadLetterQueueName: dlqName,
             kmsKeyArn: this.key.arn,
@@ -175,7 +211,7 @@ export class StageStack extends TerraformStack {
             address: triggerBase,
             queueName,
             deadLetterQueueName: dlqName,
-            stateMachineArn: arn,
+            stateMachineArn: aliasArn,
             kmsKeyArn: this.key.arn,
             batchSize: trigger.batchSize,
             maxReceiveCount: trigger.maxReceiveCount,
@@ -201,10 +237,55 @@ export class StageStack extends TerraformStack {
           new QueueDepthAlarm(scope, `sqs${suffix}-dlq-alarm`, { address: `${triggerBase}_dlq`, queueName: dlqName, topicArn, what: "messages that failed to start an execution maxReceiveCount times", tags });
           new TerraformOutput(this, `${underscores(spec.name)}_queue_url${underscores(suffix)}`, { value: sqs.queue.queue.url, description: `Send a message here to start ${name} (one execution per message).` });
         }
+        if (trigger.kind === "schedule") {
+          const dlqName = names.scheduleDeadLetterQueue(config, spec.name) + suffix;
+          new ScheduleTrigger(scope, `schedule${suffix}`, {
+            address: `${triggerBase}_schedule`,
+            name: names.schedule(config, spec.name) + suffix,
+            description: `Starts ${name} (${config.stage} alias) on ${trigger.expression}`,
+            expression: trigger.expression,
+            timezone: trigger.timezone ?? "UTC",
+            flexibleWindowMinutes: trigger.flexibleWindowMinutes ?? 0,
+            input: JSON.stringify(trigger.input ?? {}),
+            maximumRetryAttempts: trigger.maximumRetryAttempts ?? 3,
+            maximumEventAgeSeconds: trigger.maximumEventAgeSeconds ?? 3600,
+            aliasArn,
+            roleName: names.scheduleRole(config, spec.name) + suffix,
+            deadLetterQueueName: dlqName,
+            kmsKeyArn: this.key.arn,
+            accountId: this.accountId,
+            tags,
+          });
+          queueNames.push(dlqName);
+          new QueueDepthAlarm(scope, `schedule${suffix}-dlq-alarm`, { address: `${triggerBase}_schedule_dlq`, queueName: dlqName, topicArn, what: "scheduled starts EventBridge Scheduler could not deliver", tags });
+        }
+        if (trigger.kind === "http") {
+          const api = new HttpApiTrigger(scope, `http${suffix}`, {
+            address: `${triggerBase}_http`,
+            apiName: names.httpApi(config, spec.name) + suffix,
+            description: `${trigger.route} starts ${name} (${config.stage} alias)`,
+            routeKey: trigger.route,
+            workflowType: spec.type,
+            authorization: trigger.authorization ?? { type: "iam" },
+            aliasArn,
+            roleName: names.httpApiRole(config, spec.name) + suffix,
+            accessLogGroupName: names.httpApiAccessLogGroup(config, spec.name) + suffix,
+            logRetentionDays: config.logRetentionDays,
+            kmsKeyArn: this.key.arn,
+            accountId: this.accountId,
+            throttlingRateLimit: trigger.throttlingRateLimit ?? 50,
+            throttlingBurstLimit: trigger.throttlingBurstLimit ?? 100,
+            tags,
+          });
+          new TerraformOutput(this, `${underscores(spec.name)}_http_endpoint${underscores(suffix)}`, {
+            value: api.stage.invokeUrl,
+            description: `${trigger.route} on this endpoint starts ${name} (${trigger.authorization?.type === "jwt" ? "JWT" : "SigV4-signed IAM"} authorization).`,
+          });
+        }
       });
     }
     this.rendered = rendered;
-    this.findings = rendered.flatMap((r) => r.workflow.findings);
+    this.findings = rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]);
 
     const functionNames = [...this.functions.values()].map((f) => f.function.functionName);
     new StageDashboard(this, "dashboard", { address: "stage", name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });

@@ -30,7 +30,7 @@ export class StateMachineRole extends Construct {
 
   constructor(scope: Construct, id: string, props: StateMachineRoleProps) {
     super(scope, id);
-    const derived: Statement[] = toPolicyStatements(props.permissions).map((s) => ({ sid: s.sid, actions: s.actions, resources: s.resources }));
+    const derived: Statement[] = toPolicyStatements(props.permissions).map((s) => ({ sid: s.sid, actions: s.actions, resources: s.resources, ...(s.conditions ? { conditions: s.conditions } : {}) }));
     this.statements = [
       ...derived,
       // AWS gives no narrower resource for log delivery and X-Ray (DESIGN.md section 5).

@@ -81,6 +81,8 @@ export class WorkflowStateMachine extends Construct {
         kmsKeyId: props.kmsKeyArn,
         kmsDataKeyReusePeriodSeconds: 300,
       },
+      // Every change of the definition publishes a version; the stage alias routes executions to versions.
+      publish: true,
       tags: props.tags,
       // Without this the first apply can create the state machine before its role may log or invoke.
       dependsOn: [this.role.role.attachment],

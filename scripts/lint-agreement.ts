@@ -1,115 +1,57 @@
 /**
- * `npx tsx scripts/lint-agreement.ts [--cases]`
+ * `npm run lint:agreement [-- --verbose]`
  *
- * How often the lint agrees with AWS on the definitions AWS validated
- * (/work/shared/conformance/validation, override with CONFORMANCE_DIR): a definition
- * AWS rejected must get at least one error finding; one AWS accepted must get none.
- * Raw definitions go through lintText, the same JSON parse path as `npm run lint`.
- * With --cases it also lints the execution cases (definitions AWS accepted and ran)
- * and counts false errors, separating SFN110, which is deliberately stricter than AWS.
+ * How the lint agrees with AWS on definitions AWS judged, from the conformance
+ * corpus (default `../shared/conformance` beside the repository; override with
+ * CONFORMANCE_DIR):
+ * - `cases/`: definitions AWS accepted and ran; `validation/`: definitions AWS
+ *   rejected, or accepted, at create/validate time.
+ * - False errors: accepted definitions that get an error finding with the
+ *   catalogue's default severities. The rule is zero.
+ * - With the project's sfn-lint.json, errors from the rules it deliberately turns
+ *   up (e.g. SFN110) are counted apart; any other error there is a false error too.
+ * - Caught: rejected definitions that get at least one error finding.
+ * Raw definitions go through lintText, the same parse path as `npm run lint`.
+ * Exit 1 when there is a false error or a missed rejection, 2 when the corpus is missing.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintText, type Finding } from '../src/asl/lint';
+import { CONFORMANCE_DIR, measureAgreement, measureProjectConfig, turnedUp } from '../src/asl/agreement';
+import { loadLintConfig } from '../src/asl/lint';
 
-export const CONFORMANCE_DIR = process.env.CONFORMANCE_DIR ?? '/work/shared/conformance';
-
-interface ValidationCase {
-  id: string;
-  stateMachineType?: 'STANDARD' | 'EXPRESS';
-  definition?: unknown;
-  definitionRaw?: string;
-  expectedError?: { code: string; message: string };
-  expected?: { result: 'OK' | 'FAIL'; diagnostics: Array<{ message: string; location: string }> };
-}
-
-export interface CaseResult {
-  file: string;
-  awsRejects: boolean;
-  awsSays: string;
-  lintErrors: Finding[];
-  agrees: boolean;
-}
-
-export interface Agreement {
-  total: number;
-  agreed: number;
-  rejected: number;
-  rejectedCaught: number;
-  accepted: number;
-  acceptedPassed: number;
-  results: CaseResult[];
-}
-
-export function measureAgreement(dir = join(CONFORMANCE_DIR, 'validation')): Agreement {
-  const results: CaseResult[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const c = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ValidationCase;
-    const text = c.definitionRaw ?? JSON.stringify(c.definition);
-    const awsRejects = c.expectedError !== undefined || c.expected?.result === 'FAIL';
-    const awsSays = c.expectedError?.message ?? (c.expected?.diagnostics.map((d) => `${d.location}: ${d.message}`).join('; ') || 'OK');
-    const lintErrors = lintText(text, { file, type: c.stateMachineType ?? 'STANDARD' }).filter((f) => f.severity === 'error');
-    results.push({ file, awsRejects, awsSays, lintErrors, agrees: awsRejects === lintErrors.length > 0 });
+function main(): number {
+  if (!existsSync(join(CONFORMANCE_DIR, 'validation')) || !existsSync(join(CONFORMANCE_DIR, 'cases'))) {
+    console.error(`No conformance corpus at ${CONFORMANCE_DIR} (it needs validation/ and cases/). Put the shared corpus at ../shared/conformance beside the repository, or set CONFORMANCE_DIR.`);
+    return 2;
   }
-  const rejected = results.filter((r) => r.awsRejects);
-  const accepted = results.filter((r) => !r.awsRejects);
-  return {
-    total: results.length,
-    agreed: results.filter((r) => r.agrees).length,
-    rejected: rejected.length,
-    rejectedCaught: rejected.filter((r) => r.agrees).length,
-    accepted: accepted.length,
-    acceptedPassed: accepted.filter((r) => r.agrees).length,
-    results,
-  };
-}
-
-/** Definitions AWS accepted and executed: every error finding there is stricter than AWS. */
-export function measureFalseErrors(dir = join(CONFORMANCE_DIR, 'cases')): { total: number; withErrors: number; withErrorsBesidesSfn110: number; byCode: Record<string, number>; examples: string[] } {
-  const byCode: Record<string, number> = {};
-  let withErrors = 0;
-  let withOthers = 0;
-  const examples: string[] = [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  for (const file of files) {
-    const c = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ValidationCase;
-    const errors = lintText(c.definitionRaw ?? JSON.stringify(c.definition), { file, type: c.stateMachineType ?? 'STANDARD' }).filter((f) => f.severity === 'error');
-    if (errors.length > 0) withErrors++;
-    const others = errors.filter((e) => e.code !== 'SFN110');
-    if (others.length > 0) {
-      withOthers++;
-      if (examples.length < 10) examples.push(`${file}: ${others[0].code} ${others[0].path}: ${others[0].message}`);
-    }
-    for (const e of errors) byCode[e.code] = (byCode[e.code] ?? 0) + 1;
-  }
-  return { total: files.length, withErrors, withErrorsBesidesSfn110: withOthers, byCode, examples };
-}
-
-function main(): void {
-  if (!existsSync(join(CONFORMANCE_DIR, 'validation'))) {
-    console.error(`No conformance cases at ${CONFORMANCE_DIR}/validation. Set CONFORMANCE_DIR to the folder holding validation/ and cases/.`);
-    process.exitCode = 2;
-    return;
-  }
+  const verbose = process.argv.includes('--verbose');
+  const pct = (n: number, d: number): string => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}%`);
   const started = performance.now();
   const a = measureAgreement();
   const ms = performance.now() - started;
-  const pct = (n: number, d: number): string => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}%`);
-  console.log(`Agreement with AWS on ${a.total} validated definitions: ${a.agreed}/${a.total} (${pct(a.agreed, a.total)})`);
-  console.log(`  rejected by AWS, error from the lint: ${a.rejectedCaught}/${a.rejected} (${pct(a.rejectedCaught, a.rejected)})`);
-  console.log(`  accepted by AWS, no error from the lint: ${a.acceptedPassed}/${a.accepted} (${pct(a.acceptedPassed, a.accepted)})`);
-  console.log(`  linted in ${Math.round(ms)} ms`);
-  for (const r of a.results) {
-    const verdict = r.agrees ? 'agree' : r.awsRejects ? 'MISSED' : 'FALSE ERROR';
-    console.log(`  ${verdict.padEnd(11)} ${r.file}\n              AWS: ${r.awsSays}\n              lint: ${r.lintErrors.map((e) => `${e.code} ${e.path}`).join(', ') || 'no error'}`);
+  const accepted = a.results.filter((r) => !r.awsRejects);
+  const falseErrors = accepted.filter((r) => r.lintErrors.length > 0);
+  const missed = a.results.filter((r) => r.awsRejects && !r.agrees);
+  console.log(`Conformance corpus: ${CONFORMANCE_DIR}`);
+  console.log(`Catalogue severities (no project file), ${a.total} definitions AWS judged, linted in ${Math.round(ms)} ms:`);
+  console.log(`  accepted by AWS (${accepted.filter((r) => r.source === 'cases').length} ran + ${accepted.filter((r) => r.source === 'validation').length} validated): ${falseErrors.length}/${a.accepted} get a lint error (false errors; must be 0)`);
+  console.log(`  rejected by AWS: ${a.rejectedCaught}/${a.rejected} get a lint error (${pct(a.rejectedCaught, a.rejected)})`);
+  for (const r of [...falseErrors, ...missed]) {
+    console.log(`  ${r.awsRejects ? 'MISSED' : 'FALSE ERROR'} ${r.source}/${r.file}\n      AWS: ${r.awsSays}\n      lint: ${r.lintErrors.map((e) => `${e.code} ${e.path}: ${e.message}`).join(' | ') || 'no error'}`);
   }
-  if (process.argv.includes('--cases') && existsSync(join(CONFORMANCE_DIR, 'cases'))) {
-    const f = measureFalseErrors();
-    console.log(`\nDefinitions AWS accepted and ran (cases/): ${f.total}`);
-    console.log(`  with an error finding: ${f.withErrors}; besides SFN110 (a Pass Result ".$" key, deliberately stricter than AWS): ${f.withErrorsBesidesSfn110}`);
-    console.log(`  error findings by code: ${JSON.stringify(f.byCode)}`);
-    for (const e of f.examples) console.log(`  ${e}`);
+  const settings = loadLintConfig();
+  const up = turnedUp(settings);
+  const p = measureProjectConfig(settings);
+  console.log(`With the project's sfn-lint.json (turns up ${up.join(', ') || 'nothing'}):`);
+  console.log(`  accepted by AWS: ${p.withErrors}/${p.accepted} get a lint error; ${p.onlyTurnedUp} only from the rules turned up, ${p.others.length} from others (must be 0)`);
+  console.log(`  error findings by code: ${JSON.stringify(p.byCode)}`);
+  for (const r of p.others.slice(0, 10)) console.log(`  FALSE ERROR ${r.source}/${r.file}: ${r.lintErrors.map((e) => `${e.code} ${e.path}`).join(', ')}`);
+  if (verbose) {
+    for (const r of a.results.filter((x) => x.source === 'validation')) {
+      console.log(`  ${r.agrees ? 'agree' : 'DISAGREE'} ${r.file}\n      AWS: ${r.awsSays}\n      lint: ${r.lintErrors.map((e) => `${e.code} ${e.path}`).join(', ') || 'no error'}`);
+    }
   }
+  return falseErrors.length > 0 || missed.length > 0 || p.others.length > 0 ? 1 : 0;
 }
 
-if (require.main === module) main();
+if (require.main === module) process.exitCode = main();

@@ -131,20 +131,20 @@ describe("the integration table", () => {
 });
 
 describe("unknown integrations and the escape hatch", () => {
-  const glue = "arn:aws:states:::glue:startJobRun.sync";
+  const glue = "arn:aws:states:::sagemaker:createTrainingJob.sync";
   const definition = {
     StartAt: "P",
-    States: { P: { Type: "Parallel", Branches: [{ StartAt: "Job", States: { Job: { Type: "Task", Resource: glue, Parameters: { JobName: "j" }, End: true } } }], End: true } },
+    States: { P: { Type: "Parallel", Branches: [{ StartAt: "Job", States: { Job: { Type: "Task", Resource: glue, Parameters: { TrainingJobName: "j" }, End: true } } }], End: true } },
   };
 
   test("fails with a message naming the workflow, the state and the escape hatch", () => {
     const run = () => derivePermissions(definition, { workflow: "etl", file: "workflows/etl.asl.json.hbs" });
     expect(run).toThrow(UnknownIntegrationError);
     expect(run).toThrow(
-      'Workflow "etl" (workflows/etl.asl.json.hbs): state States.P.Branches[0].States.Job uses the integration "arn:aws:states:::glue:startJobRun.sync", ' +
+      'Workflow "etl" (workflows/etl.asl.json.hbs): state States.P.Branches[0].States.Job uses the integration "arn:aws:states:::sagemaker:createTrainingJob.sync", ' +
         "which the IAM table (src/asl/integrations.ts) does not know, so its role would lack the permission. " +
         "Grant it explicitly with the stage stack's extraStatements prop, e.g. " +
-        'extraStatements: { "etl": [{ covers: ["arn:aws:states:::glue:startJobRun.sync"], actions: ["<service>:<Action>"], resources: ["<arn>"] }] } (see modules/README.md, "Escape hatch"), ' +
+        'extraStatements: { "etl": [{ covers: ["arn:aws:states:::sagemaker:createTrainingJob.sync"], actions: ["<service>:<Action>"], resources: ["<arn>"] }] } (see modules/README.md, "Escape hatch"), ' +
         "or add a row for it to src/asl/integrations.ts.",
     );
   });
@@ -169,7 +169,7 @@ describe("unknown integrations and the escape hatch", () => {
 
   test("an extra statement that covers another resource does not", () => {
     expect(() =>
-      derivePermissions(definition, { ...opts, extraStatements: [{ covers: ["arn:aws:states:::glue:startJobRun"], actions: ["glue:StartJobRun"], resources: ["*"] }] }),
+      derivePermissions(definition, { ...opts, extraStatements: [{ covers: ["arn:aws:states:::sagemaker:createTrainingJob"], actions: ["glue:StartJobRun"], resources: ["*"] }] }),
     ).toThrow(UnknownIntegrationError);
   });
 });

@@ -129,7 +129,9 @@ test("the bridge bundle carries the AWS SDK and stays under 500 KB; without it, 
 });
 
 test("handlers without the SDK stay small (no accidental heavy import)", () => {
-  for (const r of all.values()) if (r.handler !== "sqs") expect(r.bytes).toBeLessThan(20 * 1024);
+  // Powertools Logger (~24 KB) and zod/mini (~16 KB) are in every handler: 37-48 KB measured.
+  // The classic "zod" entry point, or a re-exported zod namespace, pulls in its locales (~400 KB).
+  for (const r of all.values()) if (r.handler !== "sqs") expect(r.bytes).toBeLessThan(64 * 1024);
 });
 
 test.each<[string, string]>([

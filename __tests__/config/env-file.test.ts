@@ -42,3 +42,60 @@ describe("parseEnvFile", () => {
     );
   });
 });
+
+describe("text after a closing quote", () => {
+  test("is an error naming the file, the line and the text", () => {
+    const run = () => parseEnvFile('STAGE=dev\nOWNER="Jane" Doe\nREGION=\'eu-west-1\'x\n', ".env");
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(
+      [
+        "Invalid stage configuration (.env):",
+        `  - .env:2: OWNER has text after its closing quote: " Doe". Put the whole value inside the quotes, or start a comment with " #".`,
+        `  - .env:3: REGION has text after its closing quote: "x". Put the whole value inside the quotes, or start a comment with " #".`,
+      ].join("\n"),
+    );
+  });
+
+  test("a comment or trailing spaces after the closing quote are fine", () => {
+    expect(parseEnvFile('OWNER="Jane Doe" # the owner\nSTAGE=\'qa\'   \n', ".env")).toEqual({ OWNER: "Jane Doe", STAGE: "qa" });
+  });
+});
+
+describe("readEnvFile: a .env that is not a readable file", () => {
+  const { mkdtempSync, mkdirSync } = jest.requireActual("node:fs") as typeof import("node:fs");
+  const { join } = jest.requireActual("node:path") as typeof import("node:path");
+  const { tmpdir } = jest.requireActual("node:os") as typeof import("node:os");
+  const { readEnvFile } = jest.requireActual("../../src/config/env-file") as typeof import("../../src/config/env-file");
+  const { loadStageConfig } = jest.requireActual("../../src/config/stage") as typeof import("../../src/config/stage");
+
+  test("a missing file is no values", () => {
+    expect(readEnvFile(join(mkdtempSync(join(tmpdir(), "env-")), ".env"))).toBeUndefined();
+  });
+
+  test(".env or .env.<stage> that is a directory: one clear error, no stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "env-"));
+    mkdirSync(join(dir, ".env.prod"));
+    const file = join(dir, ".env.prod");
+    const run = () => loadStageConfig({ cwd: dir, env: { STAGE: "prod" } });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(
+      `Invalid stage configuration (${file}):\n  - ${file} is a directory, not a file. Make it a readable KEY=value file, or remove it to use the environment and the defaults.`,
+    );
+    mkdirSync(join(dir, ".env"));
+    expect(() => loadStageConfig({ cwd: dir, env: {} })).toThrow(`${join(dir, ".env")} is a directory, not a file.`);
+  });
+
+  test("an unreadable file: permission denied", () => {
+    const fs = jest.requireActual("node:fs") as typeof import("node:fs");
+    const spy = jest.spyOn(fs, "readFileSync").mockImplementation(() => {
+      throw Object.assign(new Error("EACCES: permission denied, open '.env'"), { code: "EACCES" });
+    });
+    try {
+      expect(() => readEnvFile("/some/.env")).toThrow(
+        "Invalid stage configuration (/some/.env):\n  - /some/.env cannot be read (permission denied). Make it a readable KEY=value file, or remove it to use the environment and the defaults.",
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

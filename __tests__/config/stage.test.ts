@@ -48,7 +48,7 @@ describe("loadStageConfig", () => {
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
         `PROJECT_NAME must start with a lower-case letter and use only a-z, 0-9 and '-', not ending in '-'. Received: "My_App"`,
-        `REGION must be an AWS region such as us-east-1 or eu-west-3. Received: "mars-1"`,
+        `REGION must be an AWS region, one of the 48 listed in src/config/regions.ts (closest: "ca-west-1"). Received: "mars-1"`,
         `LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR. Received: "verbose"`,
         expect.stringContaining(`LOG_RETENTION_DAYS must be one of the values CloudWatch Logs accepts: 1, 3, 5`),
       ]);

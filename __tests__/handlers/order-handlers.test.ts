@@ -193,7 +193,7 @@ describe("handle-error", () => {
     expect(Number.isNaN(Date.parse(out.recordedAt))).toBe(false);
     const errors = logs.lines().filter((l) => l.level === "ERROR");
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ service: "handle-error", requestId: "req-42", record: { failedWith: "Payment.Declined", orderId: "ord-1001" } });
+    expect(errors[0]).toMatchObject({ service: "handle-error", function_request_id: "req-42", record: { failedWith: "Payment.Declined", orderId: "ord-1001" } });
   });
 
   test("keeps a non-JSON Cause as text, null when absent, and finds the order id under input.order", async () => {

@@ -64,7 +64,7 @@ describe("processMessage", () => {
       { stateMachineArn: ARN, name: "msg-m-1", input: body },
       { stateMachineArn: ARN, name: "msg-m-2", input: "{}" },
     ]);
-    expect(logs.lines().find((l) => l.message === "execution started")).toMatchObject({ requestId: "req-1", messageId: "m-1" });
+    expect(logs.lines().find((l) => l.message === "execution started")).toMatchObject({ function_request_id: "req-1", messageId: "m-1" });
   });
 
   test("ExecutionAlreadyExists (a redelivered message) counts as success", async () => {

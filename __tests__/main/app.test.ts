@@ -96,7 +96,7 @@ describe("npm run synth", () => {
     writeFileSync(join(out, "previous.txt"), "kept");
     const result = run(out, { REGION: "mars-1" });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('REGION must be an AWS region such as us-east-1 or eu-west-3. Received: "mars-1"');
+    expect(result.stderr).toContain('REGION must be an AWS region, one of the 48 listed in src/config/regions.ts (closest: "ca-west-1"). Received: "mars-1"');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(out)).toEqual(["previous.txt"]);
     expect(readdirSync(join(out, "..")).filter((f) => f.startsWith(".cdktf.out"))).toEqual([]);

@@ -79,13 +79,16 @@ describe.each(Object.keys(STACKS))("%s", (name) => {
     const old = FIXTURE.stacks[name];
     const now = addresses(tf);
     const moved = movedBlocks(stack);
-    // Each old resource address is moved exactly once, and nothing else is.
-    expect(moved.map((m) => m.from).sort()).toEqual(old.resource);
+    // Each old resource address is moved exactly once. (Resources added since a6466f8 get moved blocks from
+    // their hashed addresses too: harmless where no state holds them, needed where a build of main was deployed.)
+    const froms = moved.map((m) => m.from);
+    expect(old.resource.filter((a) => froms.filter((f) => f === a).length !== 1)).toEqual([]);
+    expect(new Set(froms).size).toBe(froms.length);
     // Each target exists, has the same type, and receives exactly one object.
     expect(moved.map((m) => m.to).sort()).toEqual(now.resource);
     for (const m of moved) expect(m.to.split(".")[0]).toBe(m.from.split(".")[0]);
     // Data sources hold no state (and Terraform has no moved blocks for them): none lost, none moved.
-    expect(now.data.length).toBe(old.data.length);
+    expect(now.data.length).toBeGreaterThanOrEqual(old.data.length);
     expect(moved.filter((m) => m.from.startsWith("data.") || m.to.startsWith("data."))).toEqual([]);
   });
 
@@ -113,7 +116,7 @@ describe("moved blocks on disk", () => {
     expect(json.moved).toBeUndefined();
     const hcl = readFileSync(join(folder, MOVED_FILE), "utf8");
     expect(hcl).toBe(movedTf(movedBlocks(stack)));
-    expect(hcl.match(/^moved \{$/gm)).toHaveLength(FIXTURE.stacks["my-app-dev"].resource.length);
+    expect(hcl.match(/^moved \{$/gm)).toHaveLength(Object.values(json.resource).reduce((n, byName) => n + Object.keys(byName).length, 0));
     expect(hcl).toContain("\nmoved {\n  from = aws_sfn_state_machine.order-processing_state-machine_99488600\n  to   = aws_sfn_state_machine.order_processing\n}\n");
   });
 });
@@ -152,7 +155,8 @@ describe("the default stage's addresses", () => {
         "alarm_topic_arn",
         "event_bus_name",
         "order_processing_queue_url",
-        ...WORKFLOWS.map((w) => `${w.name.replace(/-/g, "_")}_state_machine_arn`),
+        "order_processing_http_endpoint",
+        ...WORKFLOWS.flatMap((w) => [`${w.name.replace(/-/g, "_")}_state_machine_arn`, `${w.name.replace(/-/g, "_")}_alias_arn`]),
       ].sort(),
     );
   });

@@ -9,7 +9,8 @@ const glue: WorkflowSpec = {
   description: "Runs a Glue job.",
   triggers: [],
 };
-const RESOURCE = "arn:aws:states:::glue:startJobRun.sync";
+// An optimized integration the IAM table has no row for.
+const RESOURCE = "arn:aws:states:::sagemaker:createTrainingJob.sync";
 
 test("an integration the table does not know fails synthesis with the exact message", () => {
   const run = () => synthStage({ workflows: [glue] });

@@ -24,6 +24,13 @@ beforeAll(() => {
   referenced = [...new Set(result.stack.rendered.flatMap((r) => r.workflow.functions))].sort();
 });
 
+/** `${aws_sfn_alias.X.arn}` of the alias whose routing points at the state machine with this logical id. */
+function aliasOf(machineId: string): string {
+  const found = Object.entries(resources(tf, "aws_sfn_alias")).filter(([, a]) => JSON.stringify(a.routing_configuration).includes(`aws_sfn_state_machine.${machineId}.`));
+  expect(found).toHaveLength(1);
+  return `\${aws_sfn_alias.${found[0][0]}.arn}`;
+}
+
 /** The state machine role's policy document for a workflow. */
 function rolePolicy(workflow: string): any {
   const [, policy] = byField(tf, "aws_iam_policy", "name", `my-app-dev-${workflow}-sfn`);
@@ -163,11 +170,11 @@ describe("SQS trigger", () => {
     const [machineId] = byField(tf, "aws_sfn_state_machine", "name", "my-app-dev-order-processing");
     const [queueId] = byField(tf, "aws_sqs_queue", "name", "my-app-dev-order-processing");
     expect(bridge.handler).toBe("index.processMessage");
-    expect(bridge.environment.variables.STATE_MACHINE_ARN).toBe(`\${aws_sfn_state_machine.${machineId}.arn}`);
+    expect(bridge.environment.variables.STATE_MACHINE_ARN).toBe(aliasOf(machineId));
     const [, policy] = byField(tf, "aws_iam_policy", "name", "my-app-dev-order-processing-sqs-fn");
     const bySid = Object.fromEntries(policyDocumentOf(tf, policy.policy).statement.map((s: any) => [s.sid, s]));
     expect(Object.keys(bySid)).toEqual(["WriteOwnLogs", "XRayTracing", "SendToDeadLetterQueue", "UseStageKey", "StartThisStateMachine", "ConsumeWorkQueue"]);
-    expect(bySid.StartThisStateMachine).toMatchObject({ actions: ["states:StartExecution"], resources: [`\${aws_sfn_state_machine.${machineId}.arn}`] });
+    expect(bySid.StartThisStateMachine).toMatchObject({ actions: ["states:StartExecution"], resources: [aliasOf(machineId)] });
     expect(bySid.ConsumeWorkQueue).toMatchObject({ actions: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources: [`\${aws_sqs_queue.${queueId}.arn}`] });
   });
 
@@ -193,7 +200,7 @@ describe("EventBridge trigger", () => {
     const [, policy] = byField(tf, "aws_iam_policy", "name", "my-app-dev-order-processing-events");
     const [machineId] = byField(tf, "aws_sfn_state_machine", "name", "my-app-dev-order-processing");
     expect(policyDocumentOf(tf, policy.policy).statement).toEqual([
-      { sid: "StartThisStateMachine", effect: "Allow", actions: ["states:StartExecution"], resources: [`\${aws_sfn_state_machine.${machineId}.arn}`] },
+      { sid: "StartThisStateMachine", effect: "Allow", actions: ["states:StartExecution"], resources: [aliasOf(machineId)] },
     ]);
   });
 });
@@ -205,7 +212,7 @@ describe("alarms, topic, dashboard, key", () => {
       for (const metric of EXECUTION_ALARM_METRICS) expect(alarms.map((a) => a.alarm_name)).toContain(`my-app-dev-${w.name}-${metric}`);
     }
     const dlqAlarms = alarms.filter((a) => a.metric_name === "ApproximateNumberOfMessagesVisible").map((a) => a.dimensions.QueueName).sort();
-    expect(dlqAlarms).toEqual(["my-app-dev-functions-dlq", "my-app-dev-order-processing-dlq", "my-app-dev-order-processing-events-dlq"]);
+    expect(dlqAlarms).toEqual(["my-app-dev-functions-dlq", "my-app-dev-order-processing-dlq", "my-app-dev-order-processing-events-dlq", "my-app-dev-wait-schedule-dlq"]);
     for (const a of alarms) expect(a.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\.[^.]+\.arn\}$/)]);
     expect(json).toHaveResourceWithProperties(SnsTopic, { name: "my-app-dev-alarms", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\./) });
   });
@@ -252,7 +259,13 @@ describe("provider, backend, outputs", () => {
   });
 
   test("outputs: state machine ARNs, queue URL, bus name, topic ARN, each described", () => {
-    const expected = [...WORKFLOWS.map((w) => `${w.name.replace(/-/g, "_")}_state_machine_arn`), "order_processing_queue_url", "event_bus_name", "alarm_topic_arn"];
+    const expected = [
+      ...WORKFLOWS.flatMap((w) => [`${w.name.replace(/-/g, "_")}_state_machine_arn`, `${w.name.replace(/-/g, "_")}_alias_arn`]),
+      "order_processing_queue_url",
+      "order_processing_http_endpoint",
+      "event_bus_name",
+      "alarm_topic_arn",
+    ];
     expect(Object.keys(tf.output).sort()).toEqual(expected.sort());
     for (const output of Object.values(tf.output)) expect(output.description).toMatch(/\S{3,}/);
   });

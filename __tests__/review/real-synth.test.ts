@@ -61,11 +61,18 @@ test.each(WORKFLOWS.map((w) => w.name))("%s: the IAM table rows are the statemen
   expect(isJsonObject(documents[0].body)).toBe(true);
 });
 
-test("order processing shows both of its triggers and its alarms", () => {
+test("order processing shows its three triggers, each through the stage alias, the alias routing and its alarms", () => {
   const w = workflows.find((x) => x.workflow === "order-processing") as WorkflowReview;
   expect(w.triggers).toEqual([
-    expect.stringMatching(/^EventBridge rule my-app-dev-order-processing on bus my-app-dev-events: pattern \{"source":\["myapp.orders"\],"detail-type":\["Order Created"\]\}/),
-    expect.stringMatching(/^SQS queue my-app-dev-order-processing \(dead-letter queue my-app-dev-order-processing-dlq/),
+    expect.stringMatching(/^EventBridge rule my-app-dev-order-processing on bus my-app-dev-events: pattern \{"source":\["myapp.orders"\],"detail-type":\["Order Created"\]\}.* \(through alias dev\)$/),
+    expect.stringMatching(/^SQS queue my-app-dev-order-processing \(dead-letter queue my-app-dev-order-processing-dlq.* \(through alias dev\)$/),
+    "HTTP API my-app-dev-order-processing: POST /orders (AWS_IAM authorization, StepFunctions-StartExecution) (through alias dev)",
   ]);
+  expect(w.routing).toEqual(["Alias dev: 100% the version this deployment publishes"]);
   expect(w.alarms.length).toBeGreaterThan(0);
+});
+
+test("the wait workflow shows its schedule with time zone and flexible window", () => {
+  const w = workflows.find((x) => x.workflow === "wait") as WorkflowReview;
+  expect(w.triggers).toEqual(["EventBridge Scheduler my-app-dev-wait: cron(0 6 * * ? *) (Europe/London), flexible window 15 min (through alias dev)"]);
 });

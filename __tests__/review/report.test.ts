@@ -128,9 +128,9 @@ describe("review.md", () => {
     expect(section).toContain("| replaced | `aws_sqs_queue.order_processing_queue_0F1E2D` | **replacement** (forced by `name`).");
   });
 
-  test("IAM table row, trigger and alarm of a workflow", () => {
+  test("IAM table row (resources as readable ARNs), trigger and alarm of a workflow", () => {
     expect(md).toContain(
-      "| Allow | `lambda:InvokeFunction` | `${aws_lambda_function.process_item_function_A1B2C3.arn}`, `${aws_lambda_function.process_item_function_A1B2C3.arn}:*` | States.ProcessItems.ItemProcessor.States.ProcessItem (Sid InvokeFunctions) |",
+      "| Allow | `lambda:InvokeFunction` | `arn:aws:lambda:us-east-1:<account>:function:my-app-dev-process-item`, `arn:aws:lambda:us-east-1:<account>:function:my-app-dev-process-item:*` | States.ProcessItems.ItemProcessor.States.ProcessItem (Sid InvokeFunctions) |",
     );
     expect(md).toContain("- SQS queue renamed through function my-app-dev-order-processing-sqs, batch size 1");
     expect(md).toContain("| `my-app-dev-map-executions-failed` | AWS/States ExecutionsFailed Sum \\>= 1 over 300 s |");

@@ -1,26 +1,39 @@
 /**
- * A small JSON logger: one line per record, so CloudWatch Logs Insights can
- * query fields without parsing. Create it once per module (cold start) and
- * call `setContext` at the top of each invocation to stamp the request id.
+ * The handlers' logger: Powertools for AWS Lambda's Logger, one JSON line per
+ * record (level, message, timestamp, service, cold_start, function_name,
+ * function_request_id, xray_trace_id, ...fields), so CloudWatch Logs Insights
+ * can query fields without parsing. Create it once per module (cold start)
+ * and call `setContext(logger, context)` at the top of each invocation.
+ *
+ * Secrets never reach a log line: every field whose name says token, secret,
+ * password, authorization, API key, card number or CVV is replaced by "****",
+ * at any depth, whatever the caller passed (see `maskSensitive`).
  */
 
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { Context } from "aws-lambda";
+
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+const LEVELS: readonly string[] = ["DEBUG", "INFO", "WARN", "ERROR"];
 
-const RANK: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 };
+/** Field names whose values are never logged. */
+export const SENSITIVE_KEY = /token|secret|passw(or)?d|authori[sz]ation|api[-_]?key|card[-_]?number|cvv|cvc/i;
+export const MASK = "****";
 
-/** Where lines go; tests pass their own sink instead of patching stdout. */
-export type LogSink = (line: string) => void;
-
-export interface LoggerOptions {
-  /** @default process.env.LOG_LEVEL, else INFO */
-  readonly level?: string;
-  /** @default writes the line to stdout */
-  readonly sink?: LogSink;
+/** JSON replacer: masks the value of every sensitive field (nulls and absent values stay as they are). */
+export function maskSensitive(key: string, value: unknown): unknown {
+  return key !== "" && SENSITIVE_KEY.test(key) && value !== undefined && value !== null ? MASK : value;
 }
 
-/** The one field of the Lambda context the logger reads. */
-export interface RequestContext {
-  readonly awsRequestId?: string;
+/**
+ * Masks sensitive values in raw text that is logged as such (a preview of a
+ * message body that is not valid JSON): `"token": "..."` and `token=...` forms.
+ */
+export function maskText(text: string): string {
+  return text.replace(
+    /("?[\w-]*(?:token|secret|passw(?:or)?d|authori[sz]ation|api[-_]?key|card[-_]?number|cvv|cvc)[\w-]*"?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|[^\s,;&}\]]*)/gi,
+    (_m, name: string) => `${name}"${MASK}"`,
+  );
 }
 
 /**
@@ -30,77 +43,41 @@ export interface RequestContext {
 export function parseLogLevel(value: string | undefined): { level: LogLevel; warning?: string } {
   if (value === undefined || value.trim() === "") return { level: "INFO" };
   const upper = value.trim().toUpperCase();
-  if (upper in RANK) return { level: upper as LogLevel };
+  if (LEVELS.includes(upper)) return { level: upper as LogLevel };
   return { level: "INFO", warning: `LOG_LEVEL "${value}" is not one of DEBUG, INFO, WARN, ERROR; using INFO.` };
 }
 
-export class Logger {
-  readonly level: LogLevel;
-  private readonly sink: LogSink;
-  private requestId: string | undefined;
+export interface LoggerOptions {
+  /** @default process.env.LOG_LEVEL, else INFO */
+  readonly level?: string;
+}
 
-  constructor(
-    public readonly service: string,
-    options: LoggerOptions = {},
-  ) {
-    const parsed = parseLogLevel(options.level ?? process.env.LOG_LEVEL);
-    this.level = parsed.level;
-    this.sink = options.sink ?? ((line) => void process.stdout.write(line + "\n"));
-    if (parsed.warning) this.warn(parsed.warning);
-  }
+/** The fields of the Lambda context the logger reads; tests and the local executor pass a subset. */
+export type RequestContext = Partial<Pick<Context, "awsRequestId" | "functionName" | "functionVersion" | "invokedFunctionArn" | "memoryLimitInMB">>;
 
-  /** Stamps the invocation's request id on every later record (one invocation at a time per container). */
-  setContext(context: RequestContext | undefined): void {
-    this.requestId = context?.awsRequestId;
-  }
+export type HandlerLogger = Logger;
 
-  debug(message: string, fields?: Record<string, unknown>): void {
-    this.log("DEBUG", message, fields);
-  }
-  info(message: string, fields?: Record<string, unknown>): void {
-    this.log("INFO", message, fields);
-  }
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.log("WARN", message, fields);
-  }
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.log("ERROR", message, fields);
-  }
-
-  isEnabled(level: LogLevel): boolean {
-    return RANK[level] >= RANK[this.level];
-  }
-
-  private log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
-    if (!this.isEnabled(level)) return;
-    const record: Record<string, unknown> = {
-      timestamp: new Date().toISOString(),
-      level,
-      service: this.service,
-      message,
-      ...(this.requestId ? { requestId: this.requestId } : {}),
+export function createLogger(service: string, options: LoggerOptions = {}): HandlerLogger {
+  const parsed = parseLogLevel(options.level ?? process.env.LOG_LEVEL);
+  const logger = new Logger({
+    serviceName: service,
+    logLevel: parsed.level,
+    jsonReplacerFn: maskSensitive,
+    persistentKeys: {
       ...(process.env.PROJECT_NAME ? { project: process.env.PROJECT_NAME } : {}),
       ...(process.env.STAGE ? { stage: process.env.STAGE } : {}),
-      ...fields,
-    };
-    this.sink(safeStringify(record));
-  }
-}
-
-export function createLogger(service: string, options?: LoggerOptions): Logger {
-  return new Logger(service, options);
-}
-
-/** Errors serialise to `{}` by default; a log line must never throw (circular values, BigInt). */
-function safeStringify(record: Record<string, unknown>): string {
-  const seen = new WeakSet<object>();
-  return JSON.stringify(record, (_key, value: unknown) => {
-    if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-    if (typeof value === "bigint") return value.toString();
-    if (typeof value === "object" && value !== null) {
-      if (seen.has(value)) return "[Circular]";
-      seen.add(value);
-    }
-    return value;
+    },
   });
+  if (parsed.warning) logger.warn(parsed.warning);
+  return logger;
+}
+
+/**
+ * Stamps the invocation on every later record: request id, function name and
+ * ARN, memory, and cold_start (true on the container's first invocation only).
+ * The X-Ray trace id comes from `_X_AMZN_TRACE_ID`, which Lambda sets per invocation.
+ */
+export function setContext(logger: HandlerLogger, context: RequestContext | undefined): void {
+  // Powertools reads only the identifying fields above; absent ones are left out of the record.
+  logger.addContext({ ...context } as Context);
 }

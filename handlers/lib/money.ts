@@ -1,26 +1,14 @@
 /** Line items and their sum, in cents, shared by calculate-totals and assess-risk. */
 
-import { Problems, toCents, type JsonRecord } from "./validate";
+import * as z from "zod/mini";
+import { list, number, record } from "./schema";
+import { toCents } from "./validate";
 
-export interface PricedItem {
-  readonly sku?: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-}
+/** Non-empty; positive integer quantities, non-negative prices (sku optional). */
+export const PricedItemsSchema = list(record({ quantity: number({ integer: true, positive: true }), unitPrice: number({ min: 0 }) }), { nonEmpty: true });
 
-/** Checks `items` (non-empty; positive integer quantities, non-negative prices) and returns its subtotal in cents. */
-export function subtotalCents(problems: Problems, items: unknown, path = "items"): number | undefined {
-  const list = problems.array(items, path, { nonEmpty: true });
-  if (!list) return undefined;
-  let cents = 0;
-  let ok = true;
-  list.forEach((raw, i) => {
-    const item: JsonRecord | undefined = problems.record(raw, `${path}[${i}]`);
-    if (!item) return void (ok = false);
-    const quantity = problems.number(item.quantity, `${path}[${i}].quantity`, { integer: true, positive: true });
-    const unitPrice = problems.number(item.unitPrice, `${path}[${i}].unitPrice`, { min: 0 });
-    if (quantity === undefined || unitPrice === undefined) ok = false;
-    else cents += quantity * toCents(unitPrice);
-  });
-  return ok ? cents : undefined;
+export type PricedItem = z.output<typeof PricedItemsSchema>[number];
+
+export function subtotalCents(items: readonly PricedItem[]): number {
+  return items.reduce((cents, item) => cents + item.quantity * toCents(item.unitPrice), 0);
 }

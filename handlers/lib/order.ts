@@ -1,39 +1,49 @@
-/** The order shape the order-processing workflow passes between its Tasks. */
+/**
+ * The order shape the order-processing workflow passes between its Tasks:
+ * the zod schemas are the single source of the types.
+ */
 
-export interface OrderItem {
-  readonly sku: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-}
+import * as z from "zod/mini";
+import { event, list, nonEmptyString, number, record } from "./schema";
 
-export interface PaymentDetails {
-  readonly method: string;
-  /** A payment-provider token (never card data). The simulated gateway reads it; see process-payment. */
-  readonly token: string;
+export const OrderItemSchema = record({
+  sku: nonEmptyString(),
+  quantity: number({ integer: true, positive: true }),
+  unitPrice: number({ min: 0 }),
+});
+
+export const PaymentDetailsSchema = record({
+  method: nonEmptyString(),
+  /** A payment-provider token (never card data). The simulated gateway reads it; see process-payment. Never logged. */
+  token: nonEmptyString(),
   /** Simulator only: fail with Payment.TransientFailure on this many attempts first. */
-  readonly simulateTransientFailures?: number;
-}
+  simulateTransientFailures: z.optional(number({ integer: true, min: 0 })),
+});
 
-/** Fields every stage of the order has; `payment` changes shape once charged. */
-interface OrderCore {
-  readonly orderId: string;
-  readonly customerId: string;
-  readonly items: readonly OrderItem[];
-  readonly [extra: string]: unknown;
-}
+const orderShape = {
+  orderId: nonEmptyString(),
+  customerId: nonEmptyString(),
+  items: list(OrderItemSchema, { nonEmpty: true }),
+  payment: PaymentDetailsSchema,
+};
 
-export interface Order extends OrderCore {
-  readonly payment: PaymentDetails;
-}
+/** The raw order validate-order receives (the event itself). */
+export const OrderSchema = event(orderShape);
 
-/** What validate-order returns: the order plus its computed total. */
-export interface ValidatedOrder extends Order {
+/** What validate-order returns, as a field of another event (process-payment's `order`): the order plus its computed total. */
+export const ValidatedOrderSchema = record({
+  ...orderShape,
   /** Sum of quantity x unitPrice, in currency units; each unit price is rounded to cents first. */
-  readonly total: number;
-  readonly validatedAt: string;
-}
+  total: number({ min: 0 }),
+  validatedAt: nonEmptyString(),
+});
 
-/** What the simulated gateway records on the order once charged. */
+export type OrderItem = z.output<typeof OrderItemSchema>;
+export type PaymentDetails = z.output<typeof PaymentDetailsSchema>;
+export type Order = z.output<typeof OrderSchema>;
+export type ValidatedOrder = z.output<typeof ValidatedOrderSchema>;
+
+/** What the simulated gateway records on the order once charged: no token. */
 export interface PaymentRecord {
   readonly method: string;
   readonly transactionId: string;
@@ -42,8 +52,4 @@ export interface PaymentRecord {
   readonly attempts: number;
 }
 
-export interface PaidOrder extends OrderCore {
-  readonly total: number;
-  readonly validatedAt: string;
-  readonly payment: PaymentRecord;
-}
+export type PaidOrder = Omit<ValidatedOrder, "payment"> & { readonly payment: PaymentRecord };

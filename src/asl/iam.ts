@@ -7,14 +7,18 @@
  */
 
 import { ProjectError } from "../errors";
+import { type Finding } from "./findings";
 import { isObject, walkDefinition, type JsonObject } from "./graph";
+import { AWS_SDK_DOC, SDK_PATTERNS, SDK_UNDERIVABLE, parseSdkResource, sdkGrants } from "./aws-sdk";
 import {
   type ArnContext,
+  type Condition,
   DISTRIBUTED_MAP,
   DYNAMIC,
   type Grant,
   INTEGRATIONS_BY_ID,
   PLAIN_LAMBDA,
+  type ResourcePlace,
   type TaskView,
   parseServiceResource,
 } from "./integrations";
@@ -29,12 +33,18 @@ export interface PermissionRow {
   readonly reason: string;
   /** The AWS page the permission comes from. */
   readonly doc: string;
+  /** @default none */
+  readonly conditions?: Condition[];
+  /** Why the grant is broader than the state needs (a `*` resource); reported as an IAM001 warning. @default none */
+  readonly warning?: string;
+  /** The parameter computed at run time that made the grant broad, when that is why. @default none */
+  readonly dynamicField?: string;
 }
 
 /**
  * An explicit grant: the escape hatch for an integration the table does not
  * know (or any extra permission). `covers` lists the ASL Resource values it
- * stands for, e.g. `["arn:aws:states:::glue:startJobRun.sync"]`; a Task whose
+ * stands for, e.g. `["arn:aws:states:::glue:startCrawler"]`; a Task whose
  * Resource the table does not know and no statement covers fails derivation.
  */
 export interface ExtraStatement {
@@ -50,15 +60,28 @@ export interface DeriveOptions {
   readonly workflow: string;
   /** The template the definition came from, for messages. */
   readonly file: string;
-  /** Account, region and partition used to build ARNs from names. @default { partition: "aws", region: "*", accountId: "*" } */
-  readonly arn?: Partial<ArnContext>;
+  /** Account, region, partition and state machine name used to build ARNs from names. @default { partition: "aws", region: "*", accountId: "*" } */
+  readonly arn?: Partial<Omit<ArnContext, "knownFunctionArns" | "references">>;
   /**
    * Values that stand for Lambda function ARNs even though they do not look like
    * one (Terraform tokens when synthesizing), so `"Resource": {{lambda "x"}}` and
    * `"FunctionName": {{lambda "x"}}` are taken as ARNs, not as function names.
    * @default none
    */
-  readonly functionArns?: ReadonlySet<string>;
+  readonly functionArns?: ReadonlySet<string> | readonly string[];
+  /**
+   * Values in the definition that stand for a resource whose ARN is known: a
+   * declared table's name, a queue's URL or a topic's ARN rendered as a Terraform
+   * reference -> that resource's ARN (reference). @default {}
+   */
+  readonly references?: Readonly<Record<string, string>>;
+  /**
+   * Resources encrypted with a customer-managed KMS key: resource ARN (as the
+   * derivation builds it, or as `references` maps it) -> key ARN. Every state
+   * that touches such a resource (or an object or index under it) also gets
+   * kms:GenerateDataKey and kms:Decrypt on its key. @default {}
+   */
+  readonly encryptionKeys?: Readonly<Record<string, string>>;
   /** @default [] */
   readonly extraStatements?: readonly ExtraStatement[];
 }
@@ -70,28 +93,76 @@ export class UnknownIntegrationError extends ProjectError {
     file: string,
     public readonly statePath: string,
     public readonly resource: string,
+    why?: string,
   ) {
-    super(unknownIntegrationMessage(workflow, file, statePath, resource), file);
+    super(unknownIntegrationMessage(workflow, file, statePath, resource, why), file);
   }
 }
 
-export function unknownIntegrationMessage(workflow: string, file: string, statePath: string, resource: string): string {
+export function unknownIntegrationMessage(workflow: string, file: string, statePath: string, resource: string, why?: string): string {
+  const what = why ? `whose permissions the IAM table cannot derive (${why})` : "which the IAM table (src/asl/integrations.ts) does not know";
   return (
-    `Workflow "${workflow}" (${file}): state ${statePath} uses the integration "${resource}", which the IAM table (src/asl/integrations.ts) does not know, ` +
+    `Workflow "${workflow}" (${file}): state ${statePath} uses the integration "${resource}", ${what}, ` +
     `so its role would lack the permission. Grant it explicitly with the stage stack's extraStatements prop, e.g. ` +
     `extraStatements: { "${workflow}": [{ covers: ["${resource}"], actions: ["<service>:<Action>"], resources: ["<arn>"] }] } (see modules/README.md, "Escape hatch"), ` +
     `or add a row for it to src/asl/integrations.ts.`
   );
 }
 
+/** A known integration with a suffix it does not have (`lambda:invoke.sync`): that Resource does not exist in AWS. */
+export class UnsupportedPatternError extends ProjectError {
+  constructor(workflow: string, file: string, statePath: string, resource: string, base: string, patterns: readonly string[]) {
+    const suffix = resource.slice(base.length);
+    const forms = patterns.map((p) => `"${base}${p}"`).join(", ");
+    super(
+      `Workflow "${workflow}" (${file}): state ${statePath} uses "${resource}", which does not exist: ` +
+        `this integration has no "${suffix}" pattern (received "${resource}"). Fix: use one of ${forms}.`,
+      file,
+    );
+  }
+}
+
+const KMS_DOCS: Readonly<Record<string, string>> = {
+  sqs: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+  sns: "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
+  s3: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
+  dynamodb: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html",
+  secretsmanager: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
+};
+const KMS_DOC = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html";
+
+/** The integration row an ARN context and the options make. */
+function arnContext(options: DeriveOptions): ArnContext {
+  return {
+    partition: "aws",
+    region: "*",
+    accountId: "*",
+    ...options.arn,
+    knownFunctionArns: options.functionArns ? new Set(options.functionArns) : undefined,
+    references: options.references,
+  };
+}
+
 /** One row per permission each Task needs, in state order, then one per extra statement. */
 export function derivePermissions(definition: JsonObject, options: DeriveOptions): PermissionRow[] {
-  const arn: ArnContext = { partition: "aws", region: "*", accountId: "*", ...options.arn, knownFunctionArns: options.functionArns };
+  const arn = arnContext(options);
   const extras = options.extraStatements ?? [];
   const coveredBy = new Map<string, string[]>();
   const rows: PermissionRow[] = [];
   const push = (statePath: string, integration: string, doc: string, grants: Grant[]) => {
-    for (const g of grants) rows.push({ actions: [...g.actions], resources: [...g.resources], statePath, integration, reason: g.reason, doc });
+    for (const g of grants) {
+      rows.push({
+        actions: [...g.actions],
+        resources: [...g.resources],
+        statePath,
+        integration,
+        reason: g.reason,
+        doc,
+        ...(g.conditions && g.conditions.length > 0 ? { conditions: g.conditions.map((c) => ({ ...c, values: [...c.values] })) } : {}),
+        ...(g.warning ? { warning: g.warning } : {}),
+        ...(g.dynamicField ? { dynamicField: g.dynamicField } : {}),
+      });
+    }
   };
 
   for (const ref of walkDefinition(definition).states) {
@@ -100,33 +171,60 @@ export function derivePermissions(definition: JsonObject, options: DeriveOptions
       const processor = isObject(state.ItemProcessor) ? state.ItemProcessor : undefined;
       const config = processor && isObject(processor.ProcessorConfig) ? processor.ProcessorConfig : undefined;
       if (config?.Mode === "DISTRIBUTED") {
-        push(path, DISTRIBUTED_MAP.id, DISTRIBUTED_MAP.doc, DISTRIBUTED_MAP.grants(arn));
-        for (const field of ["ItemReader", "ResultWriter"]) {
+        const [start, track, redrive] = DISTRIBUTED_MAP.grants(arn);
+        push(path, DISTRIBUTED_MAP.id, DISTRIBUTED_MAP.doc, [start, track]);
+        push(path, DISTRIBUTED_MAP.id, DISTRIBUTED_MAP.redriveDoc, [redrive]);
+        for (const field of ["ItemReader", "ResultWriter"] as const) {
           const reader = state[field];
           if (isObject(reader) && typeof reader.Resource === "string") {
-            resolve(`${path}.${field}`, reader.Resource, reader, ref.queryLanguage);
+            resolve(`${path}.${field}`, reader.Resource, reader, ref.queryLanguage, field);
           }
         }
       }
       continue;
     }
     if (state.Type !== "Task" || typeof state.Resource !== "string") continue;
-    resolve(path, state.Resource, state, ref.queryLanguage);
+    resolve(path, state.Resource, state, ref.queryLanguage, "Task");
   }
 
-  function resolve(path: string, resource: string, node: JsonObject, language: string): void {
+  function resolve(path: string, resource: string, node: JsonObject, language: string, place: ResourcePlace): void {
+    const sdk = parseSdkResource(resource);
+    if (sdk) {
+      const base = `${resource.slice(0, resource.length - sdk.pattern.length)}`;
+      if (!SDK_PATTERNS.includes(sdk.pattern)) throw new UnsupportedPatternError(options.workflow, options.file, path, resource, base, SDK_PATTERNS);
+      const why = SDK_UNDERIVABLE[sdk.service];
+      if (why) {
+        if (!extras.some((s) => s.covers?.includes(resource))) throw new UnknownIntegrationError(options.workflow, options.file, path, resource, why);
+        coveredBy.set(resource, [...(coveredBy.get(resource) ?? []), path]);
+        return;
+      }
+      push(path, `aws-sdk:${sdk.service}:${sdk.action}`, AWS_SDK_DOC, sdkGrants(taskView(node, language, arn), sdk.service, sdk.action));
+      return;
+    }
     const service = parseServiceResource(resource);
     const integration = service && INTEGRATIONS_BY_ID.get(service.id);
-    if (service && integration && integration.patterns.includes(service.pattern)) {
+    if (service && integration && (integration.places ?? ["Task"]).includes(place)) {
+      if (!integration.patterns.includes(service.pattern)) {
+        const base = resource.slice(0, resource.length - service.pattern.length);
+        throw new UnsupportedPatternError(options.workflow, options.file, path, resource, base, integration.patterns);
+      }
       push(path, integration.id, integration.doc, integration.grants(taskView(node, language, arn), service.pattern));
       return;
     }
-    if (PLAIN_LAMBDA.pattern.test(resource) || options.functionArns?.has(resource)) {
+    if (service && integration && !extras.some((s) => s.covers?.includes(resource))) {
+      const places = (integration.places ?? ["Task"]).join(" or ");
+      const sdk = place === "Task" ? ` As a Task, call the SDK instead: "${resource.replace(/states:::([a-z0-9-]+):/, "states:::aws-sdk:$1:")}".` : "";
+      throw new ProjectError(
+        `Workflow "${options.workflow}" (${options.file}): state ${path} uses "${resource}" in a ${place}, where it does not exist: it is only valid in a distributed Map's ${places}.${sdk}`,
+        options.file,
+      );
+    }
+    if (place === "Task" && (PLAIN_LAMBDA.pattern.test(resource) || arn.knownFunctionArns?.has(resource))) {
       push(path, PLAIN_LAMBDA.id, PLAIN_LAMBDA.doc, [{ actions: ["lambda:InvokeFunction"], resources: [resource], reason: "invoke the function named by Resource" }]);
       return;
     }
     // Activities are polled by workers; the state machine's role needs nothing for them.
-    if (/^arn:[\w-]+:states:[^:]+:[^:]+:activity:/.test(resource)) return;
+    if (place === "Task" && /^arn:[\w-]+:states:[^:]+:[^:]+:activity:/.test(resource)) return;
     const extra = extras.find((s) => s.covers?.includes(resource));
     if (!extra) throw new UnknownIntegrationError(options.workflow, options.file, path, resource);
     coveredBy.set(resource, [...(coveredBy.get(resource) ?? []), path]);
@@ -143,9 +241,47 @@ export function derivePermissions(definition: JsonObject, options: DeriveOptions
       doc: "modules/README.md#escape-hatch",
     });
   }
-  return rows;
+  return [...rows, ...kmsRows(rows, options.encryptionKeys ?? {})];
 }
 
+/** kms:GenerateDataKey and kms:Decrypt on the key of every customer-managed-key encrypted resource a row touches. */
+function kmsRows(rows: readonly PermissionRow[], keys: Readonly<Record<string, string>>): PermissionRow[] {
+  const encrypted = Object.entries(keys);
+  if (encrypted.length === 0) return [];
+  const out: PermissionRow[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const [resource, key] of encrypted) {
+      const touches = row.resources.some((r) => r === resource || r.startsWith(`${resource}/`) || r.startsWith(`${resource}:`));
+      const id = `${row.statePath}\u0000${resource}`;
+      if (!touches || seen.has(id)) continue;
+      seen.add(id);
+      const service = /^arn:[^:]*:([a-z0-9-]+):/.exec(resource)?.[1] ?? "";
+      out.push({
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [key],
+        statePath: row.statePath,
+        integration: "kms (customer-managed key)",
+        reason: `${resource} is encrypted with a customer-managed KMS key: ${row.actions.join(", ")} encrypts or decrypts with it`,
+        doc: KMS_DOCS[service] ?? KMS_DOC,
+      });
+    }
+  }
+  return out;
+}
+
+/** A Task target the lint already reports when it is computed at run time (SFN125, src/asl/rules/tasks.ts): no second warning for it. */
+const LINTED_DYNAMIC_TARGETS = new Set(["FunctionName", "StateMachineArn", "QueueUrl", "TopicArn", "TableName", "EventBusName"]);
+
+/** IAM001 warnings: every grant broader than its state needs, for the synthesis report and the review. */
+export function permissionFindings(rows: ReadonlyArray<Pick<PermissionRow, "statePath" | "warning" | "dynamicField">>, file: string): Finding[] {
+  const linted = (r: Pick<PermissionRow, "statePath" | "dynamicField">) => r.dynamicField !== undefined && LINTED_DYNAMIC_TARGETS.has(r.dynamicField) && !/\.(ItemReader|ResultWriter)$/.test(r.statePath);
+  return rows
+    .filter((r) => r.warning && !linted(r))
+    .map((r) => ({ code: "IAM001", severity: "warning" as const, file, path: r.statePath, message: r.warning as string }));
+}
+
+/** The Task's field `name` (dotted for nested objects), DYNAMIC when computed at run time. */
 function taskView(node: JsonObject, language: string, arn: ArnContext): TaskView {
   const jsonata = language === "JSONata";
   const args = jsonata ? node.Arguments : node.Parameters;
@@ -153,12 +289,79 @@ function taskView(node: JsonObject, language: string, arn: ArnContext): TaskView
   return {
     arn,
     field(name: string): unknown {
-      if (isExpression(args)) return DYNAMIC;
-      if (!isObject(args)) return undefined;
-      if (!jsonata && `${name}.$` in args) return DYNAMIC;
-      const value = args[name];
-      return jsonata && isExpression(value) ? DYNAMIC : value;
+      let current: unknown = args;
+      for (const part of name.split(".")) {
+        if (isExpression(current)) return DYNAMIC;
+        if (!isObject(current)) return undefined;
+        if (!jsonata && `${part}.$` in current) return DYNAMIC;
+        current = current[part];
+      }
+      return jsonata && isExpression(current) ? DYNAMIC : current;
     },
+    expression(name: string): string | undefined {
+      const parts = name.split(".");
+      let current: unknown = args;
+      for (const part of parts.slice(0, -1)) current = isObject(current) ? current[part] : undefined;
+      if (!isObject(current)) return undefined;
+      const last = parts[parts.length - 1];
+      const value = jsonata ? current[last] : current[`${last}.$`];
+      return typeof value === "string" && (!jsonata || isExpression(value)) ? value : undefined;
+    },
+  };
+}
+
+/**
+ * What the stack hands to derivePermissions, as plain JSON: recorded beside the
+ * state machine in the synthesized stack so the review derives from exactly
+ * the same context (escape hatch, references, keys) as the synthesis did.
+ */
+/** Where the record sits in a synthesized `aws_sfn_state_machine`: under its `//` (comment) key, which Terraform ignores. */
+export const DERIVATION_KEY = "iam_derivation";
+
+export interface DerivationRecord {
+  readonly arn: { readonly partition?: string; readonly region?: string; readonly accountId?: string; readonly stateMachineName?: string };
+  readonly functionArns: readonly string[];
+  readonly references: Readonly<Record<string, string>>;
+  readonly encryptionKeys: Readonly<Record<string, string>>;
+  readonly extraStatements: readonly ExtraStatement[];
+}
+
+export function derivationRecord(options: DeriveOptions): DerivationRecord {
+  return {
+    arn: { ...options.arn },
+    functionArns: [...(options.functionArns ?? [])].sort(),
+    references: { ...options.references },
+    encryptionKeys: { ...options.encryptionKeys },
+    extraStatements: (options.extraStatements ?? []).map((s) => ({
+      actions: [...s.actions],
+      resources: [...s.resources],
+      ...(s.covers ? { covers: [...s.covers] } : {}),
+      ...(s.reason ? { reason: s.reason } : {}),
+    })),
+  };
+}
+
+/** Reads a DerivationRecord back (as found in a synthesized stack); undefined when it is not one. */
+export function deriveOptionsFromRecord(record: unknown, workflow: string, file: string): DeriveOptions | undefined {
+  if (!isObject(record) || !isObject(record.arn)) return undefined;
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  const dict = (v: unknown): Record<string, string> =>
+    isObject(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
+  const arn = dict(record.arn);
+  const extras = Array.isArray(record.extraStatements) ? record.extraStatements.filter(isObject) : [];
+  return {
+    workflow,
+    file,
+    arn,
+    functionArns: strings(record.functionArns),
+    references: dict(record.references),
+    encryptionKeys: dict(record.encryptionKeys),
+    extraStatements: extras.map((s) => ({
+      actions: strings(s.actions),
+      resources: strings(s.resources),
+      covers: strings(s.covers),
+      ...(typeof s.reason === "string" ? { reason: s.reason } : {}),
+    })),
   };
 }
 
@@ -167,29 +370,33 @@ export interface PolicyStatement {
   readonly sid: string;
   readonly actions: string[];
   readonly resources: string[];
+  /** @default none */
+  readonly conditions?: Condition[];
 }
 
 /**
- * Merges rows that grant the same actions into one statement with the union of
- * their resources, sorted, so the policy is short, readable and byte-stable.
+ * Merges rows that grant the same actions (under the same conditions) into one
+ * statement with the union of their resources, sorted, so the policy is short,
+ * readable and byte-stable.
  */
 export function toPolicyStatements(rows: readonly PermissionRow[]): PolicyStatement[] {
-  const byActions = new Map<string, { actions: string[]; resources: Set<string> }>();
+  const byKey = new Map<string, { actions: string[]; resources: Set<string>; conditions?: Condition[] }>();
   for (const row of rows) {
     const actions = [...new Set(row.actions)].sort();
-    const key = actions.join(",");
-    const entry = byActions.get(key) ?? { actions, resources: new Set<string>() };
+    const conditions = row.conditions && row.conditions.length > 0 ? row.conditions : undefined;
+    const key = `${actions.join(",")}|${conditions ? JSON.stringify(conditions) : ""}`;
+    const entry = byKey.get(key) ?? { actions, resources: new Set<string>(), ...(conditions ? { conditions } : {}) };
     row.resources.forEach((r) => entry.resources.add(r));
-    byActions.set(key, entry);
+    byKey.set(key, entry);
   }
   const used = new Map<string, number>();
-  return [...byActions.values()]
-    .sort((a, b) => a.actions.join(",").localeCompare(b.actions.join(",")))
-    .map(({ actions, resources }) => {
+  return [...byKey.values()]
+    .sort((a, b) => a.actions.join(",").localeCompare(b.actions.join(",")) || JSON.stringify(a.conditions ?? []).localeCompare(JSON.stringify(b.conditions ?? [])))
+    .map(({ actions, resources, conditions }) => {
       const base = sidFor(actions);
       const n = (used.get(base) ?? 0) + 1;
       used.set(base, n);
-      return { sid: n === 1 ? base : `${base}${n}`, actions, resources: [...resources].sort() };
+      return { sid: n === 1 ? base : `${base}${n}`, actions, resources: [...resources].sort(), ...(conditions ? { conditions } : {}) };
     });
 }
 

@@ -3,7 +3,9 @@
  * knows, with the actions the state machine's role needs, how the IAM resource
  * is derived from the Task's Parameters (JSONPath) or Arguments (JSONata), and
  * the AWS page the row comes from. Reviewed like data: to support a new
- * integration, add a row here (and a test in __tests__/asl/iam.test.ts).
+ * integration, add a row here (and a failing and a passing definition to
+ * __tests__/asl/iam-rows.test.ts). `aws-sdk:*` integrations are derived from
+ * the SDK service and action names (aws-sdk.ts).
  *
  * Pure: no cdktf. Values may be Terraform tokens when synthesizing; they are
  * treated as opaque strings and only concatenated.
@@ -17,10 +19,23 @@ export interface ArnContext {
   readonly region: string;
   /** @default "*" (unknown: the ARN then matches any account) */
   readonly accountId: string;
-  /** The state machine being derived (needed by a distributed Map, which starts child executions of itself). */
+  /** The state machine being derived (a distributed Map starts child executions of itself; an HTTP Task is authorized on it). */
   readonly stateMachineName?: string;
   /** Values known to be full function ARNs although they do not look like one (Terraform tokens). */
   readonly knownFunctionArns?: ReadonlySet<string>;
+  /**
+   * Values that stand for a resource whose ARN is known although the value is
+   * not that ARN: a declared table's name or a queue's URL rendered as a
+   * Terraform reference, mapped to the resource's ARN reference.
+   */
+  readonly references?: Readonly<Record<string, string>>;
+}
+
+/** An IAM condition, in the shape of Terraform's aws_iam_policy_document. */
+export interface Condition {
+  readonly test: string;
+  readonly variable: string;
+  readonly values: readonly string[];
 }
 
 /** What one Task needs: a statement's worth of actions on resources. */
@@ -28,52 +43,93 @@ export interface Grant {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   readonly reason: string;
+  /** @default none */
+  readonly conditions?: readonly Condition[];
+  /** Set when the grant is broader than the Task needs (a `*` or a whole bucket): said as a warning at synthesis and in reviews. */
+  readonly warning?: string;
+  /** The parameter computed at run time that made the grant broad, when that is why. */
+  readonly dynamicField?: string;
 }
 
 /** The Task's target fields: Parameters (JSONPath) or Arguments (JSONata). */
 export interface TaskView {
-  /** The field value, or DYNAMIC when the field is computed at run time (`Field.$` or a `{% %}` expression). */
+  /**
+   * The field value (a dotted name reaches into objects: `Authentication.ConnectionArn`),
+   * DYNAMIC when the field is computed at run time (`Field.$` or a `{% %}` expression),
+   * undefined when absent.
+   */
   field(name: string): unknown;
+  /** The run-time expression of a DYNAMIC field (the `Field.$` path or intrinsic, or the `{% %}` JSONata), else undefined. */
+  expression?(name: string): string | undefined;
   readonly arn: ArnContext;
+}
+
+/**
+ * The literal start of a key computed at run time, when the expression shows it:
+ * `States.Format('in/{}.json', $.id)` or `{% 'in/' & $states.input.id %}` -> `in/`.
+ */
+export function literalPrefix(expression: string | undefined): string {
+  if (expression === undefined) return "";
+  const format = /^States\.Format\(\s*'((?:[^'\\{]|\\.)*)/.exec(expression.trim());
+  if (format) return format[1].replace(/\\(.)/g, "$1");
+  const jsonata = /^\{%\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*&/.exec(expression.trim());
+  return jsonata ? jsonata[2] : "";
 }
 
 /** The value of a field whose target is only known at run time. */
 export const DYNAMIC = Symbol("dynamic");
+
+/** Where an ASL Resource appears: a Task state, or a distributed Map's ItemReader or ResultWriter. */
+export type ResourcePlace = "Task" | "ItemReader" | "ResultWriter";
 
 export interface Integration {
   /** The ASL Resource without partition and pattern suffix, e.g. `lambda:invoke`. */
   readonly id: string;
   /** The service integration patterns this row accepts: '' (request-response), `.sync`, `.sync:2`, `.waitForTaskToken`. */
   readonly patterns: readonly string[];
+  /** @default ["Task"] */
+  readonly places?: readonly ResourcePlace[];
   /** The AWS page listing the IAM policy for this integration. */
   readonly doc: string;
   readonly grants: (task: TaskView, pattern: string) => Grant[];
 }
 
-const STATES_DOC = "https://docs.aws.amazon.com/step-functions/latest/dg";
+export const STATES_DOC = "https://docs.aws.amazon.com/step-functions/latest/dg";
 
 /** `*` plus why, when a target is computed at run time: the only case where a resource wildcard is unavoidable. */
-const dynamicGrant = (actions: string[], field: string): Grant => ({
-  actions,
-  resources: ["*"],
-  reason: `${field} is computed at run time, so the target cannot be known at synthesis: granted on "*" (name the target literally to narrow it)`,
-});
+export const dynamicGrant = (actions: readonly string[], field: string, resources: readonly string[] = ["*"]): Grant => {
+  const on = resources.join(", ");
+  const why = `${field} is computed at run time, so the target cannot be known at synthesis: granted on ${on === "*" ? '"*"' : on}`;
+  return { actions, resources, reason: `${why} (name the target literally to narrow it)`, warning: `${actions.join(", ")} ${why}. Fix: name ${field} literally.`, dynamicField: field };
+};
 
-function text(value: unknown): string | undefined {
+export function text(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** The ARN a value stands for when the context knows it (a Terraform reference to a declared resource), else undefined. */
+function known(value: string, arn: ArnContext): string | undefined {
+  return arn.references?.[value];
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<rest>` with the context's partition, region and account. */
+export function arnOf(arn: ArnContext, service: string, rest: string, region = arn.region, account = arn.accountId): string {
+  return `arn:${arn.partition}:${service}:${region}:${account}:${rest}`;
 }
 
 /** A Lambda function given by name, partial ARN or full ARN, as FunctionName accepts it. */
 export function lambdaFunctionArn(value: string, arn: ArnContext): string {
   if (value.startsWith("arn:") || arn.knownFunctionArns?.has(value)) return value;
+  const ref = known(value, arn);
+  if (ref) return ref;
   // "123456789012:function:name" (partial ARN) or "name[:qualifier]".
   const partial = /^(\d{12}):function:(.+)$/.exec(value);
-  if (partial) return `arn:${arn.partition}:lambda:${arn.region}:${partial[1]}:function:${partial[2]}`;
-  return `arn:${arn.partition}:lambda:${arn.region}:${arn.accountId}:function:${value}`;
+  if (partial) return arnOf(arn, "lambda", `function:${partial[2]}`, arn.region, partial[1]);
+  return arnOf(arn, "lambda", `function:${value}`);
 }
 
 /** Unqualified ARNs also get `ARN:*` so versions and aliases can be invoked; a qualified ARN is granted as is. */
-function withQualifiers(functionArn: string): string[] {
+export function withQualifiers(functionArn: string): string[] {
   const isLiteralArn = /^arn:[^:]+:lambda:/.test(functionArn);
   const qualified = isLiteralArn && functionArn.split(":").length > 7;
   return qualified ? [functionArn] : [functionArn, `${functionArn}:*`];
@@ -81,43 +137,49 @@ function withQualifiers(functionArn: string): string[] {
 
 /** https://sqs.<region>.amazonaws.com/<account>/<name> -> arn:...:sqs:<region>:<account>:<name>. */
 export function queueArnFromUrl(url: string, arn: ArnContext): string {
+  const ref = known(url, arn);
+  if (ref) return ref;
+  if (url.startsWith("arn:")) return url;
   const match = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([A-Za-z0-9_.-]+)$/.exec(url);
-  if (match) return `arn:${arn.partition}:sqs:${match[1]}:${match[2]}:${match[3]}`;
+  if (match) return arnOf(arn, "sqs", match[3], match[1], match[2]);
   const legacy = /^https:\/\/([a-z0-9-]+)\.queue\.amazonaws\.com\/(\d{12})\/([A-Za-z0-9_.-]+)$/.exec(url);
-  if (legacy) return `arn:${arn.partition}:sqs:${legacy[1]}:${legacy[2]}:${legacy[3]}`;
-  // A Terraform token (the queue's url attribute) or another form: match the name at the end.
+  if (legacy) return arnOf(arn, "sqs", legacy[3], legacy[1], legacy[2]);
+  // Another form: match the name at the end.
   const name = url.split("/").pop() ?? url;
-  return `arn:${arn.partition}:sqs:${arn.region}:${arn.accountId}:${name}`;
+  return arnOf(arn, "sqs", name);
 }
 
-function tableArn(name: string, arn: ArnContext): string {
-  return name.startsWith("arn:") ? name : `arn:${arn.partition}:dynamodb:${arn.region}:${arn.accountId}:table/${name}`;
+export function tableArn(name: string, arn: ArnContext): string {
+  return known(name, arn) ?? (name.startsWith("arn:") ? name : arnOf(arn, "dynamodb", `table/${name}`));
 }
 
-function busArn(name: string, arn: ArnContext): string {
-  return name.startsWith("arn:") ? name : `arn:${arn.partition}:events:${arn.region}:${arn.accountId}:event-bus/${name}`;
+export function busArn(name: string, arn: ArnContext): string {
+  return known(name, arn) ?? (name.startsWith("arn:") ? name : arnOf(arn, "events", `event-bus/${name}`));
+}
+
+/** `arn:<partition>:s3:::<bucket>`, or the ARN a Terraform reference to the bucket's name stands for. */
+export function bucketArn(bucket: string, arn: ArnContext): string {
+  return known(bucket, arn) ?? (bucket.startsWith("arn:") ? bucket : `arn:${arn.partition}:s3:::${bucket}`);
+}
+
+export function stateMachineArn(arn: ArnContext, name = arn.stateMachineName ?? "*"): string {
+  return arnOf(arn, "states", `stateMachine:${name}`);
 }
 
 /** arn:...:stateMachine:name -> arn:...:execution:name:* (the executions a .sync task describes and stops). */
-function executionsOf(stateMachineArn: string): string {
-  const parts = stateMachineArn.split(":");
+export function executionsOf(machineArn: string): string {
+  const parts = machineArn.split(":");
   if (parts.length === 7 && parts[5] === "stateMachine") return [...parts.slice(0, 5), "execution", parts[6], "*"].join(":");
-  return `${stateMachineArn.replace(":stateMachine:", ":execution:")}:*`;
+  return `${machineArn.replace(":stateMachine:", ":execution:")}:*`;
 }
 
-/** A required field: its literal value, DYNAMIC, or undefined when absent. */
-function target(task: TaskView, field: string): string | typeof DYNAMIC | undefined {
+/** A field: its literal value, DYNAMIC, or undefined when absent. */
+export function target(task: TaskView, field: string): string | typeof DYNAMIC | undefined {
   const value = task.field(field);
   return value === DYNAMIC ? DYNAMIC : text(value);
 }
 
-function single(
-  task: TaskView,
-  field: string,
-  actions: string[],
-  toArns: (value: string) => string[],
-  reason: string,
-): Grant[] {
+function single(task: TaskView, field: string, actions: string[], toArns: (value: string) => string[], reason: string): Grant[] {
   const value = target(task, field);
   if (value === DYNAMIC) return [dynamicGrant(actions, field)];
   if (value === undefined) return [];
@@ -130,6 +192,40 @@ const dynamo = (api: string, action: string): Integration => ({
   doc: `${STATES_DOC}/connect-ddb.html`,
   grants: (task) => single(task, "TableName", [`dynamodb:${action}`], (t) => [tableArn(t, task.arn)], `${api} on the table in TableName`),
 });
+
+/** The EventBridge rule a `.sync` integration creates in the account to learn that the job finished. */
+function managedRule(task: TaskView, rule: string, service: string): Grant {
+  return {
+    actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+    resources: [arnOf(task.arn, "events", `rule/${rule}`)],
+    reason: `.sync learns that the ${service} job finished through this managed EventBridge rule`,
+  };
+}
+
+/** A resource named by a field (name or ARN), granted `actions`; `*` with a warning when the field is computed at run time. */
+function named(task: TaskView, field: string, actions: string[], build: (name: string) => string, reason: string): Grant[] {
+  const value = target(task, field);
+  if (value === DYNAMIC) return [dynamicGrant(actions, field)];
+  if (value === undefined) return [];
+  const resource = known(value, task.arn) ?? (value.startsWith("arn:") ? value : build(value));
+  return [{ actions, resources: [resource], reason }];
+}
+
+/** The bucket and prefix of a distributed Map's ResultWriter or an S3 ItemReader: `bucket/prefix/*`, or the whole bucket when the prefix is dynamic. */
+function objectsUnder(task: TaskView, actions: string[], keyField: "Key" | "Prefix", reason: string): Grant[] {
+  const bucket = target(task, "Bucket");
+  if (bucket === undefined) return [];
+  if (bucket === DYNAMIC) return [dynamicGrant(actions, "Bucket")];
+  const base = bucketArn(bucket, task.arn);
+  const key = target(task, keyField);
+  if (key === DYNAMIC) {
+    // A key built from a literal start (`States.Format('in/{}', ...)`) stays under it.
+    return [dynamicGrant(actions, keyField, [`${base}/${literalPrefix(task.expression?.(keyField))}*`])];
+  }
+  if (keyField === "Key") return [{ actions, resources: [`${base}/${key ?? "*"}`], reason }];
+  const prefix = key === undefined ? "" : key.replace(/\/+$/, "");
+  return [{ actions, resources: [prefix ? `${base}/${prefix}/*` : `${base}/*`], reason }];
+}
 
 const SYNC_RULE = "StepFunctionsGetEventsForStepFunctionsExecutionRule";
 
@@ -145,7 +241,7 @@ export const INTEGRATIONS: readonly Integration[] = [
     id: "sqs:sendMessage",
     patterns: ["", ".waitForTaskToken"],
     doc: `${STATES_DOC}/connect-sqs.html`,
-    grants: (task) => single(task, "QueueUrl", ["sqs:SendMessage"], (u) => [queueArnFromUrl(u, task.arn)], "send to the queue in QueueUrl (a queue encrypted with another KMS key also needs kms:GenerateDataKey on it: add it with extraStatements)"),
+    grants: (task) => single(task, "QueueUrl", ["sqs:SendMessage"], (u) => [queueArnFromUrl(u, task.arn)], "send to the queue in QueueUrl"),
   },
   {
     id: "sns:publish",
@@ -155,7 +251,7 @@ export const INTEGRATIONS: readonly Integration[] = [
       // Publish takes TopicArn or TargetArn (a mobile endpoint) or PhoneNumber (no resource).
       const topic = target(task, "TopicArn");
       const field = topic !== undefined ? "TopicArn" : "TargetArn";
-      return single(task, field, ["sns:Publish"], (t) => [t], `publish to the ${field}`);
+      return single(task, field, ["sns:Publish"], (t) => [known(t, task.arn) ?? t], `publish to the ${field}`);
     },
   },
   dynamo("getItem", "GetItem"),
@@ -167,8 +263,9 @@ export const INTEGRATIONS: readonly Integration[] = [
     patterns: ["", ".sync", ".sync:2", ".waitForTaskToken"],
     doc: `${STATES_DOC}/connect-stepfunctions.html`,
     grants: (task, pattern) => {
-      const value = target(task, "StateMachineArn");
-      if (value === undefined) return [];
+      const raw = target(task, "StateMachineArn");
+      if (raw === undefined) return [];
+      const value = raw === DYNAMIC ? DYNAMIC : (known(raw, task.arn) ?? raw);
       const start: Grant =
         value === DYNAMIC
           ? dynamicGrant(["states:StartExecution"], "StateMachineArn")
@@ -180,7 +277,7 @@ export const INTEGRATIONS: readonly Integration[] = [
           : { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executionsOf(value)], reason: ".sync waits for the child execution and stops it when the parent stops" };
       const rule: Grant = {
         actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
-        resources: [`arn:${task.arn.partition}:events:${task.arn.region}:${task.arn.accountId}:rule/${SYNC_RULE}`],
+        resources: [arnOf(task.arn, "events", `rule/${SYNC_RULE}`)],
         reason: ".sync learns of the child's completion through this managed EventBridge rule",
       };
       return [start, executions, rule];
@@ -206,22 +303,169 @@ export const INTEGRATIONS: readonly Integration[] = [
     },
   },
   {
+    id: "http:invoke",
+    patterns: [""],
+    doc: `${STATES_DOC}/call-https-apis.html`,
+    grants: (task) => {
+      const method = target(task, "Method");
+      const endpoint = target(task, "ApiEndpoint");
+      const connection = target(task, "Authentication.ConnectionArn");
+      const conditions: Condition[] = [];
+      if (typeof method === "string") conditions.push({ test: "StringEquals", variable: "states:HTTPMethod", values: [method] });
+      if (typeof endpoint === "string") conditions.push({ test: "StringLike", variable: "states:HTTPEndpoint", values: [endpoint] });
+      const dynamicFields = [method === DYNAMIC ? "Method" : "", endpoint === DYNAMIC ? "ApiEndpoint" : ""].filter(Boolean);
+      const invoke: Grant = {
+        actions: ["states:InvokeHTTPEndpoint"],
+        resources: [stateMachineArn(task.arn)],
+        conditions,
+        reason: "call the HTTPS endpoint in ApiEndpoint with the Method (the conditions pin both)",
+        ...(dynamicFields.length > 0
+          ? { warning: `states:InvokeHTTPEndpoint: ${dynamicFields.join(" and ")} computed at run time, so the grant is not limited to one ${dynamicFields.map((f) => (f === "Method" ? "method" : "endpoint")).join(" or ")}. Fix: give them literally.` }
+          : {}),
+      };
+      if (connection === undefined) return [invoke];
+      const secretActions = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"];
+      if (connection === DYNAMIC) {
+        return [
+          invoke,
+          dynamicGrant(["events:RetrieveConnectionCredentials"], "Authentication.ConnectionArn", [arnOf(task.arn, "events", "connection/*")]),
+          dynamicGrant(secretActions, "Authentication.ConnectionArn", [arnOf(task.arn, "secretsmanager", "secret:events!connection/*")]),
+        ];
+      }
+      const connectionArn = known(connection, task.arn) ?? connection;
+      // arn:aws:events:<region>:<account>:connection/<name>/<uuid>: the connection's secret is events!connection/<name>/<uuid>-suffix.
+      const parsed = /^arn:[^:]+:events:([^:]*):([^:]*):connection\/([^/]+)(?:\/.*)?$/.exec(connectionArn);
+      const secret = parsed
+        ? arnOf(task.arn, "secretsmanager", `secret:events!connection/${parsed[3]}/*`, parsed[1], parsed[2])
+        : arnOf(task.arn, "secretsmanager", "secret:events!connection/*");
+      return [
+        invoke,
+        { actions: ["events:RetrieveConnectionCredentials"], resources: [connectionArn], reason: "read the credentials of the EventBridge connection in Authentication.ConnectionArn" },
+        { actions: secretActions, resources: [secret], reason: "the connection keeps its credentials in this Secrets Manager secret, which EventBridge manages" },
+      ];
+    },
+  },
+  {
+    id: "ecs:runTask",
+    patterns: ["", ".sync", ".waitForTaskToken"],
+    doc: `${STATES_DOC}/connect-ecs.html`,
+    grants: (task, pattern) => {
+      const run = named(task, "TaskDefinition", ["ecs:RunTask"], (d) => arnOf(task.arn, "ecs", `task-definition/${d.includes(":") ? d : `${d}:*`}`), "run the task definition in TaskDefinition (a task role also needs iam:PassRole: add it with extraStatements)");
+      if (pattern !== ".sync") return run;
+      return [
+        ...run,
+        { actions: ["ecs:DescribeTasks", "ecs:StopTask"], resources: ["*"], reason: ".sync watches and stops the task, whose id is only known once it runs (AWS documents \"*\"; only tasks Step Functions started can be stopped)" },
+        managedRule(task, "StepFunctionsGetEventsForECSTaskRule", "ECS"),
+      ];
+    },
+  },
+  {
+    id: "batch:submitJob",
+    patterns: ["", ".sync"],
+    doc: `${STATES_DOC}/connect-batch.html`,
+    grants: (task, pattern) => {
+      const queue = named(task, "JobQueue", ["batch:SubmitJob"], (q) => arnOf(task.arn, "batch", `job-queue/${q}`), "submit to the job queue in JobQueue");
+      const definition = named(task, "JobDefinition", ["batch:SubmitJob"], (d) => arnOf(task.arn, "batch", `job-definition/${d.includes(":") ? d : `${d}:*`}`), "submit the job definition in JobDefinition");
+      const submit = [...queue, ...definition];
+      if (pattern !== ".sync") return submit;
+      return [
+        ...submit,
+        { actions: ["batch:DescribeJobs", "batch:TerminateJob"], resources: ["*"], reason: ".sync watches and stops the job, whose id is only known once submitted (DescribeJobs has no resource-level permission)" },
+        managedRule(task, "StepFunctionsGetEventsForBatchJobsRule", "Batch"),
+      ];
+    },
+  },
+  {
+    id: "glue:startJobRun",
+    patterns: ["", ".sync", ".waitForTaskToken"],
+    doc: `${STATES_DOC}/connect-glue.html`,
+    grants: (task, pattern) => {
+      const actions = pattern === ".sync" ? ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"] : ["glue:StartJobRun"];
+      // Glue's .sync polls the run: no EventBridge rule.
+      return named(task, "JobName", actions, (j) => arnOf(task.arn, "glue", `job/${j}`), pattern === ".sync" ? "start the job in JobName, poll its run and stop it when the execution stops" : "start the job in JobName");
+    },
+  },
+  {
+    id: "codebuild:startBuild",
+    patterns: ["", ".sync"],
+    doc: `${STATES_DOC}/connect-codebuild.html`,
+    grants: (task, pattern) => {
+      const actions = pattern === ".sync" ? ["codebuild:BatchGetBuilds", "codebuild:BatchGetReports", "codebuild:StartBuild", "codebuild:StopBuild"] : ["codebuild:StartBuild"];
+      const build = named(task, "ProjectName", actions, (p) => arnOf(task.arn, "codebuild", `project/${p}`), "start a build of the project in ProjectName");
+      if (pattern !== ".sync") return build;
+      // AWS's page spells this rule "GetEvent" (singular), unlike the others.
+      return [...build, managedRule(task, "StepFunctionsGetEventForCodeBuildStartBuildRule", "CodeBuild")];
+    },
+  },
+  {
+    id: "athena:startQueryExecution",
+    patterns: ["", ".sync"],
+    doc: `${STATES_DOC}/connect-athena.html`,
+    grants: (task, pattern) => {
+      const actions = pattern === ".sync" ? ["athena:GetQueryExecution", "athena:StartQueryExecution", "athena:StopQueryExecution"] : ["athena:StartQueryExecution"];
+      const group = target(task, "WorkGroup");
+      const workgroup: Grant =
+        group === DYNAMIC
+          ? dynamicGrant(actions, "WorkGroup")
+          : { actions, resources: [arnOf(task.arn, "athena", `workgroup/${group ?? "primary"}`)], reason: "run the query in the WorkGroup (primary when absent)" };
+      const output = target(task, "ResultConfiguration.OutputLocation");
+      const grants = [workgroup];
+      const s3Actions = ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListMultipartUploadParts", "s3:PutObject"];
+      if (output === DYNAMIC) grants.push(dynamicGrant(s3Actions, "ResultConfiguration.OutputLocation"));
+      else if (output !== undefined) {
+        const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(output);
+        if (m) {
+          const base = bucketArn(m[1], task.arn);
+          const prefix = m[2].replace(/\/+$/, "");
+          grants.push({ actions: s3Actions, resources: [base, prefix ? `${base}/${prefix}/*` : `${base}/*`], reason: "Athena writes the results to ResultConfiguration.OutputLocation" });
+        }
+      }
+      return grants.map((g, i) =>
+        i === 0
+          ? {
+              ...g,
+              warning:
+                g.warning ??
+                "athena:StartQueryExecution: the tables the query reads (Glue Data Catalog, their S3 data, a results bucket set by the workgroup) cannot be read from the definition. Fix: grant them with extraStatements.",
+            }
+          : g,
+      );
+    },
+  },
+  {
     id: "s3:getObject",
     patterns: [""],
-    doc: `${STATES_DOC}/iam-policies-eg-dist-map.html`,
-    grants: (task) => {
-      const bucket = target(task, "Bucket");
-      const key = target(task, "Key");
-      if (bucket === DYNAMIC || key === DYNAMIC) return [dynamicGrant(["s3:GetObject"], "Bucket/Key")];
-      if (bucket === undefined) return [];
-      return [{ actions: ["s3:GetObject"], resources: [`arn:${task.arn.partition}:s3:::${bucket}/${key ?? "*"}`], reason: "a distributed Map reads its items from this object" }];
-    },
+    places: ["ItemReader"],
+    doc: `${STATES_DOC}/input-output-itemreader.html`,
+    grants: (task) => objectsUnder(task, ["s3:GetObject"], "Key", "a distributed Map reads its items from this object"),
   },
   {
     id: "s3:listObjectsV2",
     patterns: [""],
-    doc: `${STATES_DOC}/iam-policies-eg-dist-map.html`,
-    grants: (task) => single(task, "Bucket", ["s3:ListBucket"], (b) => [`arn:${task.arn.partition}:s3:::${b}`], "a distributed Map lists the objects of this bucket"),
+    places: ["ItemReader"],
+    doc: `${STATES_DOC}/input-output-itemreader.html`,
+    grants: (task) => {
+      const bucket = target(task, "Bucket");
+      if (bucket === undefined) return [];
+      if (bucket === DYNAMIC) return [dynamicGrant(["s3:ListBucket"], "Bucket")];
+      const prefix = target(task, "Prefix");
+      const list: Grant = { actions: ["s3:ListBucket"], resources: [bucketArn(bucket, task.arn)], reason: "a distributed Map lists the objects of this bucket" };
+      if (typeof prefix !== "string") return [list];
+      return [{ ...list, conditions: [{ test: "StringLike", variable: "s3:prefix", values: [`${prefix}*`] }], reason: "a distributed Map lists the objects under Prefix in this bucket" }];
+    },
+  },
+  {
+    id: "s3:putObject",
+    patterns: [""],
+    places: ["ResultWriter"],
+    doc: `${STATES_DOC}/input-output-resultwriter.html`,
+    grants: (task) =>
+      objectsUnder(
+        task,
+        ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+        "Prefix",
+        "a distributed Map writes its results (in multipart uploads) under this bucket and Prefix",
+      ),
   },
 ];
 
@@ -235,22 +479,27 @@ export const PLAIN_LAMBDA = {
   pattern: /^arn:[\w-]+:lambda:[^:]+:[^:]+:function:[^:]+(:[^:]+)?$/,
 };
 
-/** A distributed Map runs its items as child executions of the state machine itself. */
+/** A distributed Map runs its items as child executions of the state machine itself, and can be redriven. */
 export const DISTRIBUTED_MAP = {
   id: "map (DISTRIBUTED)",
   doc: `${STATES_DOC}/iam-policies-eg-dist-map.html`,
+  redriveDoc: `${STATES_DOC}/redrive-map-run.html`,
   grants: (arn: ArnContext): Grant[] => {
     const name = arn.stateMachineName ?? "*";
-    const machine = `arn:${arn.partition}:states:${arn.region}:${arn.accountId}:stateMachine:${name}`;
+    const executions = arnOf(arn, "states", `execution:${name}/*`);
     return [
-      { actions: ["states:StartExecution"], resources: [machine], reason: "a distributed Map starts child executions of this state machine" },
-      { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [`arn:${arn.partition}:states:${arn.region}:${arn.accountId}:execution:${name}/*`], reason: "a distributed Map tracks and stops its child executions" },
+      { actions: ["states:StartExecution"], resources: [stateMachineArn(arn, name)], reason: "a distributed Map starts child executions of this state machine" },
+      { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executions], reason: "a distributed Map tracks and stops its child executions" },
+      { actions: ["states:RedriveExecution"], resources: [executions], reason: "redriving the parent execution redrives the Map Run's failed child executions" },
     ];
   },
 };
 
 /** Splits `arn:<partition>:states:::<service>:<api>[.pattern]`; undefined for anything else. */
 export function parseServiceResource(resource: string): { id: string; pattern: string } | undefined {
-  const match = /^arn:[\w-]+:states:::([a-z0-9-]+:[A-Za-z0-9]+)(\.waitForTaskToken|\.sync(?::2)?)?$/.exec(resource);
+  const match = /^arn:[\w-]+:states:::([a-z0-9-]+:[A-Za-z0-9]+)((?:\.[A-Za-z]+)(?::\d+)?)?$/.exec(resource);
   return match ? { id: match[1], pattern: match[2] ?? "" } : undefined;
 }
+
+/** The suffixes an integration pattern may have, as written in a Resource. */
+export const KNOWN_PATTERNS = ["", ".sync", ".sync:2", ".waitForTaskToken"];

@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 
 import { join } from "node:path";
 import { REPO_ROOT } from "../config/handlers";
 import { type Finding, type LintOptions, lintDefinition } from "./lint";
+import { loadLintConfig } from "./lint-config";
 
 const LINT_DIR = join(REPO_ROOT, "src", "asl");
 const CACHE_DIR = join(REPO_ROOT, "node_modules", ".cache", "sfn-workflows", "lint");
@@ -40,15 +41,22 @@ function lintFingerprint(): string {
   return fingerprint;
 }
 
-/** `lintDefinition`, answered from the cache when this exact definition was linted by this exact lint before. */
-export function lintDefinitionCached(definition: unknown, options: LintOptions): Finding[] {
-  if (process.env.SYNTH_NO_CACHE === "1") return lintDefinition(definition, options);
+/** The cache file that holds (or will hold) the findings for this definition, options, settings and lint. */
+export function lintCacheFile(definition: unknown, options: LintOptions): string {
   const key = createHash("sha256")
     .update(lintFingerprint())
     .update(JSON.stringify(options))
+    // The project's sfn-lint.json changes severities: a new setting must not be answered from an old entry.
+    .update(JSON.stringify(options.rules ?? loadLintConfig()))
     .update(JSON.stringify(definition))
     .digest("hex");
-  const file = join(CACHE_DIR, `${key}.json`);
+  return join(CACHE_DIR, `${key}.json`);
+}
+
+/** `lintDefinition`, answered from the cache when this exact definition was linted by this exact lint before. */
+export function lintDefinitionCached(definition: unknown, options: LintOptions): Finding[] {
+  if (process.env.SYNTH_NO_CACHE === "1") return lintDefinition(definition, options);
+  const file = lintCacheFile(definition, options);
   try {
     return JSON.parse(readFileSync(file, "utf8")) as Finding[];
   } catch {

@@ -26,17 +26,28 @@ export function parseEnvFile(text: string, file: string): Record<string, string>
       problems.push(messages.envLine(file, index + 1, raw.trim()) + " The closing quote is missing.");
       return;
     }
+    if (typeof value === "object") {
+      problems.push(
+        `${file}:${index + 1}: ${key} has text after its closing quote: ${JSON.stringify(value.trailing)}. ` +
+          `Put the whole value inside the quotes, or start a comment with " #".`,
+      );
+      return;
+    }
     values[key] = value;
   });
   if (problems.length > 0) throw new ConfigError(problems, file);
   return values;
 }
 
-function parseValue(rest: string): string | undefined {
+/** The value; undefined when a quote is not closed; `{trailing}` when text follows the closing quote. */
+function parseValue(rest: string): string | undefined | { trailing: string } {
   const quote = rest[0];
   if (quote === '"' || quote === "'") {
     const end = findClosingQuote(rest, quote);
     if (end < 0) return undefined;
+    // After the closing quote: nothing, or a comment (whitespace then #).
+    const after = rest.slice(end + 1);
+    if (after !== "" && !/^\s+#/.test(after)) return { trailing: after };
     const inner = rest.slice(1, end);
     return quote === '"' ? inner.replace(/\\([n"\\])/g, (_, c: string) => (c === "n" ? "\n" : c)) : inner;
   }
@@ -55,14 +66,24 @@ function findClosingQuote(text: string, quote: string): number {
   return -1;
 }
 
-/** Reads and parses a `.env` file; a missing file is an empty set of values. */
+/**
+ * Reads and parses a `.env` file; a missing file is an empty set of values.
+ * A folder, or a file that cannot be read, is a ConfigError naming it.
+ */
 export function readEnvFile(file: string): Record<string, string> | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    const why =
+      code === "EISDIR"
+        ? "is a directory, not a file"
+        : code === "EACCES" || code === "EPERM"
+          ? "cannot be read (permission denied)"
+          : `cannot be read (${code ?? (error as Error).message})`;
+    throw new ConfigError([`${file} ${why}. Make it a readable KEY=value file, or remove it to use the environment and the defaults.`], file);
   }
   return parseEnvFile(text, file);
 }

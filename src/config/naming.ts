@@ -33,6 +33,15 @@ export const names = {
   /** Vended-logs prefix: other names hit the CloudWatch Logs resource-policy size limit in larger accounts. */
   stateMachineLogGroup: (c: NameParts, workflow: string) => `/aws/vendedlogs/states/${prefix(c)}-${workflow}`,
   lambdaLogGroup: (functionName: string) => `/aws/lambda/${functionName}`,
+  /** The stage alias every trigger starts executions through. */
+  alias: (c: NameParts) => c.stage,
+  schedule: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}`,
+  scheduleRole: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}-schedule`,
+  scheduleDeadLetterQueue: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}-schedule-dlq`,
+  httpApi: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}`,
+  httpApiRole: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}-api`,
+  httpApiAccessLogGroup: (c: NameParts, workflow: string) => `/aws/vendedlogs/apigateway/${prefix(c)}-${workflow}`,
+  notificationsRule: (c: NameParts, workflow: string) => `${prefix(c)}-${workflow}-status`,
 };
 
 /** Workflow names that would collide with a stage-wide resource name. */
@@ -44,6 +53,8 @@ export const LIMITS = {
   lambdaFunction: { max: 64, pattern: /^[A-Za-z0-9_-]+$/, what: "Lambda function names" },
   iamRole: { max: 64, pattern: /^[A-Za-z0-9+=,.@_-]+$/, what: "IAM role names" },
   queue: { max: 80, pattern: /^[A-Za-z0-9_-]+$/, what: "SQS queue names" },
+  schedule: { max: 64, pattern: /^[0-9A-Za-z_.-]+$/, what: "EventBridge Scheduler schedule names" },
+  eventRule: { max: 64, pattern: /^[0-9A-Za-z_.-]+$/, what: "EventBridge rule names" },
 } as const;
 
 /** A deterministic Lambda ARN for local runs (the executor maps it back to `handlers/<handler>.ts`). */

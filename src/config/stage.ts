@@ -4,6 +4,9 @@ import { WORKFLOWS } from "../../workflows/catalogue";
 import { readEnvFile } from "./env-file";
 import { LIMITS, RESERVED_WORKFLOW_NAMES, names } from "./naming";
 import { listHandlers } from "./handlers";
+import { type Rollout, parseRollout, rolloutVariable } from "../deploy/rollout";
+import { bucketNameRule, dynamoTableNameRule, kmsKeyRule, regionRule, tagValueRule } from "./aws-rules";
+import { partitionOf } from "./regions";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -36,6 +39,8 @@ export interface StageConfig {
   /** Reserved concurrency of each Lambda function. @default 10 */
   readonly lambdaReservedConcurrency: number;
   readonly backend: BackendConfig;
+  /** Gradual rollouts in progress, by workflow (ROLLOUT_<WORKFLOW>; see src/deploy/rollout.ts). @default none */
+  readonly rollouts: Readonly<Record<string, Rollout>>;
   /** The `.env` files that were read, in order. */
   readonly sources: readonly string[];
 }
@@ -64,7 +69,6 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
 
 /** CloudWatch Logs accepts only these retention values. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 const NAME_PART = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -119,6 +123,14 @@ export function templateVariables(c: StageConfig): TemplateVariables {
   return { PROJECT_NAME: c.projectName, STAGE: c.stage, REGION: c.region, OWNER: c.owner, LOG_LEVEL: c.logLevel };
 }
 
+/**
+ * One problem: the variable, the rule it breaks, and the value received, as
+ * JSON so a newline, a NUL or a quote in it cannot break the one-line message.
+ */
+function problem(key: string, rule: string, received: string): string {
+  return `${key} ${rule}. Received: ${JSON.stringify(received)}`;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
@@ -127,15 +139,21 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
   const problems: string[] = [];
   const value = (key: string) => pick(key) ?? "";
   const rule = (key: string, ok: boolean, what: string) => {
-    if (!ok) problems.push(`${key} ${what}. Received: "${value(key)}"`);
+    if (!ok) problems.push(problem(key, what, value(key)));
+  };
+  /** A rule given as a check that returns what is broken, or undefined. */
+  const check = (key: string, broken: string | undefined, received = value(key)) => {
+    if (broken !== undefined) problems.push(problem(key, broken, received));
   };
 
   const projectName = value("PROJECT_NAME");
   const stage = value("STAGE");
   rule("PROJECT_NAME", NAME_PART.test(projectName), "must start with a lower-case letter and use only a-z, 0-9 and '-', not ending in '-'");
   rule("STAGE", NAME_PART.test(stage), "must start with a lower-case letter and use only a-z, 0-9 and '-', not ending in '-'");
-  rule("REGION", REGION.test(value("REGION")), "must be an AWS region such as us-east-1 or eu-west-3");
-  rule("OWNER", value("OWNER").trim().length > 0 && value("OWNER").length <= 256, "must be 1 to 256 characters (it becomes the Owner tag)");
+  check("REGION", regionRule(value("REGION")));
+  const owner = value("OWNER").trim();
+  if (owner.length === 0) rule("OWNER", false, "must not be empty (it becomes the Owner tag)");
+  else check("OWNER", tagValueRule(owner), value("OWNER"));
   rule("LOG_LEVEL", (LOG_LEVELS as readonly string[]).includes(value("LOG_LEVEL")), `must be one of ${LOG_LEVELS.join(", ")}`);
   const retention = Number(value("LOG_RETENTION_DAYS"));
   rule("LOG_RETENTION_DAYS", RETENTION_DAYS.includes(retention), `must be one of the values CloudWatch Logs accepts: ${RETENTION_DAYS.join(", ")}`);
@@ -148,6 +166,16 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
   problems.push(...catalogueProblems());
   if (NAME_PART.test(projectName) && NAME_PART.test(stage)) {
     problems.push(...checkNameLimits({ projectName, stage }));
+  }
+
+  const rollouts: Record<string, Rollout> = {};
+  for (const w of WORKFLOWS) {
+    const variable = rolloutVariable(w.name);
+    const raw = pick(variable);
+    if (raw === undefined) continue;
+    const parsed = parseRollout(variable, raw);
+    if (typeof parsed === "string") problems.push(parsed);
+    else rollouts[w.name] = parsed;
   }
 
   const backend = backendConfig(pick, { projectName, stage, region: value("REGION") }, problems);
@@ -164,6 +192,7 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
     logExecutionData: value("SFN_LOG_EXECUTION_DATA") === "true",
     lambdaReservedConcurrency: concurrency,
     backend,
+    rollouts,
     sources,
   };
 }
@@ -180,18 +209,33 @@ function backendConfig(
     return { type: "local", path: "" };
   }
   const bucket = pick("STATE_BUCKET");
-  if (!bucket || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    problems.push(`STATE_BUCKET must name the S3 bucket for Terraform state (3-63 characters of a-z, 0-9, '.', '-') when STATE_BACKEND=s3. Received: "${bucket ?? ""}"`);
+  if (!bucket) problems.push(problem("STATE_BUCKET", "must name the S3 bucket for Terraform state when STATE_BACKEND=s3", ""));
+  else {
+    const broken = bucketNameRule(bucket);
+    if (broken) problems.push(problem("STATE_BUCKET", broken, bucket));
   }
   const region = pick("STATE_REGION") ?? c.region;
-  if (!REGION.test(region)) problems.push(`STATE_REGION must be an AWS region. Received: "${region}"`);
+  // Unset, it is REGION, already checked: one mistake, one problem.
+  const regionBroken = pick("STATE_REGION") === undefined ? undefined : regionRule(region);
+  if (regionBroken) problems.push(problem("STATE_REGION", regionBroken, region));
+  else if (partitionOf(c.region) && partitionOf(region) !== partitionOf(c.region)) {
+    problems.push(
+      problem("STATE_REGION", `must be in the same AWS partition as REGION (${c.region} is in "${partitionOf(c.region)}", ${region} in "${partitionOf(region)}")`, region),
+    );
+  }
+  const kmsKeyId = pick("STATE_KMS_KEY_ID");
+  const kmsBroken = kmsKeyId === undefined ? undefined : kmsKeyRule(kmsKeyId);
+  if (kmsBroken) problems.push(problem("STATE_KMS_KEY_ID", kmsBroken, kmsKeyId!));
+  const dynamodbTable = pick("STATE_LOCK_TABLE");
+  const tableBroken = dynamodbTable === undefined ? undefined : dynamoTableNameRule(dynamodbTable);
+  if (tableBroken) problems.push(problem("STATE_LOCK_TABLE", tableBroken, dynamodbTable!));
   return {
     type: "s3",
     bucket: bucket ?? "",
     key: `${c.projectName}/${c.stage}/terraform.tfstate`,
     region,
-    kmsKeyId: pick("STATE_KMS_KEY_ID"),
-    dynamodbTable: pick("STATE_LOCK_TABLE"),
+    kmsKeyId,
+    dynamodbTable,
   };
 }
 
@@ -218,6 +262,7 @@ function checkNameLimits(c: { projectName: string; stage: string }): string[] {
   const handlers = listHandlers();
   const sqsWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "sqs")).map((w) => w.name);
   const eventWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "eventbridge")).map((w) => w.name);
+  const withTrigger = (kind: string) => WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === kind)).map((w) => w.name);
   const candidates: Array<[keyof typeof LIMITS, string]> = [
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["stateMachine", names.stateMachine(c, w.name)]),
     ...handlers.map((h): [keyof typeof LIMITS, string] => ["lambdaFunction", names.lambdaFunction(c, h)]),
@@ -228,6 +273,11 @@ function checkNameLimits(c: { projectName: string; stage: string }): string[] {
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.stateMachineRole(c, w.name)]),
     ...WORKFLOWS.map((w): [keyof typeof LIMITS, string] => ["iamRole", names.eventsRole(c, w.name)]),
     ...handlers.map((h): [keyof typeof LIMITS, string] => ["iamRole", names.lambdaRole(c, h)]),
+    ...withTrigger("schedule").map((w): [keyof typeof LIMITS, string] => ["schedule", names.schedule(c, w)]),
+    ...withTrigger("schedule").map((w): [keyof typeof LIMITS, string] => ["iamRole", names.scheduleRole(c, w)]),
+    ...withTrigger("schedule").map((w): [keyof typeof LIMITS, string] => ["queue", names.scheduleDeadLetterQueue(c, w)]),
+    ...withTrigger("http").map((w): [keyof typeof LIMITS, string] => ["iamRole", names.httpApiRole(c, w)]),
+    ...WORKFLOWS.filter((w) => w.notifications).map((w): [keyof typeof LIMITS, string] => ["eventRule", names.notificationsRule(c, w.name)]),
   ];
   for (const kind of Object.keys(LIMITS) as Array<keyof typeof LIMITS>) {
     const longest = candidates.filter(([k]) => k === kind).sort((a, b) => b[1].length - a[1].length)[0];

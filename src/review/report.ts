@@ -5,6 +5,7 @@
  */
 
 import { type DocBlock, type Inline, type Text, code, h, list, p, strong, table } from "./document";
+import { readableArn } from "./derivation";
 import { inventory } from "./inventory";
 import { mermaidDiagram } from "./mermaid";
 import { type PlanSummary } from "./plan";
@@ -78,13 +79,13 @@ function stateDiffItems(d: StateDiff): Text[] {
   ];
 }
 
-function changeDetails(c: BlockChange): Inline[] {
+function changeDetails(c: BlockChange, synth: Synth): Inline[] {
   const out: Inline[] = [];
   if (c.movedFrom) out.push("renamed from ", code(c.movedFrom), ". ");
   if (c.replacedBy.length > 0) out.push(strong("replacement"), " (forced by ", ...joinCodes(c.replacedBy), "). ");
   if (c.statements) {
-    out.push(...c.statements.added.flatMap((s): Inline[] => ["+ ", code(s), " "]));
-    out.push(...c.statements.removed.flatMap((s): Inline[] => ["− ", code(s), " "]));
+    out.push(...c.statements.added.flatMap((s): Inline[] => ["+ ", code(readableArn(synth, s)), " "]));
+    out.push(...c.statements.removed.flatMap((s): Inline[] => ["− ", code(readableArn(synth, s)), " "]));
   }
   if (c.paths.length > 0 && !c.statements) out.push("changes ", ...joinCodes(c.paths.slice(0, 10)), c.paths.length > 10 ? ` and ${c.paths.length - 10} more` : "");
   return out;
@@ -111,7 +112,7 @@ function renamedSection(diff: SynthDiff): DocBlock[] {
   ];
 }
 
-function diffSection(label: string, diff: SynthDiff): DocBlock[] {
+function diffSection(label: string, diff: SynthDiff, synth: Synth): DocBlock[] {
   const out: DocBlock[] = [
     h(2, `Changes since ${label}`),
     p(
@@ -129,13 +130,13 @@ function diffSection(label: string, diff: SynthDiff): DocBlock[] {
       h(3, "IAM changes, replacements and removals"),
       table(
         ["Change", "Resource", "Details"],
-        risky.map((c) => [c.kind === "changed" && c.replacedBy.length > 0 ? "replaced" : c.kind, [code(c.address)], changeDetails(c)]),
+        risky.map((c) => [c.kind === "changed" && c.replacedBy.length > 0 ? "replaced" : c.kind, [code(c.address)], changeDetails(c, synth)]),
       ),
     );
   }
   const rest = all.filter((c) => !risky.includes(c));
   if (rest.length > 0) {
-    out.push(h(3, "Other changes"), table(["Change", "Resource", "Details"], rest.map((c) => [c.kind, [code(c.address)], changeDetails(c)])));
+    out.push(h(3, "Other changes"), table(["Change", "Resource", "Details"], rest.map((c) => [c.kind, [code(c.address)], changeDetails(c, synth)])));
   }
   const workflows = diff.changed.filter((c) => c.states && !isEmptyStateDiff(c.states));
   if (workflows.length > 0) {
@@ -160,12 +161,18 @@ function workflowSection(w: WorkflowReview, synth: Synth): DocBlock[] {
     out.push({ kind: "mermaid", title: w.workflow, source: mermaidDiagram(w.definition, { functionName: functionNamer(synth) }) });
   }
   out.push(h(4, "Triggers"), w.triggers.length > 0 ? list(w.triggers) : p("None: executions start only through StartExecution (API, SDK or another workflow)."));
+  if (w.routing.length > 0) out.push(h(4, "Alias routing"), list(w.routing));
   out.push(h(4, "IAM permissions of the state machine role"));
   out.push(
     w.permissions.length > 0
       ? table(
           ["Effect", "Actions", "Resources", "Why"],
-          w.permissions.map((r) => [r.effect, joinCodes(r.actions), joinCodes(r.resources), [r.why, r.sid ? ` (Sid ${r.sid})` : ""]]),
+          w.permissions.map((r) => [
+            r.effect,
+            joinCodes(r.actions),
+            [...joinCodes(r.resources.map((x) => readableArn(synth, x))), ...(r.conditions ? [" when ", ...joinCodes(r.conditions.map((c) => readableArn(synth, c)))] : [])],
+            [r.why, r.sid ? ` (Sid ${r.sid})` : ""],
+          ]),
         )
       : p("No policy statements found for the role."),
   );
@@ -173,7 +180,7 @@ function workflowSection(w: WorkflowReview, synth: Synth): DocBlock[] {
   if (w.missing.length > 0) {
     out.push(
       p([strong("Missing permissions:"), " the definition needs these but no statement grants them (the execution will fail with AccessDenied):"]),
-      list(w.missing.map((m): Text => [...joinCodes(m.actions), " on ", ...joinCodes(m.resources), ` for ${m.statePath}`])),
+      list(w.missing.map((m): Text => [...joinCodes(m.actions), " on ", ...joinCodes(m.resources.map((x) => readableArn(synth, x))), ` for ${m.statePath}`])),
     );
   }
   out.push(
@@ -201,7 +208,7 @@ export function buildReview(input: ReviewInput): Review {
     p([`${workflows.length} workflow(s), ${total} resource(s), read from `, code(input.synthLabel), "."]),
   ];
   if (input.plan) blocks.push(...planSection(input.plan.label, input.plan.summary));
-  if (input.base) blocks.push(...diffSection(input.base.label, input.base.diff));
+  if (input.base) blocks.push(...diffSection(input.base.label, input.base.diff, synth));
   blocks.push(h(2, "Workflows"));
   if (workflows.length === 0) blocks.push(p("This stack has no aws_sfn_state_machine."));
   for (const w of workflows) blocks.push(...workflowSection(w, synth));

@@ -7,7 +7,8 @@
 
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve as resolvePath } from "node:path";
-import { derivePermissions } from "../asl/iam";
+import { derivePermissions, permissionFindings } from "../asl/iam";
+import { derivationFor } from "./derivation";
 import { lintDefinition } from "../asl/lint";
 import { loadStageConfig, loadStageConfigs } from "../config/stage";
 import { names } from "../config/naming";
@@ -89,12 +90,11 @@ export function parseArgs(argv: readonly string[]): ReviewArgs {
   };
 }
 
-/** The engine's IAM derivation and lint, adapted to synthesized definitions (FunctionName is a Terraform reference there). */
+/** The engine's IAM derivation and lint, given what the synthesis gave them. */
 export const ENGINE_ANALYSERS: WorkflowAnalysers = {
-  derive: (definition, { workflow, file }) => {
-    const functionArns = new Set(JSON.stringify(definition).match(/\$\{aws_lambda_function\.[A-Za-z0-9_-]+\.arn\}/g) ?? []);
-    return derivePermissions(definition, { workflow, file, functionArns });
-  },
+  // The options the stack recorded for this state machine: the same derivation, escape hatch included.
+  derive: (definition, { workflow, file, synth, machine }) => derivePermissions(definition, derivationFor(synth, machine, definition, { workflow, file })),
+  permissionFindings,
   lint: (definition, options) => lintDefinition(definition, options),
 };
 

@@ -21,6 +21,8 @@ export interface PolicyRow {
   readonly why: string;
   /** The policy document (or managed policy) it comes from. */
   readonly source: string;
+  /** The statement's conditions, one line each (`StringEquals states:HTTPMethod = POST`). @default none */
+  readonly conditions?: readonly string[];
 }
 
 /** A permission the definition needs, with the state that needs it (shape of src/asl/iam.ts' PermissionRow). */
@@ -29,6 +31,9 @@ export interface NeededPermission {
   readonly resources: readonly string[];
   readonly statePath: string;
   readonly reason: string;
+  /** Why the derived grant is broader than the state needs (IAM001). @default none */
+  readonly warning?: string;
+  readonly dynamicField?: string;
 }
 
 export interface AlarmInfo {
@@ -49,6 +54,8 @@ export interface WorkflowReview {
   /** Undefined when the definition could not be parsed (see `problems`). */
   readonly definition?: JsonObject;
   readonly triggers: readonly string[];
+  /** How each alias routes executions between versions. */
+  readonly routing: readonly string[];
   readonly permissions: readonly PolicyRow[];
   /** Permissions the definition needs that no statement grants (only known when a deriver is given). */
   readonly missing: readonly NeededPermission[];
@@ -63,7 +70,9 @@ export interface WorkflowReview {
 /** Plug-ins from the engine, so this module runs (and is tested) without them. */
 export interface WorkflowAnalysers {
   /** Permissions the definition needs, per state (src/asl/iam.ts). */
-  readonly derive?: (definition: JsonObject, context: { workflow: string; file: string }) => readonly NeededPermission[];
+  readonly derive?: (definition: JsonObject, context: { workflow: string; file: string; synth: Synth; machine: Block }) => readonly NeededPermission[];
+  /** Warnings about grants broader than their state needs (IAM001, src/asl/iam.ts), from derive's rows. */
+  readonly permissionFindings?: (needed: readonly NeededPermission[], file: string) => readonly Finding[];
   /** Lint warnings for the definition (src/asl/lint.ts). */
   readonly lint?: (definition: JsonObject, context: { file: string; workflow: string; type: "STANDARD" | "EXPRESS" }) => readonly Finding[];
   /** The catalogue. @default WORKFLOWS */
@@ -86,6 +95,7 @@ function statementsOf(synth: Synth, policy: Json | undefined, source: string): A
         actions: strings(s.actions),
         resources: strings(s.resources),
         source: doc.address,
+        ...conditionLines(listOf(s.condition).map((c) => [str(c, "test") ?? "?", str(c, "variable") ?? "?", strings(c.values)] as const)),
       })),
     );
   }
@@ -99,12 +109,21 @@ function statementsOf(synth: Synth, policy: Json | undefined, source: string): A
         actions: strings(s.Action),
         resources: strings(s.Resource),
         source,
+        ...conditionLines(
+          Object.entries(isJsonObject(s.Condition) ? s.Condition : {}).flatMap(([test, vars]) =>
+            Object.entries(isJsonObject(vars) ? vars : {}).map(([variable, values]) => [test, variable, strings(values)] as const),
+          ),
+        ),
       }));
     } catch {
       return [];
     }
   }
   return [];
+}
+
+function conditionLines(conditions: ReadonlyArray<readonly [string, string, readonly string[]]>): { conditions?: string[] } {
+  return conditions.length > 0 ? { conditions: conditions.map(([test, variable, values]) => `${test} ${variable} = ${values.join(" | ")}`) } : {};
 }
 
 /** Every statement granted to a role: inline policies, aws_iam_role_policy, attached aws_iam_policy, managed policy ARNs. */
@@ -136,11 +155,29 @@ function loosen(value: string): string {
   return value.replace(/\$\{data\.aws_(partition|caller_identity|region)\.[^}]+\}/g, "*");
 }
 
-/** Whether a granted resource covers a needed one; wildcards on either side (derivation uses `*` for unknown region/account). */
+/**
+ * Whether a granted resource covers a needed one. Both sides normally carry the
+ * same references (the review derives with the synthesis's options); for ARNs
+ * built elsewhere, partition, region and account compare field by field, a
+ * `*` or a reference on either side matching anything, so
+ * `arn:aws:dynamodb:*:*:table/t` and `arn:${partition}:dynamodb:us-east-1:${account}:table/t` agree.
+ */
 function covers(granted: string, needed: string): boolean {
   const g = loosen(granted);
   const n = loosen(needed);
-  return matches(g, n) || matches(n, g);
+  if (matches(g, n) || matches(n, g)) return true;
+  const gp = arnParts(g);
+  const np = arnParts(n);
+  if (!gp || !np) return false;
+  const field = (a: string, b: string) => a === "*" || b === "*" || a === b;
+  return gp.head.every((part, i) => field(part, np.head[i])) && (matches(gp.rest, np.rest) || matches(np.rest, gp.rest));
+}
+
+/** `arn:partition:service:region:account:rest` -> its five fixed fields and the rest (which may hold colons). */
+function arnParts(value: string): { head: string[]; rest: string } | undefined {
+  const parts = value.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return undefined;
+  return { head: parts.slice(0, 5), rest: parts.slice(5).join(":") };
 }
 
 function matches(pattern: string, value: string): boolean {
@@ -240,8 +277,43 @@ function alarmInfo(block: Block): AlarmInfo {
   };
 }
 
-/** How executions start: EventBridge rules targeting the machine and SQS queues feeding a function that starts it. */
+/**
+ * How executions start: EventBridge rules, SQS queues feeding a bridge
+ * function, Scheduler schedules and HTTP API routes that target the machine
+ * or one of its aliases (each trigger names which).
+ */
 export function triggersFor(synth: Synth, machine: Block, spec?: WorkflowSpec): string[] {
+  const out: string[] = [];
+  const entries = [machine, ...referrers(synth, machine.address, "aws_sfn_alias")];
+  for (const entry of entries) {
+    const via = entry.type === "aws_sfn_alias" ? ` (through alias ${str(entry.body, "name") ?? entry.name})` : "";
+    out.push(...triggersOf(synth, entry).map((t) => t + via));
+  }
+  if (out.length === 0 && spec && spec.triggers.length > 0) {
+    out.push(...spec.triggers.map((t) => `${t.kind} trigger (catalogue; not found in the synthesis)`));
+  }
+  return out;
+}
+
+/** How an alias routes executions: `alias dev: 10% version published by this deployment, 90% version 3`. */
+export function routingFor(synth: Synth, machine: Block): string[] {
+  return referrers(synth, machine.address, "aws_sfn_alias").map((alias) => {
+    const routes = asList(alias.body.routing_configuration).map((r) => {
+      const version = str(r, "state_machine_version_arn") ?? "?";
+      const current = version.includes(`${machine.address}.state_machine_version_arn`);
+      const numbered = /:(\d+)$/.exec(version)?.[1];
+      return `${String(r.weight ?? "?")}% ${current ? "the version this deployment publishes" : numbered ? `version ${numbered}` : version}`;
+    });
+    return `Alias ${str(alias.body, "name") ?? alias.name}: ${routes.join(", ")}`;
+  });
+}
+
+function asList(value: unknown): JsonObject[] {
+  const list = Array.isArray(value) ? value : value && typeof value === "object" ? [value] : [];
+  return list.filter((v): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v));
+}
+
+function triggersOf(synth: Synth, machine: Block): string[] {
   const out: string[] = [];
   for (const target of referrers(synth, machine.address, "aws_cloudwatch_event_target")) {
     for (const rule of resolve(synth, target.body.rule, "aws_cloudwatch_event_rule")) {
@@ -262,10 +334,18 @@ export function triggersFor(synth: Synth, machine: Block, spec?: WorkflowSpec): 
     }
   }
   for (const schedule of referrers(synth, machine.address, "aws_scheduler_schedule")) {
-    out.push(`EventBridge Scheduler ${str(schedule.body, "name") ?? schedule.name}: ${str(schedule.body, "schedule_expression") ?? "?"}`);
+    const zone = str(schedule.body, "schedule_expression_timezone");
+    const window = asList(schedule.body.flexible_time_window)[0];
+    const flexible = window && window.mode === "FLEXIBLE" ? `, flexible window ${String(window.maximum_window_in_minutes)} min` : "";
+    out.push(`EventBridge Scheduler ${str(schedule.body, "name") ?? schedule.name}: ${str(schedule.body, "schedule_expression") ?? "?"}${zone ? ` (${zone})` : ""}${flexible}`);
   }
-  if (out.length === 0 && spec && spec.triggers.length > 0) {
-    out.push(...spec.triggers.map((t) => (t.kind === "eventbridge" ? `EventBridge pattern ${JSON.stringify(t.pattern)} (catalogue; not found in the synthesis)` : `SQS queue (catalogue; not found in the synthesis)`)));
+  for (const integration of referrers(synth, machine.address, "aws_apigatewayv2_integration")) {
+    const api = resolve(synth, integration.body.api_id, "aws_apigatewayv2_api")[0];
+    for (const route of referrers(synth, integration.address, "aws_apigatewayv2_route")) {
+      out.push(
+        `HTTP API ${api ? (str(api.body, "name") ?? api.name) : "?"}: ${str(route.body, "route_key") ?? "?"} (${str(route.body, "authorization_type") ?? "NONE"} authorization, ${str(integration.body, "integration_subtype") ?? "?"})`,
+      );
+    }
   }
   return out;
 }
@@ -323,7 +403,7 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
       let needed: readonly NeededPermission[] = [];
       if (definition && analysers.derive) {
         try {
-          needed = analysers.derive(definition, { workflow, file });
+          needed = analysers.derive(definition, { workflow, file, synth, machine });
         } catch (error) {
           problems.push(`deriving the permissions the definition needs failed: ${(error as Error).message}`);
         }
@@ -333,8 +413,11 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
       const alarms = [...referrers(synth, machine.address, "aws_cloudwatch_metric_alarm"), ...fnAlarms]
         .filter((b, i, all) => all.findIndex((o) => o.address === b.address) === i)
         .map(alarmInfo);
-      const findings =
-        definition && analysers.lint ? analysers.lint(definition, { file, workflow, type: type === "EXPRESS" ? "EXPRESS" : "STANDARD" }) : [];
+      const findings = [
+        ...(definition && analysers.lint ? analysers.lint(definition, { file, workflow, type: type === "EXPRESS" ? "EXPRESS" : "STANDARD" }) : []),
+        // The synthesis reports these too: a derived grant broader than the state needs.
+        ...(analysers.permissionFindings?.(needed, file) ?? []),
+      ];
       return {
         address: machine.address,
         name,
@@ -343,6 +426,7 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
         type,
         definition,
         triggers: triggersFor(synth, machine, spec),
+        routing: routingFor(synth, machine),
         permissions: iam.rows,
         missing: iam.missing,
         alarms,

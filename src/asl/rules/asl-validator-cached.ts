@@ -21,6 +21,7 @@ interface AjvError {
   schemaPath: string;
   keyword: string;
   message?: string;
+  params?: Record<string, unknown>;
 }
 type ValidateFn = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 type Check = { filter: (entry: unknown) => boolean; checker: (entry: unknown) => AslError | null };
@@ -111,11 +112,13 @@ function selectSchemaErrors(errors: AjvError[]): AslError[] {
   const oneOfPaths = new Set(selected.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   const out: AslError[] = selected
     .filter((e) => e.keyword === 'oneOf' || !oneOfPaths.has(e.instancePath))
-    .map((e) => ({
-      'Error code': 'SCHEMA_VALIDATION_FAILED',
-      Message: `${e.instancePath} is invalid. ${e.message ?? ''}`,
-      schemaError: { instancePath: e.instancePath, schemaPath: decodeURIComponent(e.schemaPath) },
-    }));
+    .map((e) => {
+      const schemaError = { instancePath: e.instancePath, schemaPath: decodeURIComponent(e.schemaPath) };
+      // Ajv's params (the allowed values of an enum, ...) let validator.ts write a better message;
+      // non-enumerable so the errors still compare equal to the public validator's.
+      Object.defineProperty(schemaError, 'params', { value: e.params, enumerable: false });
+      return { 'Error code': 'SCHEMA_VALIDATION_FAILED', Message: `${e.instancePath} is invalid. ${e.message ?? ''}`, schemaError };
+    });
   return out.filter((v, i) => out.findIndex((w) => w.schemaError?.schemaPath === v.schemaError?.schemaPath && w.schemaError?.instancePath === v.schemaError?.instancePath) === i);
 }
 

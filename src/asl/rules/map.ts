@@ -16,17 +16,3 @@ export const iteratorRule: Rule = (ctx) => {
     );
   }
 };
-
-/** SFN151/SFN152: Map numbers AWS rejects at create time. */
-export const mapNumbersRule: Rule = (ctx) => {
-  for (const ref of ctx.graph.states) {
-    if (ref.state.Type !== 'Map') continue;
-    const { MaxConcurrency: concurrency, ToleratedFailurePercentage: percentage } = ref.state;
-    if (typeof concurrency === 'number' && concurrency < 0) {
-      ctx.report('SFN151', `${ref.path}.MaxConcurrency`, `Map state "${ref.name}" MaxConcurrency must be >= 0; received ${concurrency}`, 'set MaxConcurrency to 0 (no limit) or a positive limit');
-    }
-    if (typeof percentage === 'number' && (percentage < 0 || percentage > 100)) {
-      ctx.report('SFN152', `${ref.path}.ToleratedFailurePercentage`, `Map state "${ref.name}" ToleratedFailurePercentage must be between 0 and 100; received ${percentage}`, 'use a percentage from 0 to 100');
-    }
-  }
-};

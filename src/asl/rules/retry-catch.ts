@@ -21,25 +21,3 @@ export const statesAllRule: Rule = (ctx) => {
     }
   }
 };
-
-/** SFN132-SFN134: numeric Retry limits AWS rejects at create time. */
-export const retryNumbersRule: Rule = (ctx) => {
-  for (const ref of ctx.graph.states) {
-    const list = ref.state.Retry;
-    if (!Array.isArray(list)) continue;
-    list.forEach((retrier, i) => {
-      if (!isObject(retrier)) return;
-      const base = `${ref.path}.Retry[${i}]`;
-      const { IntervalSeconds: interval, BackoffRate: backoff, MaxAttempts: attempts } = retrier;
-      if (typeof interval === 'number' && interval < 1) {
-        ctx.report('SFN132', `${base}.IntervalSeconds`, `Retry IntervalSeconds must be an integer of at least 1; received ${interval}`, 'set IntervalSeconds to 1 or more (the default is 1)');
-      }
-      if (typeof backoff === 'number' && backoff < 1) {
-        ctx.report('SFN133', `${base}.BackoffRate`, `Retry BackoffRate must be at least 1.0; received ${backoff}`, 'set BackoffRate to 1.0 (constant interval) or more (the default is 2.0)');
-      }
-      if (typeof attempts === 'number' && attempts < 0) {
-        ctx.report('SFN134', `${base}.MaxAttempts`, `Retry MaxAttempts must be 0 or more; received ${attempts}`, 'set MaxAttempts to 0 (never retry) or a positive count (the default is 3)');
-      }
-    });
-  }
-};

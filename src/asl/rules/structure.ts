@@ -120,3 +120,20 @@ export const terminalStateRule: Rule = (ctx) => {
     ctx.report('SFN003', joinPath(scope.path, 'States'), `${scopeLabel(scope)} has no terminal state: every state has a Next, so no execution can finish`, 'end one state with "End": true, or add a Succeed or Fail state and transition to it');
   }
 };
+
+/**
+ * SFN002: state names are unique across the whole definition, branches and processors
+ * included. Names both places. (Two states of one name in the same States object are
+ * a duplicate JSON key, which JSON.parse merges; SFN009 reports that from the text.)
+ */
+export const duplicateStateNamesRule: Rule = (ctx) => {
+  const first = new Map<string, string>();
+  for (const ref of ctx.graph.states) {
+    const earlier = first.get(ref.name);
+    if (earlier === undefined) {
+      first.set(ref.name, ref.path);
+      continue;
+    }
+    ctx.report('SFN002', ref.path, `State name "${ref.name}" is used twice: at ${earlier} and at ${ref.path}; AWS requires state names unique across the whole definition, including branches and processors`, `rename one of them (and the Next/Default/StartAt that names it)`);
+  }
+};

@@ -19,6 +19,8 @@ const COVERED_BY_OUR_RULES = new Set([
   // Its versions name scopes by an internal id ("fsm1") and print a mangled key ("id.$.$").
   'MISSING_TERMINAL_STATE',
   'DUPLICATE_FIELD_NAME',
+  // Ours (SFN002) names both places; asl-validator names only the second.
+  'DUPLICATE_STATE_NAMES',
 ]);
 
 const CODE_MAP: Record<string, RuleCode> = {
@@ -41,6 +43,18 @@ export function pointerToPath(pointer: string): string {
   return path;
 }
 
+const STATE_TYPES = ['Task', 'Pass', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'];
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
 /**
  * Runs asl-validator's checks once, on a deep copy (it writes QueryLanguage into
  * every state), and turns its errors into findings with a state path.
@@ -54,6 +68,16 @@ export function runAslValidator(definition: JsonObject, graph: DefinitionGraph):
   }
   const pathOfState = (name: string): string => graph.states.find((s) => s.name === name)?.path ?? '';
   const out: ValidatorFinding[] = [];
+  // asl-validator tries the state's value against every state type's schema (a oneOf), so an
+  // enum error comes once per branch: "Type must be one of "Wait"" for a Pass state. Merge the
+  // branches' allowed values per field, and drop a Type error whose value is a real state type.
+  const allowedAt = new Map<string, Set<unknown>>();
+  for (const error of errors) {
+    const values = (error.schemaError as { params?: { allowedValues?: unknown[] } } | undefined)?.params?.allowedValues;
+    const pointer = error.schemaError?.instancePath ?? '';
+    if (Array.isArray(values)) allowedAt.set(pointer, new Set([...(allowedAt.get(pointer) ?? []), ...values]));
+  }
+  const enumDone = new Set<string>();
   for (const error of errors) {
     const kind = error['Error code'];
     if (COVERED_BY_OUR_RULES.has(kind)) continue;
@@ -62,7 +86,22 @@ export function runAslValidator(definition: JsonObject, graph: DefinitionGraph):
       const pointer = error.schemaError?.instancePath ?? '';
       const path = pointerToPath(pointer);
       // asl-validator's message starts with the pointer; the finding carries the path instead.
-      const detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 13) : error.Message;
+      let detail = error.Message.startsWith(`${pointer} is invalid. `) ? error.Message.slice(pointer.length + 13) : error.Message;
+      const params = (error.schemaError as { params?: { allowedValues?: unknown[]; type?: string | string[] } } | undefined)?.params;
+      if (params?.type !== undefined && /^must be [a-z,]+$/.test(detail)) {
+        // Ajv: "must be string,null"; say it in words, with what was received.
+        const types = (Array.isArray(params.type) ? params.type : String(params.type).split(',')).map((t) => (t === 'null' ? 'null' : `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`));
+        detail = `must be ${types.join(' or ')}; received ${JSON.stringify(valueAt(definition, pointer)) ?? 'nothing'}`;
+      }
+      if (Array.isArray(params?.allowedValues)) {
+        const received = valueAt(definition, pointer);
+        if (enumDone.has(pointer)) continue;
+        enumDone.add(pointer);
+        if (pointer.endsWith('/Type') && typeof received === 'string' && STATE_TYPES.includes(received)) continue;
+        // Ajv says only "must be equal to one of the allowed values": name them and what was given.
+        const allowed = [...(allowedAt.get(pointer) ?? params.allowedValues)];
+        detail = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}; received ${JSON.stringify(received) ?? 'nothing'}`;
+      }
       // A oneOf failure on a whole state means no state shape fits: usually an unknown or misspelled field.
       const fix = /oneOf/.test(detail) ? `look for an unknown or misspelled field, a value of the wrong type, or a field of the other query language; ${SPEC_FIX}` : SPEC_FIX;
       out.push({ code, path, what: `schema: ${path || 'the definition'} ${detail}`, fix });

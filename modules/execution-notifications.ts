@@ -1,0 +1,47 @@
+import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { address } from "./addresses";
+
+export interface ExecutionNotificationsProps {
+  /** Base of the addresses (snake_case, unique in the stack): the rule and its target are `<address>`, e.g. `order_processing_notifications`. */
+  readonly address: string;
+  readonly ruleName: string;
+  /** For the rule's description. */
+  readonly stateMachineName: string;
+  /** The unqualified state machine ARN: status events name it, whatever alias or version ran. */
+  readonly stateMachineArn: string;
+  /** Execution statuses to notify on (Step Functions' status values). */
+  readonly statuses: readonly string[];
+  /** The SNS topic (its policy must let events.amazonaws.com publish: AlarmTopic's does). */
+  readonly topicArn: string;
+  /** @default none */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * An EventBridge rule on the default bus, where Step Functions sends
+ * "Step Functions Execution Status Change" events, for this state machine and
+ * the chosen statuses, delivered to a topic.
+ */
+export class ExecutionNotifications extends Construct {
+  readonly rule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: ExecutionNotificationsProps) {
+    super(scope, id);
+    this.rule = address(
+      new CloudwatchEventRule(this, "rule", {
+      name: props.ruleName,
+      description: `Executions of ${props.stateMachineName} whose status becomes ${props.statuses.join(", ")}`,
+      eventPattern: JSON.stringify({
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: { status: [...props.statuses], stateMachineArn: [props.stateMachineArn] },
+      }),
+      tags: props.tags,
+      }),
+      props.address,
+    );
+    address(new CloudwatchEventTarget(this, "target", { rule: this.rule.name, targetId: "topic", arn: props.topicArn }), props.address);
+  }
+}
