@@ -2,9 +2,12 @@ import { Construct } from "constructs";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { address } from "./addresses";
 import { policyDocument } from "./iam/policy-document";
 
 export interface AlarmTopicProps {
+  /** Base of the Terraform addresses of what this creates (snake_case, unique in the stack: `aws_sns_topic.<address>` and its policy, `aws_sns_topic_subscription.<address>_email`, the policy document `<address>_topic_policy`). */
+  readonly address: string;
   readonly name: string;
   /** The stage key; its policy lets cloudwatch.amazonaws.com and events.amazonaws.com use it (StageKey does). */
   readonly kmsKeyArn: string;
@@ -26,8 +29,8 @@ export class AlarmTopic extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
-    this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: props.kmsKeyArn, tags: props.tags });
-    const document = policyDocument(this, "policy-document", [
+    this.topic = address(new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: props.kmsKeyArn, tags: props.tags }), props.address);
+    const document = policyDocument(this, "policy-document", `${props.address}_topic_policy`, [
       {
         sid: "AlarmsAndRulesOfThisAccount",
         actions: ["sns:Publish"],
@@ -36,9 +39,9 @@ export class AlarmTopic extends Construct {
         conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
       },
     ]);
-    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: document.json });
+    address(new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: document.json }), props.address);
     if (props.email) {
-      new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email });
+      address(new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.email }), `${props.address}_email`);
     }
   }
 }

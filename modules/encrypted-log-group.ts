@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { address } from "./addresses";
 
 export interface EncryptedLogGroupProps {
+  /** Base of the Terraform addresses of what this creates (snake_case, unique in the stack: `aws_cloudwatch_log_group.<address>`). */
+  readonly address: string;
   readonly name: string;
   /** One of the values CloudWatch Logs accepts (the stage config validates it). */
   readonly retentionDays: number;
@@ -17,11 +20,14 @@ export class EncryptedLogGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+    this.logGroup = address(
+      new CloudwatchLogGroup(this, "log-group", {
       name: props.name,
       retentionInDays: props.retentionDays,
       kmsKeyId: props.kmsKeyArn,
       tags: props.tags,
-    });
+      }),
+      props.address,
+    );
   }
 }

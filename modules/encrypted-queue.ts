@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { address } from "./addresses";
 
 export interface EncryptedQueueProps {
+  /** Base of the Terraform addresses of what this creates (snake_case, unique in the stack: `aws_sqs_queue.<address>`). */
+  readonly address: string;
   readonly name: string;
   readonly kmsKeyArn: string;
   /** @default 30 */
@@ -20,7 +23,8 @@ export class EncryptedQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptedQueueProps) {
     super(scope, id);
-    this.queue = new SqsQueue(this, "queue", {
+    this.queue = address(
+      new SqsQueue(this, "queue", {
       name: props.name,
       kmsMasterKeyId: props.kmsKeyArn,
       kmsDataKeyReusePeriodSeconds: 300,
@@ -30,6 +34,8 @@ export class EncryptedQueue extends Construct {
         ? JSON.stringify({ deadLetterTargetArn: props.deadLetter.queueArn, maxReceiveCount: props.deadLetter.maxReceiveCount })
         : undefined,
       tags: props.tags,
-    });
+      }),
+      props.address,
+    );
   }
 }

@@ -2,11 +2,17 @@ import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { address } from "./addresses";
 import { EncryptedQueue } from "./encrypted-queue";
 import { ServiceRole } from "./iam/service-role";
 import { policyDocument } from "./iam/policy-document";
 
 export interface EventBridgeTriggerProps {
+  /**
+   * Base of the addresses (snake_case, unique in the stack): rule and target `<address>`,
+   * target role `<address>_events`, dead-letter queue and its policy `<address>_events_dlq`.
+   */
+  readonly address: string;
   readonly ruleName: string;
   readonly description: string;
   readonly eventBusName: string;
@@ -36,14 +42,19 @@ export class EventBridgeTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: EventBridgeTriggerProps) {
     super(scope, id);
-    this.rule = new CloudwatchEventRule(this, "rule", {
-      name: props.ruleName,
-      description: props.description,
-      eventBusName: props.eventBusName,
-      eventPattern: JSON.stringify(props.pattern),
-      tags: props.tags,
-    });
+    this.rule = address(
+      new CloudwatchEventRule(this, "rule", {
+        name: props.ruleName,
+        description: props.description,
+        eventBusName: props.eventBusName,
+        eventPattern: JSON.stringify(props.pattern),
+        tags: props.tags,
+      }),
+      props.address,
+    );
+    const dlq = `${props.address}_events_dlq`;
     const role = new ServiceRole(this, "target-role", {
+      address: `${props.address}_events`,
       roleName: props.roleName,
       service: "events.amazonaws.com",
       sourceAccount: props.accountId,
@@ -52,9 +63,9 @@ export class EventBridgeTrigger extends Construct {
       statements: [{ sid: "StartThisStateMachine", actions: ["states:StartExecution"], resources: [props.stateMachineArn] }],
       tags: props.tags,
     });
-    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { name: props.deadLetterQueueName, kmsKeyArn: props.kmsKeyArn, tags: props.tags });
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { address: dlq, name: props.deadLetterQueueName, kmsKeyArn: props.kmsKeyArn, tags: props.tags });
     const queueArn = this.deadLetterQueue.queue.arn;
-    const queuePolicy = policyDocument(this, "dlq-policy-document", [
+    const queuePolicy = policyDocument(this, "dlq-policy-document", `${dlq}_policy`, [
       {
         sid: "EventBridgeDeadLetters",
         actions: ["sqs:SendMessage"],
@@ -63,8 +74,8 @@ export class EventBridgeTrigger extends Construct {
         conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [this.rule.arn] }],
       },
     ]);
-    new SqsQueuePolicy(this, "dlq-policy", { queueUrl: this.deadLetterQueue.queue.url, policy: queuePolicy.json });
-    new CloudwatchEventTarget(this, "target", {
+    address(new SqsQueuePolicy(this, "dlq-policy", { queueUrl: this.deadLetterQueue.queue.url, policy: queuePolicy.json }), dlq);
+    const target = new CloudwatchEventTarget(this, "target", {
       rule: this.rule.name,
       eventBusName: props.eventBusName,
       targetId: "state-machine",
@@ -77,5 +88,6 @@ export class EventBridgeTrigger extends Construct {
       },
       dependsOn: [role.attachment],
     });
+    address(target, props.address);
   }
 }

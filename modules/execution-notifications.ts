@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { address } from "./addresses";
 
 export interface ExecutionNotificationsProps {
+  /** Base of the addresses (snake_case, unique in the stack): the rule and its target are `<address>`, e.g. `order_processing_notifications`. */
+  readonly address: string;
   readonly ruleName: string;
   /** For the rule's description. */
   readonly stateMachineName: string;
@@ -26,7 +29,8 @@ export class ExecutionNotifications extends Construct {
 
   constructor(scope: Construct, id: string, props: ExecutionNotificationsProps) {
     super(scope, id);
-    this.rule = new CloudwatchEventRule(this, "rule", {
+    this.rule = address(
+      new CloudwatchEventRule(this, "rule", {
       name: props.ruleName,
       description: `Executions of ${props.stateMachineName} whose status becomes ${props.statuses.join(", ")}`,
       eventPattern: JSON.stringify({
@@ -35,7 +39,9 @@ export class ExecutionNotifications extends Construct {
         detail: { status: [...props.statuses], stateMachineArn: [props.stateMachineArn] },
       }),
       tags: props.tags,
-    });
-    new CloudwatchEventTarget(this, "target", { rule: this.rule.name, targetId: "topic", arn: props.topicArn });
+      }),
+      props.address,
+    );
+    address(new CloudwatchEventTarget(this, "target", { rule: this.rule.name, targetId: "topic", arn: props.topicArn }), props.address);
   }
 }

@@ -1,12 +1,15 @@
 import { Construct } from "constructs";
 import { TerraformAsset, AssetType } from "cdktf";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { address } from "./addresses";
 import { EncryptedLogGroup } from "./encrypted-log-group";
 import { ServiceRole } from "./iam/service-role";
 import { type Statement, xrayStatement } from "./iam/statement";
 import type { HandlerPackage } from "./assets/handler-packages";
 
 export interface HandlerFunctionProps {
+  /** Base of the addresses (snake_case, unique in the stack): the function, its log group and its role are all `<address>`. */
+  readonly address: string;
   readonly functionName: string;
   readonly roleName: string;
   readonly package: HandlerPackage;
@@ -50,12 +53,14 @@ export class HandlerFunction extends Construct {
     this.timeoutSeconds = props.timeoutSeconds ?? 30;
     this.reservedConcurrency = props.reservedConcurrency;
     this.logGroup = new EncryptedLogGroup(this, "logs", {
+      address: props.address,
       name: props.logGroupName,
       retentionDays: props.logRetentionDays,
       kmsKeyArn: props.kmsKeyArn,
     });
     const logGroupArn = this.logGroup.logGroup.arn;
     this.role = new ServiceRole(this, "role", {
+      address: props.address,
       roleName: props.roleName,
       service: "lambda.amazonaws.com",
       description: `Runs ${props.functionName}`,
@@ -94,5 +99,6 @@ export class HandlerFunction extends Construct {
       // The role must be able to write logs before the first invocation.
       dependsOn: [this.logGroup.logGroup, this.role.attachment],
     });
+    address(this.function, props.address);
   }
 }

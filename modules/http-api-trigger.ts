@@ -4,6 +4,7 @@ import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-aut
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
+import { address } from "./addresses";
 import { EncryptedLogGroup } from "./encrypted-log-group";
 import { ServiceRole } from "./iam/service-role";
 
@@ -11,6 +12,11 @@ import { ServiceRole } from "./iam/service-role";
 export type HttpAuthorization = { readonly type: "iam" } | { readonly type: "jwt"; readonly issuer: string; readonly audience: readonly string[] };
 
 export interface HttpApiTriggerProps {
+  /**
+   * Base of the addresses (snake_case, unique in the stack), e.g. `order_processing_http`: the API,
+   * its stage, route, integration, authorizer and role are `<address>`, the access log group `<address>_access`.
+   */
+  readonly address: string;
   readonly apiName: string;
   readonly description: string;
   /** `POST /orders`. */
@@ -61,19 +67,24 @@ export class HttpApiTrigger extends Construct {
     super(scope, id);
     const sync = props.workflowType === "EXPRESS";
     const action = sync ? "states:StartSyncExecution" : "states:StartExecution";
-    this.api = new Apigatewayv2Api(this, "api", {
-      name: props.apiName,
-      description: props.description,
-      protocolType: "HTTP",
-      tags: props.tags,
-    });
+    this.api = address(
+      new Apigatewayv2Api(this, "api", {
+        name: props.apiName,
+        description: props.description,
+        protocolType: "HTTP",
+        tags: props.tags,
+      }),
+      props.address,
+    );
     const logs = new EncryptedLogGroup(this, "access-logs", {
+      address: `${props.address}_access`,
       name: props.accessLogGroupName,
       retentionDays: props.logRetentionDays,
       kmsKeyArn: props.kmsKeyArn,
       tags: props.tags,
     });
     const role = new ServiceRole(this, "role", {
+      address: props.address,
       roleName: props.roleName,
       service: "apigateway.amazonaws.com",
       sourceAccount: props.accountId,
@@ -92,6 +103,7 @@ export class HttpApiTrigger extends Construct {
       requestParameters: { StateMachineArn: props.aliasArn, Input: "$request.body" },
       dependsOn: [role.attachment],
     });
+    address(integration, props.address);
     const authorizer =
       props.authorization.type === "jwt"
         ? new Apigatewayv2Authorizer(this, "authorizer", {
@@ -102,6 +114,7 @@ export class HttpApiTrigger extends Construct {
             jwtConfiguration: { issuer: props.authorization.issuer, audience: [...props.authorization.audience] },
           })
         : undefined;
+    if (authorizer) address(authorizer, props.address);
     this.route = new Apigatewayv2Route(this, "route", {
       apiId: this.api.id,
       routeKey: props.routeKey,
@@ -109,6 +122,7 @@ export class HttpApiTrigger extends Construct {
       authorizationType: authorizer ? "JWT" : "AWS_IAM",
       authorizerId: authorizer?.id,
     });
+    address(this.route, props.address);
     this.stage = new Apigatewayv2Stage(this, "stage", {
       apiId: this.api.id,
       name: "$default",
@@ -121,5 +135,6 @@ export class HttpApiTrigger extends Construct {
       },
       tags: props.tags,
     });
+    address(this.stage, props.address);
   }
 }

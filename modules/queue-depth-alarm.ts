@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { address } from "./addresses";
 import { anyOccurrence } from "./any-occurrence-alarm";
 
 export interface QueueDepthAlarmProps {
+  /** The queue's address base: the alarm is `aws_cloudwatch_metric_alarm.<address>_not_empty`. */
+  readonly address: string;
   readonly queueName: string;
   readonly topicArn: string;
   /** What lands in the queue, for the alarm description. */
@@ -17,7 +20,8 @@ export class QueueDepthAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueDepthAlarmProps) {
     super(scope, id);
-    this.alarm = new CloudwatchMetricAlarm(this, "alarm", {
+    this.alarm = address(
+      new CloudwatchMetricAlarm(this, "alarm", {
       alarmName: `${props.queueName}-not-empty`,
       alarmDescription: `${props.queueName} holds ${props.what}. Inspect the messages, fix the cause, then redrive them.`,
       namespace: "AWS/SQS",
@@ -27,6 +31,8 @@ export class QueueDepthAlarm extends Construct {
       period: 300,
       ...anyOccurrence(props.topicArn),
       tags: props.tags,
-    });
+      }),
+      `${props.address}_not_empty`,
+    );
   }
 }

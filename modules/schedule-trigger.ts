@@ -1,9 +1,15 @@
 import { Construct } from "constructs";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { address } from "./addresses";
 import { EncryptedQueue } from "./encrypted-queue";
 import { ServiceRole } from "./iam/service-role";
 
 export interface ScheduleTriggerProps {
+  /**
+   * Base of the addresses (snake_case, unique in the stack), e.g. `order_processing_schedule`: the
+   * schedule and its role are `<address>`, the dead-letter queue `<address>_dlq`.
+   */
+  readonly address: string;
   readonly name: string;
   readonly description: string;
   /** `cron(...)`, `rate(...)` or `at(...)`, as EventBridge Scheduler takes it. */
@@ -39,8 +45,9 @@ export class ScheduleTrigger extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduleTriggerProps) {
     super(scope, id);
-    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { name: props.deadLetterQueueName, kmsKeyArn: props.kmsKeyArn, tags: props.tags });
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { address: `${props.address}_dlq`, name: props.deadLetterQueueName, kmsKeyArn: props.kmsKeyArn, tags: props.tags });
     this.role = new ServiceRole(this, "role", {
+      address: props.address,
       roleName: props.roleName,
       service: "scheduler.amazonaws.com",
       sourceAccount: props.accountId,
@@ -71,5 +78,6 @@ export class ScheduleTrigger extends Construct {
       },
       dependsOn: [this.role.attachment],
     });
+    address(this.schedule, props.address);
   }
 }

@@ -1,10 +1,17 @@
 import { Construct } from "constructs";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
+import { address } from "./addresses";
 import { EncryptedQueue } from "./encrypted-queue";
 import { HandlerFunction, type HandlerFunctionProps } from "./handler-function";
 
 export interface SqsTriggerProps {
+  /**
+   * Base of the addresses (snake_case, unique in the stack): work queue and event source
+   * mapping `<address>`, dead-letter queue and its redrive-allow policy `<address>_dlq`,
+   * the bridge function `<address>_bridge`.
+   */
+  readonly address: string;
   readonly queueName: string;
   readonly deadLetterQueueName: string;
   readonly stateMachineArn: string;
@@ -17,7 +24,7 @@ export interface SqsTriggerProps {
    * The bridge function (handlers/sqs.ts), minus what this construct decides:
    * STATE_MACHINE_ARN and its permissions are added here.
    */
-  readonly bridge: Omit<HandlerFunctionProps, "extraStatements">;
+  readonly bridge: Omit<HandlerFunctionProps, "extraStatements" | "address">;
   /** @default none */
   readonly tags?: Record<string, string>;
 }
@@ -47,8 +54,9 @@ export class SqsTrigger extends Construct {
         `SQS trigger "${props.queueName}": the bridge function's reserved concurrency must be at least ${MIN_SQS_MAXIMUM_CONCURRENCY} (the smallest maximum concurrency an SQS event source mapping accepts). Received: ${props.bridge.reservedConcurrency}. Raise LAMBDA_RESERVED_CONCURRENCY.`,
       );
     }
-    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { name: props.deadLetterQueueName, kmsKeyArn: props.kmsKeyArn, tags: props.tags });
+    this.deadLetterQueue = new EncryptedQueue(this, "dlq", { address: `${props.address}_dlq`, name: props.deadLetterQueueName, kmsKeyArn: props.kmsKeyArn, tags: props.tags });
     this.queue = new EncryptedQueue(this, "queue", {
+      address: props.address,
       name: props.queueName,
       kmsKeyArn: props.kmsKeyArn,
       visibilityTimeoutSeconds: 6 * bridgeTimeout,
@@ -56,12 +64,16 @@ export class SqsTrigger extends Construct {
       deadLetter: { queueArn: this.deadLetterQueue.queue.arn, maxReceiveCount: props.maxReceiveCount ?? 5 },
       tags: props.tags,
     });
-    new SqsQueueRedriveAllowPolicy(this, "dlq-redrive-allow", {
-      queueUrl: this.deadLetterQueue.queue.url,
-      redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.queue.arn] }),
-    });
+    address(
+      new SqsQueueRedriveAllowPolicy(this, "dlq-redrive-allow", {
+        queueUrl: this.deadLetterQueue.queue.url,
+        redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.queue.arn] }),
+      }),
+      `${props.address}_dlq`,
+    );
     this.bridge = new HandlerFunction(this, "bridge", {
       ...props.bridge,
+      address: `${props.address}_bridge`,
       environment: { ...props.bridge.environment, STATE_MACHINE_ARN: props.stateMachineArn },
       extraStatements: [
         { sid: "StartThisStateMachine", actions: ["states:StartExecution"], resources: [props.stateMachineArn] },
@@ -81,5 +93,6 @@ export class SqsTrigger extends Construct {
       tags: props.tags,
       dependsOn: [this.bridge.role.attachment],
     });
+    address(this.mapping, props.address);
   }
 }

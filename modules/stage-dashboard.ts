@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { address } from "./addresses";
 
 export interface StageDashboardProps {
+  /** Base of the Terraform addresses of what this creates (snake_case, unique in the stack: `aws_cloudwatch_dashboard.<address>`). */
+  readonly address: string;
   readonly name: string;
   readonly region: string;
   readonly stateMachines: ReadonlyArray<{ readonly name: string; readonly arn: string }>;
@@ -56,6 +59,9 @@ export class StageDashboard extends Construct {
         widget("Queue depth (visible messages)", props.queueNames.map((q) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]), y, 0, "Maximum"),
       );
     }
-    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: JSON.stringify({ widgets }) });
+    this.dashboard = address(
+      new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: JSON.stringify({ widgets }) }),
+      props.address,
+    );
   }
 }

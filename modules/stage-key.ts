@@ -1,10 +1,13 @@
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { address } from "./addresses";
 import { resourcePolicyJson } from "./iam/resource-policy";
 import type { Statement } from "./iam/statement";
 
 export interface StageKeyProps {
+  /** Base of the Terraform addresses of what this creates (snake_case, unique in the stack: `aws_kms_key.<address>`, `aws_kms_alias.<address>`). */
+  readonly address: string;
   /** `alias/<name>`. */
   readonly aliasName: string;
   readonly description: string;
@@ -60,13 +63,16 @@ export class StageKey extends Construct {
       },
       ...(services.length > 0 ? [servicesStatement(services, accountId)] : []),
     ];
-    this.key = new KmsKey(this, "key", {
+    this.key = address(
+      new KmsKey(this, "key", {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
       policy: resourcePolicyJson(this.statements),
-    });
-    new KmsAlias(this, "alias", { name: props.aliasName, targetKeyId: this.key.keyId });
+      }),
+      props.address,
+    );
+    address(new KmsAlias(this, "alias", { name: props.aliasName, targetKeyId: this.key.keyId }), props.address);
     this.arn = this.key.arn;
   }
 }

@@ -9,6 +9,7 @@ import { BRIDGE_HANDLER } from "../src/config/handlers";
 import type { StageConfig } from "../src/config/stage";
 import { type RenderedWorkflow, renderWorkflow } from "../src/render/render";
 import { WORKFLOWS, type WorkflowSpec } from "../workflows/catalogue";
+import { address, checkAddresses, snake } from "./addresses";
 import { AlarmTopic } from "./alarm-topic";
 import { type HandlerPackager, sharedPackager } from "./assets/handler-packages";
 import { EncryptedQueue } from "./encrypted-queue";
@@ -68,6 +69,8 @@ export class StageStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StageStackProps) {
     super(scope, id);
+    // Every resource and data source is named after what it is (modules/addresses.ts), checked at synthesis.
+    checkAddresses(this);
     const config = (this.config = props.config);
     this.packager = props.packager ?? sharedPackager();
     this.timeout = props.functionTimeoutSeconds ?? 30;
@@ -83,31 +86,33 @@ export class StageStack extends TerraformStack {
       ],
     });
     configureBackend(this, config.backend);
-    const identity = new DataAwsCallerIdentity(this, "identity");
-    const partition = new DataAwsPartition(this, "partition");
+    const identity = address(new DataAwsCallerIdentity(this, "identity"), "current");
+    const partition = address(new DataAwsPartition(this, "partition"), "current");
     this.accountId = identity.accountId;
     this.partition = partition.partition;
 
     this.key = new StageKey(this, "key", {
+      address: "stage",
       aliasName: names.keyAlias(config),
       description: `Encrypts ${prefix(config)}: state machines, logs, queues, alarms, Lambda environments`,
       accountId: this.accountId,
       partition: this.partition,
       region: config.region,
     });
-    const topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic(config), kmsKeyArn: this.key.arn, accountId: this.accountId, email: config.alarmEmail });
+    const topic = new AlarmTopic(this, "alarms", { address: "alarms", name: names.alarmTopic(config), kmsKeyArn: this.key.arn, accountId: this.accountId, email: config.alarmEmail });
     const topicArn = topic.topic.arn;
-    this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { name: names.functionsDeadLetterQueue(config), kmsKeyArn: this.key.arn });
+    this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { address: "functions_dlq", name: names.functionsDeadLetterQueue(config), kmsKeyArn: this.key.arn });
     const queueNames: string[] = [names.functionsDeadLetterQueue(config)];
-    new QueueDepthAlarm(this, "functions-dlq-alarm", { queueName: queueNames[0], topicArn, what: "asynchronous Lambda invocations that failed" });
+    new QueueDepthAlarm(this, "functions-dlq-alarm", { address: "functions_dlq", queueName: queueNames[0], topicArn, what: "asynchronous Lambda invocations that failed" });
 
     const needsBus = workflows.some((w) => w.triggers.some((t) => t.kind === "eventbridge"));
-    const bus = needsBus ? new StageEventBus(this, "event-bus", { name: names.eventBus(config), accountId: this.accountId, partition: this.partition }) : undefined;
+    const bus = needsBus ? new StageEventBus(this, "event-bus", { address: "stage", name: names.eventBus(config), accountId: this.accountId, partition: this.partition }) : undefined;
 
     const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[]; findings: Finding[] }> = [];
     const stateMachines: Array<{ name: string; arn: string }> = [];
     for (const spec of workflows) {
       const scope = new Construct(this, spec.name);
+      const base = snake(spec.name);
       const tags = { workflow: spec.name };
       const tokens = new Set<string>();
       const workflow = renderWorkflow(spec, config, {
@@ -130,6 +135,7 @@ export class StageStack extends TerraformStack {
       const permissions = derivePermissions(workflow.definition, derivation);
       rendered.push({ workflow, permissions, findings: permissionFindings(permissions, spec.template) });
       const machine = new WorkflowStateMachine(scope, "state-machine", {
+        address: base,
         name,
         roleName: names.stateMachineRole(config, spec.name),
         type: spec.type,
@@ -148,10 +154,11 @@ export class StageStack extends TerraformStack {
       machine.stateMachine.addOverride(`//.${DERIVATION_KEY}`, derivationRecord(derivation));
       const arn = machine.stateMachine.arn;
       stateMachines.push({ name, arn });
-      new WorkflowAlarms(scope, "alarms", { stateMachineName: name, stateMachineArn: arn, topicArn, tags });
-      new TerraformOutput(this, `${snake(spec.name)}_state_machine_arn`, { value: arn, description: `ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}` });
+      new WorkflowAlarms(scope, "alarms", { address: base, stateMachineName: name, stateMachineArn: arn, topicArn, tags });
+      new TerraformOutput(this, `${underscores(spec.name)}_state_machine_arn`, { value: arn, description: `ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}` });
       const rollout = config.rollouts[spec.name];
       const alias = new StateMachineAlias(scope, "alias", {
+        address: base,
         name: names.alias(config),
         stateMachineArn: arn,
         currentVersionArn: machine.stateMachine.stateMachineVersionArn,
@@ -162,9 +169,10 @@ export class StageStack extends TerraformStack {
       });
       // Every trigger starts executions through the alias, so a rollout or a rollback is one change of routing.
       const aliasArn = alias.alias.arn;
-      new TerraformOutput(this, `${snake(spec.name)}_alias_arn`, { value: aliasArn, description: `Start ${spec.name} executions here (the ${config.stage} alias).` });
+      new TerraformOutput(this, `${underscores(spec.name)}_alias_arn`, { value: aliasArn, description: `Start ${spec.name} executions here (the ${config.stage} alias).` });
       if (spec.notifications) {
         new ExecutionNotifications(scope, "notifications", {
+          address: `${base}_notifications`,
           ruleName: names.notificationsRule(config, spec.name),
           stateMachineName: name,
           stateMachineArn: arn,
@@ -176,9 +184,11 @@ export class StageStack extends TerraformStack {
 
       spec.triggers.forEach((trigger, index) => {
         const suffix = spec.triggers.filter((t) => t.kind === trigger.kind).length > 1 ? `-${index}` : "";
+        const triggerBase = snake(spec.name, suffix);
         if (trigger.kind === "eventbridge" && bus) {
           const dlqName = names.eventsDeadLetterQueue(config, spec.name) + suffix;
           new EventBridgeTrigger(scope, `eventbridge${suffix}`, {
+            address: triggerBase,
             ruleName: `${name}${suffix}`,
             description: `Starts ${name} on ${JSON.stringify(trigger.pattern)}`,
             eventBusName: bus.bus.name,
@@ -191,13 +201,14 @@ export class StageStack extends TerraformStack {
             tags,
           });
           queueNames.push(dlqName);
-          new QueueDepthAlarm(scope, `eventbridge${suffix}-dlq-alarm`, { queueName: dlqName, topicArn, what: "events EventBridge could not deliver to the state machine", tags });
+          new QueueDepthAlarm(scope, `eventbridge${suffix}-dlq-alarm`, { address: `${triggerBase}_events_dlq`, queueName: dlqName, topicArn, what: "events EventBridge could not deliver to the state machine", tags });
         }
         if (trigger.kind === "sqs") {
           const queueName = names.queue(config, spec.name) + suffix;
           const dlqName = names.deadLetterQueue(config, spec.name + suffix);
           const functionName = names.bridgeFunction(config, spec.name) + suffix;
           const sqs = new SqsTrigger(scope, `sqs${suffix}`, {
+            address: triggerBase,
             queueName,
             deadLetterQueueName: dlqName,
             stateMachineArn: aliasArn,
@@ -223,12 +234,13 @@ export class StageStack extends TerraformStack {
             tags,
           });
           queueNames.push(queueName, dlqName);
-          new QueueDepthAlarm(scope, `sqs${suffix}-dlq-alarm`, { queueName: dlqName, topicArn, what: "messages that failed to start an execution maxReceiveCount times", tags });
-          new TerraformOutput(this, `${snake(spec.name)}_queue_url${snake(suffix)}`, { value: sqs.queue.queue.url, description: `Send a message here to start ${name} (one execution per message).` });
+          new QueueDepthAlarm(scope, `sqs${suffix}-dlq-alarm`, { address: `${triggerBase}_dlq`, queueName: dlqName, topicArn, what: "messages that failed to start an execution maxReceiveCount times", tags });
+          new TerraformOutput(this, `${underscores(spec.name)}_queue_url${underscores(suffix)}`, { value: sqs.queue.queue.url, description: `Send a message here to start ${name} (one execution per message).` });
         }
         if (trigger.kind === "schedule") {
           const dlqName = names.scheduleDeadLetterQueue(config, spec.name) + suffix;
           new ScheduleTrigger(scope, `schedule${suffix}`, {
+            address: `${triggerBase}_schedule`,
             name: names.schedule(config, spec.name) + suffix,
             description: `Starts ${name} (${config.stage} alias) on ${trigger.expression}`,
             expression: trigger.expression,
@@ -245,10 +257,11 @@ export class StageStack extends TerraformStack {
             tags,
           });
           queueNames.push(dlqName);
-          new QueueDepthAlarm(scope, `schedule${suffix}-dlq-alarm`, { queueName: dlqName, topicArn, what: "scheduled starts EventBridge Scheduler could not deliver", tags });
+          new QueueDepthAlarm(scope, `schedule${suffix}-dlq-alarm`, { address: `${triggerBase}_schedule_dlq`, queueName: dlqName, topicArn, what: "scheduled starts EventBridge Scheduler could not deliver", tags });
         }
         if (trigger.kind === "http") {
           const api = new HttpApiTrigger(scope, `http${suffix}`, {
+            address: `${triggerBase}_http`,
             apiName: names.httpApi(config, spec.name) + suffix,
             description: `${trigger.route} starts ${name} (${config.stage} alias)`,
             routeKey: trigger.route,
@@ -264,7 +277,7 @@ export class StageStack extends TerraformStack {
             throttlingBurstLimit: trigger.throttlingBurstLimit ?? 100,
             tags,
           });
-          new TerraformOutput(this, `${snake(spec.name)}_http_endpoint${snake(suffix)}`, {
+          new TerraformOutput(this, `${underscores(spec.name)}_http_endpoint${underscores(suffix)}`, {
             value: api.stage.invokeUrl,
             description: `${trigger.route} on this endpoint starts ${name} (${trigger.authorization?.type === "jwt" ? "JWT" : "SigV4-signed IAM"} authorization).`,
           });
@@ -275,7 +288,7 @@ export class StageStack extends TerraformStack {
     this.findings = rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]);
 
     const functionNames = [...this.functions.values()].map((f) => f.function.functionName);
-    new StageDashboard(this, "dashboard", { name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });
+    new StageDashboard(this, "dashboard", { address: "stage", name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });
     if (bus) new TerraformOutput(this, "event_bus_name", { value: bus.bus.name, description: "Put events here (PutEvents) to trigger the EventBridge-triggered workflows." });
     new TerraformOutput(this, "alarm_topic_arn", { value: topicArn, description: "SNS topic that receives every alarm of this stage; subscribe on-call here." });
   }
@@ -287,6 +300,7 @@ export class StageStack extends TerraformStack {
     const config = this.config;
     const functionName = names.lambdaFunction(config, handler);
     const fn = new HandlerFunction(this, `function-${handler}`, {
+      address: snake(handler),
       functionName,
       roleName: names.lambdaRole(config, handler),
       package: this.packager.get(handler),
@@ -310,6 +324,7 @@ export class StageStack extends TerraformStack {
   }
 }
 
-function snake(value: string): string {
+/** Output names keep their historical form (`-` to `_`), independent of the address scheme. */
+function underscores(value: string): string {
   return value.replace(/-/g, "_");
 }

@@ -9,6 +9,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { address, checkAddresses } from "./addresses";
 import { policyDocument } from "./iam/policy-document";
 import { configureBackend } from "./state-backend";
 import { StageKey } from "./stage-key";
@@ -36,14 +37,16 @@ export class StateBootstrapStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);
+    checkAddresses(this);
     awsProvider(this, {
       region: props.region,
       defaultTags: [{ tags: { Owner: props.owner, env: props.projectName, stage: "shared", project: props.projectName, "managed-by": "cdktf" } }],
     });
     configureBackend(this, { type: "local", path: props.statePath });
-    const identity = new DataAwsCallerIdentity(this, "identity");
-    const partition = new DataAwsPartition(this, "partition");
+    const identity = address(new DataAwsCallerIdentity(this, "identity"), "current");
+    const partition = address(new DataAwsPartition(this, "partition"), "current");
     const key = new StageKey(this, "key", {
+      address: "state",
       aliasName: `alias/${id}`,
       description: `Encrypts the Terraform state of ${props.projectName}`,
       accountId: identity.accountId,
@@ -51,22 +54,28 @@ export class StateBootstrapStack extends TerraformStack {
       region: props.region,
       services: [],
     });
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.bucketName });
+    this.bucket = address(new S3Bucket(this, "bucket", { bucket: props.bucketName }), "state");
     const bucket = this.bucket.id;
-    new S3BucketVersioning(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    const tlsOnly = policyDocument(this, "tls-only", [
+    address(new S3BucketVersioning(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } }), "state");
+    address(
+      new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
+        bucket,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+      }),
+      "state",
+    );
+    address(
+      new S3BucketPublicAccessBlock(this, "public-access-block", {
+        bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }),
+      "state",
+    );
+    address(new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }), "state");
+    const tlsOnly = policyDocument(this, "tls-only", "state_bucket_tls_only", [
       {
         sid: "DenyInsecureTransport",
         effect: "Deny",
@@ -76,8 +85,8 @@ export class StateBootstrapStack extends TerraformStack {
         conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
       },
     ]);
-    new S3BucketPolicy(this, "policy", { bucket, policy: tlsOnly.json });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+    address(new S3BucketPolicy(this, "policy", { bucket, policy: tlsOnly.json }), "state");
+    const lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket,
       rule: [
         {
@@ -89,6 +98,7 @@ export class StateBootstrapStack extends TerraformStack {
         },
       ],
     });
+    address(lifecycle, "state");
     new TerraformOutput(this, "state_bucket", { value: this.bucket.bucket, description: "The S3 bucket for Terraform state: set STATE_BUCKET to this." });
     new TerraformOutput(this, "state_kms_key_arn", { value: key.arn, description: "The KMS key of the state bucket: optionally set STATE_KMS_KEY_ID to this." });
   }

@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
 import { SfnAlias } from "@cdktf/provider-aws/lib/sfn-alias";
 import type { Route } from "../src/deploy/rollout";
+import { address } from "./addresses";
 
 export interface StateMachineAliasProps {
+  /** The workflow's address base: the alias is `aws_sfn_alias.<address>`. */
+  readonly address: string;
   /** The alias name: the stage (`dev`, `prod`). */
   readonly name: string;
   /** The unqualified state machine ARN, for earlier versions (`<arn>:<version>`). */
@@ -24,13 +27,16 @@ export class StateMachineAlias extends Construct {
 
   constructor(scope: Construct, id: string, props: StateMachineAliasProps) {
     super(scope, id);
-    this.alias = new SfnAlias(this, "alias", {
+    this.alias = address(
+      new SfnAlias(this, "alias", {
       name: props.name,
       description: props.description,
       routingConfiguration: props.routes.map((route) => ({
         stateMachineVersionArn: route.version === "current" ? props.currentVersionArn : `${props.stateMachineArn}:${route.version}`,
         weight: route.weight,
       })),
-    });
+      }),
+      props.address,
+    );
   }
 }

@@ -4,6 +4,8 @@ import { ServiceRole } from "./iam/service-role";
 import { LOG_DELIVERY_ACTIONS, type Statement, xrayStatement } from "./iam/statement";
 
 export interface StateMachineRoleProps {
+  /** Base of the addresses of the role, its policy and attachment (see ServiceRole), e.g. `order_processing_execution`. */
+  readonly address: string;
   readonly roleName: string;
   readonly stateMachineName: string;
   /** From derivePermissions(rendered definition): the integrations the definition calls. */
@@ -39,6 +41,7 @@ export class StateMachineRole extends Construct {
     // Built from the name, not the resource: the state machine depends on this role.
     const stateMachineArn = `arn:${props.partition}:states:${props.region}:${props.accountId}:stateMachine:${props.stateMachineName}`;
     this.role = new ServiceRole(this, "role", {
+      address: props.address,
       roleName: props.roleName,
       service: "states.amazonaws.com",
       sourceAccount: props.accountId,

@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { address, snake } from "./addresses";
 import { anyOccurrence } from "./any-occurrence-alarm";
 
 export interface WorkflowAlarmsProps {
+  /** The workflow's address base: alarms are `aws_cloudwatch_metric_alarm.<address>_<metric>`, e.g. `choice_executions_failed`. */
+  readonly address: string;
   readonly stateMachineName: string;
   readonly stateMachineArn: string;
   readonly topicArn: string;
@@ -23,7 +26,8 @@ export class WorkflowAlarms extends Construct {
     super(scope, id);
     this.alarms = EXECUTION_ALARM_METRICS.map(
       (metric) =>
-        new CloudwatchMetricAlarm(this, metric, {
+        address(
+          new CloudwatchMetricAlarm(this, metric, {
           alarmName: `${props.stateMachineName}-${metric}`,
           alarmDescription: `${props.stateMachineName}: ${metric} > 0. Look up the execution in the Step Functions console (or its log group) for the failing state and its error.`,
           namespace: "AWS/States",
@@ -33,7 +37,9 @@ export class WorkflowAlarms extends Construct {
           period: props.periodSeconds ?? 300,
           ...anyOccurrence(props.topicArn),
           tags: props.tags,
-        }),
+          }),
+          snake(props.address, metric),
+        ),
     );
   }
 }

@@ -2,10 +2,16 @@ import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import type { PermissionRow } from "../src/asl/iam";
 import type { WorkflowType } from "../workflows/catalogue";
+import { address } from "./addresses";
 import { EncryptedLogGroup } from "./encrypted-log-group";
 import { StateMachineRole } from "./state-machine-role";
 
 export interface WorkflowStateMachineProps {
+  /**
+   * Base of the addresses (snake_case, unique in the stack), e.g. `order_processing`: the state
+   * machine is `<address>`, its log group `<address>_state_machine`, its role `<address>_execution`.
+   */
+  readonly address: string;
   readonly name: string;
   readonly roleName: string;
   readonly type: WorkflowType;
@@ -42,12 +48,14 @@ export class WorkflowStateMachine extends Construct {
       );
     }
     this.logGroup = new EncryptedLogGroup(this, "logs", {
+      address: `${props.address}_state_machine`,
       name: props.logGroupName,
       retentionDays: props.logRetentionDays,
       kmsKeyArn: props.kmsKeyArn,
       tags: props.tags,
     });
     this.role = new StateMachineRole(this, "execution-role", {
+      address: `${props.address}_execution`,
       roleName: props.roleName,
       stateMachineName: props.name,
       permissions: props.permissions,
@@ -79,5 +87,6 @@ export class WorkflowStateMachine extends Construct {
       // Without this the first apply can create the state machine before its role may log or invoke.
       dependsOn: [this.role.role.attachment],
     });
+    address(this.stateMachine, props.address);
   }
 }

@@ -56,3 +56,18 @@ export const messages = {
   unknownHandler: (file: string, line: number, handler: string, known: readonly string[]) =>
     `${file}:${line}: {{lambda "${handler}"}} names no handler in handlers/. Known handlers: ${known.join(", ")}. Create handlers/${handler}.ts or fix the name.`,
 };
+
+/** A Terraform address (`<type>.<name>`) that is not snake_case, missing, or taken twice in one stack. */
+export class AddressError extends ProjectError {}
+
+export const addressMessages = {
+  notSnakeCase: (stack: string, path: string, type: string, name: string) =>
+    `Stack "${stack}": ${path} (${type}) was given the Terraform address name "${name}", which is not snake_case. Received: "${name}". ` +
+    `Use lower-case letters, digits and single underscores, starting with a letter (snake() in modules/addresses.ts converts workflow and handler names).`,
+  missing: (stack: string, path: string, type: string, hashed: string) =>
+    `Stack "${stack}": ${path} (${type}) has no explicit Terraform address, so cdktf would call it ${type}.${hashed}, a hash of its construct path that changes whenever the code is refactored. ` +
+    `Name it with address() from modules/addresses.ts, after what it is.`,
+  collision: (stack: string, address: string, paths: readonly string[]) =>
+    `Stack "${stack}": ${paths.length} blocks would share the Terraform address ${address}: ${paths.join(", ")}. Addresses must be unique in a stack and are never suffixed silently. ` +
+    `Rename the workflow (workflows/catalogue.ts) or handler (handlers/) whose name produces it, or give one of the constructs another address base in modules/.`,
+};

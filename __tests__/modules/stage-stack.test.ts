@@ -79,8 +79,8 @@ describe("execution roles", () => {
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: ["states.amazonaws.com"] }],
         condition: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.identity.account_id}"] },
-          { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:${data.aws_partition.partition.partition}:states:us-east-1:${data.aws_caller_identity.identity.account_id}:stateMachine:my-app-dev-order-processing"] },
+          { test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.current.account_id}"] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:${data.aws_partition.current.partition}:states:us-east-1:${data.aws_caller_identity.current.account_id}:stateMachine:my-app-dev-order-processing"] },
         ],
       },
     ]);
@@ -192,7 +192,7 @@ describe("EventBridge trigger", () => {
     const bus = Object.values(resources(tf, "aws_cloudwatch_event_bus"))[0];
     expect(bus.name).toBe("my-app-dev-events");
     const busPolicy = policyDocumentOf(tf, Object.values(resources(tf, "aws_cloudwatch_event_bus_policy"))[0].policy);
-    expect(busPolicy.statement[0].principals).toEqual([{ type: "AWS", identifiers: ["arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.identity.account_id}:root"] }]);
+    expect(busPolicy.statement[0].principals).toEqual([{ type: "AWS", identifiers: ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"] }]);
     expect(json).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: JSON.stringify({ source: ["myapp.orders"], "detail-type": ["Order Created"] }) });
     const target = Object.values(resources(tf, "aws_cloudwatch_event_target"))[0];
     expect(target).toMatchObject({ retry_policy: { maximum_retry_attempts: 185, maximum_event_age_in_seconds: 86400 }, dead_letter_config: { arn: expect.stringMatching(/^\$\{aws_sqs_queue\./) } });
@@ -235,7 +235,7 @@ describe("alarms, topic, dashboard, key", () => {
     const policy = JSON.parse(key.policy);
     const logs = policy.Statement.find((s: any) => s.Sid === "AllowCloudWatchLogs");
     expect(logs.Principal).toEqual({ Service: ["logs.us-east-1.amazonaws.com"] });
-    expect(logs.Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": ["arn:${data.aws_partition.partition.partition}:logs:us-east-1:${data.aws_caller_identity.identity.account_id}:log-group:*"] } });
+    expect(logs.Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": ["arn:${data.aws_partition.current.partition}:logs:us-east-1:${data.aws_caller_identity.current.account_id}:log-group:*"] } });
   });
 
   test("every log group has retention and the stage key", () => {

@@ -1,6 +1,9 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { diffStates } from "../../src/review/state-diff";
 import { FORCES_NEW, changedPaths, diffSynth } from "../../src/review/synth-diff";
-import { fixtureJson, fixtureSynth } from "./helpers";
+import { loadSynth, parseMoved, synthFromJson } from "../../src/review/synth";
+import { fixtureJson, fixtureSynth, tempDir } from "./helpers";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -87,6 +90,71 @@ describe("synthesis diff", () => {
       expect(FORCES_NEW[type]?.length).toBeGreaterThan(0);
     }
     expect(FORCES_NEW.aws_lambda_function).toContain("function_name");
+  });
+});
+
+describe("renamed blocks (moved.tf)", () => {
+  /** The fixture with the state machine, its role and its trust document renamed, as the explicit addresses did. */
+  function renamedFixture(): { before: Any; after: Any; moved: Array<{ from: string; to: string }> } {
+    const before = fixtureJson() as Any;
+    before.data.aws_iam_policy_document.order_processing_trust_0F1E2D["//"] = { metadata: { path: "my-app-dev/order-processing/trust" } };
+    const after = JSON.parse(JSON.stringify(before)) as Any;
+    const rename = (group: Any, from: string, to: string) => {
+      group[to] = group[from];
+      delete group[from];
+    };
+    rename(after.resource.aws_sfn_state_machine, ORDER, "order_processing");
+    rename(after.resource.aws_iam_role, "order_processing_role_0F1E2D", "order_processing_execution");
+    rename(after.data.aws_iam_policy_document, "order_processing_trust_0F1E2D", "order_processing_execution_trust");
+    // References follow the new names; one real change rides along.
+    const text = JSON.stringify(after)
+      .split("aws_iam_role.order_processing_role_0F1E2D")
+      .join("aws_iam_role.order_processing_execution")
+      .split("data.aws_iam_policy_document.order_processing_trust_0F1E2D")
+      .join("data.aws_iam_policy_document.order_processing_execution_trust")
+      .split(`aws_sfn_state_machine.${ORDER}`)
+      .join("aws_sfn_state_machine.order_processing");
+    const renamed = JSON.parse(text) as Any;
+    renamed.resource.aws_iam_role.order_processing_execution.max_session_duration = 7200;
+    const moved = [
+      { from: `aws_sfn_state_machine.${ORDER}`, to: "aws_sfn_state_machine.order_processing" },
+      { from: "aws_iam_role.order_processing_role_0F1E2D", to: "aws_iam_role.order_processing_execution" },
+    ];
+    return { before, after: renamed, moved };
+  }
+
+  test("a resource with a moved block and a data source at the same construct path are renamed, not removed and added; references follow", () => {
+    const { before, after, moved } = renamedFixture();
+    const d = diffSynth(fixtureSynth(before), synthFromJson(after, "fixture/cdk.tf.json", "my-app-dev", moved));
+    expect(d.renamed).toEqual([
+      { from: "aws_iam_role.order_processing_role_0F1E2D", to: "aws_iam_role.order_processing_execution", how: "moved" },
+      { from: `aws_sfn_state_machine.${ORDER}`, to: "aws_sfn_state_machine.order_processing", how: "moved" },
+      { from: "data.aws_iam_policy_document.order_processing_trust_0F1E2D", to: "data.aws_iam_policy_document.order_processing_execution_trust", how: "data" },
+    ]);
+    expect([d.added, d.removed]).toEqual([[], []]);
+    // Only the real change is left, reported under the new address with the old one.
+    expect(d.changed.map((c) => [c.address, c.movedFrom, c.paths])).toEqual([
+      ["aws_iam_role.order_processing_execution", "aws_iam_role.order_processing_role_0F1E2D", ["max_session_duration"]],
+    ]);
+  });
+
+  test("without the moved blocks the same rename is a removal and an addition, as Terraform would plan it", () => {
+    const { before, after } = renamedFixture();
+    const d = diffSynth(fixtureSynth(before), fixtureSynth(after));
+    expect(d.removed.map((c) => c.address)).toEqual(["aws_iam_role.order_processing_role_0F1E2D", `aws_sfn_state_machine.${ORDER}`]);
+    expect(d.added.map((c) => c.address)).toEqual(["aws_iam_role.order_processing_execution", "aws_sfn_state_machine.order_processing"]);
+  });
+
+  test("moved.tf beside cdk.tf.json is read with the stack", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "my-app-dev"));
+    writeFileSync(join(dir, "my-app-dev", "cdk.tf.json"), JSON.stringify(fixtureJson()));
+    writeFileSync(join(dir, "my-app-dev", "moved.tf"), "# comment\n\nmoved {\n  from = aws_sqs_queue.a-b_12345678\n  to   = aws_sqs_queue.a_b\n}\n\nmoved {\n  from = aws_iam_role.r_ABCDEF01\n  to   = aws_iam_role.r\n}\n");
+    expect(loadSynth(dir, "my-app-dev").moved).toEqual([
+      { from: "aws_sqs_queue.a-b_12345678", to: "aws_sqs_queue.a_b" },
+      { from: "aws_iam_role.r_ABCDEF01", to: "aws_iam_role.r" },
+    ]);
+    expect(parseMoved("moved { from = a.b to = a.c }")).toEqual([{ from: "a.b", to: "a.c" }]);
   });
 });
 

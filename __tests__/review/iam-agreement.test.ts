@@ -56,7 +56,7 @@ test("the review's derivation is the synthesis's: the role's derived statements,
   expect(policyStatements(tf).find((s) => s.actions.includes("states:InvokeHTTPEndpoint"))).toEqual({
     sid: "StatesInvokeHTTPEndpoint",
     actions: ["states:InvokeHTTPEndpoint"],
-    resources: ["arn:${data.aws_partition.partition.partition}:states:us-east-1:${data.aws_caller_identity.identity.account_id}:stateMachine:my-app-dev-shop-order"],
+    resources: ["arn:${data.aws_partition.current.partition}:states:us-east-1:${data.aws_caller_identity.current.account_id}:stateMachine:my-app-dev-shop-order"],
     conditions: [
       { test: "StringEquals", variable: "states:HTTPMethod", values: ["POST"] },
       { test: "StringLike", variable: "states:HTTPEndpoint", values: ["https://carrier.example.com/bookings"] },

@@ -2,10 +2,16 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { address } from "../addresses";
 import { policyDocument } from "./policy-document";
 import type { Statement } from "./statement";
 
 export interface ServiceRoleProps {
+  /**
+   * Base of the addresses (snake_case, unique in the stack): the role, its policy and
+   * the attachment are `<address>`, the policy documents `<address>_trust` and `<address>_policy`.
+   */
+  readonly address: string;
   readonly roleName: string;
   /** The service principal allowed to assume the role, e.g. `states.amazonaws.com`. */
   readonly service: string;
@@ -39,7 +45,7 @@ export class ServiceRole extends Construct {
       ...(props.sourceAccount ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.sourceAccount] }] : []),
       ...(props.sourceArns?.length ? [{ test: "ArnLike", variable: "aws:SourceArn", values: [...props.sourceArns] }] : []),
     ];
-    const trust = policyDocument(this, "trust", [
+    const trust = policyDocument(this, "trust", `${props.address}_trust`, [
       {
         sid: "TrustService",
         actions: ["sts:AssumeRole"],
@@ -48,19 +54,25 @@ export class ServiceRole extends Construct {
         conditions,
       },
     ]);
-    this.role = new IamRole(this, "role", {
-      name: props.roleName,
-      description: props.description,
-      assumeRolePolicy: trust.json,
-      tags: props.tags,
-    });
-    const document = policyDocument(this, "document", props.statements);
-    this.policy = new IamPolicy(this, "policy", {
-      name: props.roleName,
-      description: `${props.description} (least privilege)`,
-      policy: document.json,
-      tags: props.tags,
-    });
-    this.attachment = new IamRolePolicyAttachment(this, "attachment", { role: this.role.name, policyArn: this.policy.arn });
+    this.role = address(
+      new IamRole(this, "role", {
+        name: props.roleName,
+        description: props.description,
+        assumeRolePolicy: trust.json,
+        tags: props.tags,
+      }),
+      props.address,
+    );
+    const document = policyDocument(this, "document", `${props.address}_policy`, props.statements);
+    this.policy = address(
+      new IamPolicy(this, "policy", {
+        name: props.roleName,
+        description: `${props.description} (least privilege)`,
+        policy: document.json,
+        tags: props.tags,
+      }),
+      props.address,
+    );
+    this.attachment = address(new IamRolePolicyAttachment(this, "attachment", { role: this.role.name, policyArn: this.policy.arn }), props.address);
   }
 }

@@ -81,6 +81,7 @@ function stateDiffItems(d: StateDiff): Text[] {
 
 function changeDetails(c: BlockChange, synth: Synth): Inline[] {
   const out: Inline[] = [];
+  if (c.movedFrom) out.push("renamed from ", code(c.movedFrom), ". ");
   if (c.replacedBy.length > 0) out.push(strong("replacement"), " (forced by ", ...joinCodes(c.replacedBy), "). ");
   if (c.statements) {
     out.push(...c.statements.added.flatMap((s): Inline[] => ["+ ", code(readableArn(synth, s)), " "]));
@@ -90,12 +91,38 @@ function changeDetails(c: BlockChange, synth: Synth): Inline[] {
   return out;
 }
 
+/** How many renames the report lists one by one; the rest are counted. */
+const RENAMES_LISTED = 20;
+
+function renamedSection(diff: SynthDiff): DocBlock[] {
+  const moved = diff.renamed.filter((r) => r.how === "moved").length;
+  const data = diff.renamed.length - moved;
+  const shown = diff.renamed.slice(0, RENAMES_LISTED);
+  return [
+    h(3, "Renamed"),
+    p(
+      `${moved} resource(s) renamed through moved blocks (moved.tf): Terraform moves them in the state, nothing is replaced for the new name` +
+        (data > 0 ? `; ${data} data source(s) renamed (no state)` : "") +
+        ". Compared under their new names below.",
+    ),
+    list([
+      ...shown.map((r): Text => [code(r.from), " → ", code(r.to)]),
+      ...(diff.renamed.length > shown.length ? [[`and ${diff.renamed.length - shown.length} more`] as Text] : []),
+    ]),
+  ];
+}
+
 function diffSection(label: string, diff: SynthDiff, synth: Synth): DocBlock[] {
   const out: DocBlock[] = [
     h(2, `Changes since ${label}`),
-    p(`${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed (compared block by block; terraform plan is the authority on what AWS will do).`),
+    p(
+      `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed` +
+        (diff.renamed.length > 0 ? `, ${diff.renamed.length} renamed` : "") +
+        " (compared block by block; terraform plan is the authority on what AWS will do).",
+    ),
   ];
   if (isEmptyDiff(diff)) return [...out, p("No differences.")];
+  if (diff.renamed.length > 0) out.push(...renamedSection(diff));
   const all = [...diff.removed, ...diff.changed, ...diff.added];
   const risky = all.filter((c) => c.iam || c.replacedBy.length > 0 || c.kind === "removed");
   if (risky.length > 0) {

@@ -56,12 +56,24 @@ export interface BlockChange {
   readonly statements?: StatementChange;
   /** For state machines whose definition changed. */
   readonly states?: StateDiff;
+  /** The block's address in the base, when it was renamed (see SynthDiff.renamed). */
+  readonly movedFrom?: string;
+}
+
+/** A block whose address changed while it stayed the same block. */
+export interface Rename {
+  readonly from: string;
+  readonly to: string;
+  /** "moved": a resource with a moved block (Terraform keeps the object); "data": a data source at the same construct path (no state to keep). */
+  readonly how: "moved" | "data";
 }
 
 export interface SynthDiff {
   readonly added: readonly BlockChange[];
   readonly removed: readonly BlockChange[];
   readonly changed: readonly BlockChange[];
+  /** Renamed blocks, compared under their new address (changed ones are in `changed` too, with movedFrom). */
+  readonly renamed: readonly Rename[];
 }
 
 export function isIam(type: string): boolean {
@@ -148,24 +160,77 @@ function sorted(changes: BlockChange[]): BlockChange[] {
   return changes.sort((a, b) => risk(a) - risk(b) || a.address.localeCompare(b.address));
 }
 
+/** The construct path cdktf records in a block's `//` metadata. */
+function constructPath(block: Block): string | undefined {
+  const meta = block.body["//"];
+  const path = isJsonObject(meta) && isJsonObject(meta.metadata) ? meta.metadata.path : undefined;
+  return typeof path === "string" ? path : undefined;
+}
+
+/**
+ * Blocks of `after` that are blocks of `before` under another address: resources
+ * through the moved blocks of `after` (what Terraform will do with the state), data
+ * sources (which have no state, hence no moved block) through their construct path.
+ */
+export function renamesBetween(before: Synth, after: Synth): Rename[] {
+  const out: Rename[] = [];
+  for (const m of after.moved ?? []) {
+    if (before.blocks.has(m.from) && !after.blocks.has(m.from) && after.blocks.has(m.to) && !before.blocks.has(m.to)) out.push({ ...m, how: "moved" });
+  }
+  const beforeData = new Map<string, string>();
+  for (const b of before.blocks.values()) {
+    const path = constructPath(b);
+    if (b.mode === "data" && path && !after.blocks.has(b.address)) beforeData.set(`${b.type} ${path}`, b.address);
+  }
+  for (const b of after.blocks.values()) {
+    const path = constructPath(b);
+    const from = b.mode === "data" && path && !before.blocks.has(b.address) ? beforeData.get(`${b.type} ${path}`) : undefined;
+    if (from) out.push({ from, to: b.address, how: "data" });
+  }
+  return out.sort((a, b) => a.to.localeCompare(b.to));
+}
+
+const ADDRESS_IN_TEXT = /(?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+/g;
+
+/** A base block's body with its references to renamed blocks rewritten to their new addresses, minus cdktf's metadata. */
+function underNewNames(body: Block["body"], names: ReadonlyMap<string, string>): Block["body"] {
+  const visit = (v: Json): Json => {
+    if (typeof v === "string") return v.replace(ADDRESS_IN_TEXT, (a) => names.get(a) ?? a);
+    if (Array.isArray(v)) return v.map(visit);
+    if (isJsonObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)]));
+    return v;
+  };
+  const { "//": _metadata, ...rest } = body;
+  return visit(rest) as Block["body"];
+}
+
 export function diffSynth(before: Synth, after: Synth): SynthDiff {
   const added: BlockChange[] = [];
   const removed: BlockChange[] = [];
   const changed: BlockChange[] = [];
+  const renamed = renamesBetween(before, after);
+  const fromOf = new Map(renamed.map((r) => [r.to, r.from]));
+  const newName = new Map(renamed.map((r) => [r.from, r.to]));
   for (const [address, block] of after.blocks) {
-    const old = before.blocks.get(address);
+    const movedFrom = fromOf.get(address);
+    const old = before.blocks.get(movedFrom ?? address);
     if (!old) added.push(change("added", block));
-    else {
+    else if (movedFrom !== undefined || newName.size > 0) {
+      // Compared under the new names, so a rename alone is not a change of every reference to it.
+      const { "//": _metadata, ...body } = block.body;
+      const c = change("changed", { ...block, body }, { ...old, body: underNewNames(old.body, newName) });
+      if (c.paths.length > 0) changed.push(movedFrom === undefined ? c : { ...c, movedFrom });
+    } else {
       const c = change("changed", block, old);
       if (c.paths.length > 0) changed.push(c);
     }
   }
   for (const [address, block] of before.blocks) {
-    if (!after.blocks.has(address)) removed.push(change("removed", block));
+    if (!after.blocks.has(address) && !newName.has(address)) removed.push(change("removed", block));
   }
-  return { added: sorted(added), removed: sorted(removed), changed: sorted(changed) };
+  return { added: sorted(added), removed: sorted(removed), changed: sorted(changed), renamed };
 }
 
 export function isEmptyDiff(d: SynthDiff): boolean {
-  return d.added.length + d.removed.length + d.changed.length === 0;
+  return d.added.length + d.removed.length + d.changed.length + d.renamed.length === 0;
 }

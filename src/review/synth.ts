@@ -30,12 +30,30 @@ export interface Block {
   readonly body: JsonObject;
 }
 
+/** A Terraform `moved` block: the object at `from` in the state now belongs to `to`. */
+export interface Moved {
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface Synth {
   /** Where it was read from, for messages. */
   readonly file: string;
   readonly stack: string;
   readonly json: TerraformJson;
   readonly blocks: ReadonlyMap<string, Block>;
+  /** The `moved` blocks of `moved.tf` beside the JSON (renamed resources). @default none */
+  readonly moved?: readonly Moved[];
+}
+
+/** The file beside cdk.tf.json that holds the stack's moved blocks (modules/addresses.ts writes it). */
+export const MOVED_FILE = "moved.tf";
+
+const MOVED_BLOCK = /^moved\s*\{\s*from\s*=\s*([^\s}]+)\s+to\s*=\s*([^\s}]+)\s*\}/gm;
+
+/** The `moved { from = a  to = b }` blocks of an HCL file, in order. */
+export function parseMoved(hcl: string): Moved[] {
+  return [...hcl.matchAll(MOVED_BLOCK)].map((m) => ({ from: m[1], to: m[2] }));
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {
@@ -60,7 +78,7 @@ export function blocksOf(json: TerraformJson): Map<string, Block> {
 }
 
 /** Builds a Synth from parsed JSON; `file` only names it in messages. */
-export function synthFromJson(json: unknown, file: string, stack: string): Synth {
+export function synthFromJson(json: unknown, file: string, stack: string, moved?: readonly Moved[]): Synth {
   if (!isJsonObject(json)) throw new ReviewError(reviewMessages.badSynth(file, "the top level is not a JSON object"));
   for (const key of ["resource", "data"] as const) {
     if (json[key] !== undefined && !isJsonObject(json[key])) {
@@ -68,7 +86,7 @@ export function synthFromJson(json: unknown, file: string, stack: string): Synth
     }
   }
   const tf = json as TerraformJson;
-  return { file, stack, json: tf, blocks: blocksOf(tf) };
+  return { file, stack, json: tf, blocks: blocksOf(tf), ...(moved && moved.length > 0 ? { moved } : {}) };
 }
 
 /** Stack folders under a `stacks/` directory that hold a cdk.tf.json. */
@@ -80,7 +98,7 @@ export function listStacks(stacksDir: string): string[] {
     .sort();
 }
 
-/** Reads `<stacksDir>/<stack>/cdk.tf.json`; a missing stack names the ones that exist. */
+/** Reads `<stacksDir>/<stack>/cdk.tf.json` (and its moved.tf); a missing stack names the ones that exist. */
 export function loadSynth(stacksDir: string, stack: string): Synth {
   const file = join(stacksDir, stack, "cdk.tf.json");
   if (!existsSync(file)) throw new ReviewError(reviewMessages.noStack(stack, stacksDir, listStacks(stacksDir)));
@@ -90,7 +108,8 @@ export function loadSynth(stacksDir: string, stack: string): Synth {
   } catch (error) {
     throw new ReviewError(reviewMessages.badSynth(file, (error as Error).message));
   }
-  return synthFromJson(parsed, file, stack);
+  const movedFile = join(stacksDir, stack, MOVED_FILE);
+  return synthFromJson(parsed, file, stack, existsSync(movedFile) ? parseMoved(readFileSync(movedFile, "utf8")) : undefined);
 }
 
 /**
