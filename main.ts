@@ -1,5 +1,6 @@
 // The cdktf app: one stack per stage (STAGES=a,b or STAGE; see README). `npx cdktf synth`
-// runs it through cdktf.json; `npm run synth` (src/cli/synth.ts) runs it directly and adds HCL.
+// runs it through cdktf.json; `npm run synth` (src/cli/synth.ts) runs it directly and adds an HCL copy
+// written by src/hcl from the JSON.
 import { loadStageConfigs } from "./src/config/stage";
 import { ProjectError } from "./src/errors";
 import { synthStages } from "./modules/app";
@@ -7,7 +8,6 @@ import { synthStages } from "./modules/app";
 try {
   synthStages(loadStageConfigs(), {
     bootstrap: process.env.BOOTSTRAP === "1" ? true : undefined,
-    hclOutdir: process.env.SYNTH_HCL_OUTDIR || undefined,
     reportFile: process.env.SYNTH_REPORT_FILE || undefined,
   });
 } catch (error) {

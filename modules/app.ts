@@ -10,8 +10,6 @@ import { StateBootstrapStack } from "./state-bootstrap-stack";
 export interface StagesAppOptions {
   /** @default CDKTF_OUTDIR or "cdktf.out" (cdktf's own default) */
   readonly outdir?: string;
-  /** Write HCL as well, to this folder (a second app: Terraform must never see .tf and .tf.json side by side). @default none */
-  readonly hclOutdir?: string;
   /** Also synthesize `<project>-state-bootstrap`. @default when any stage uses the S3 backend */
   readonly bootstrap?: boolean;
   /** @default WORKFLOWS */
@@ -64,26 +62,13 @@ function skipTokenStackTraces(): void {
   }
 }
 
-/** Synthesizes every stage: JSON into outdir, and HCL into hclOutdir when given. */
+/** Synthesizes every stage once, as JSON into outdir (src/hcl writes the HCL copy from it: see src/cli/synth.ts). */
 export function synthStages(configs: readonly StageConfig[], options: StagesAppOptions = {}): StageStack[] {
   skipTokenStackTraces();
   // No construct stack traces: capturing one per construct (through tsx's source maps) costs about half a second.
   const app = new App({ outdir: options.outdir, stackTraces: false });
   const stacks = addStages(app, configs, options);
   app.synth();
-  if (options.hclOutdir) {
-    // cdktf 0.21's stacks read SYNTH_HCL_OUTPUT when they are constructed (App's hclOutput only renames the manifest entry).
-    const previous = process.env.SYNTH_HCL_OUTPUT;
-    process.env.SYNTH_HCL_OUTPUT = "true";
-    try {
-      const hcl = new App({ outdir: options.hclOutdir, hclOutput: true, stackTraces: false });
-      addStages(hcl, configs, options);
-      hcl.synth();
-    } finally {
-      if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
-      else process.env.SYNTH_HCL_OUTPUT = previous;
-    }
-  }
   if (options.reportFile) {
     const report = {
       stacks: stacks.map((s) => ({

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { canonicalJson } from "../src/hcl/json";
 
 export interface StageDashboardProps {
   readonly name: string;
@@ -56,6 +57,6 @@ export class StageDashboard extends Construct {
         widget("Queue depth (visible messages)", props.queueNames.map((q) => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]), y, 0, "Maximum"),
       );
     }
-    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: JSON.stringify({ widgets }) });
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: canonicalJson({ widgets }) });
   }
 }

@@ -6,6 +6,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { type ExtraStatement, type PermissionRow, derivePermissions } from "../src/asl/iam";
 import type { Finding } from "../src/asl/findings";
 import { names, prefix } from "../src/config/naming";
+import { escapeTerraformTemplate as tfText } from "../src/hcl/escape";
 import { BRIDGE_HANDLER } from "../src/config/handlers";
 import type { StageConfig } from "../src/config/stage";
 import { type RenderedWorkflow, renderWorkflow } from "../src/render/render";
@@ -72,7 +73,7 @@ export class StageStack extends TerraformStack {
       defaultTags: [
         {
           // The seed's keys (Owner, env = project, stage) plus what a cost report groups by.
-          tags: { Owner: config.owner, env: config.projectName, stage: config.stage, project: config.projectName, "managed-by": "cdktf" },
+          tags: { Owner: tfText(config.owner), env: config.projectName, stage: config.stage, project: config.projectName, "managed-by": "cdktf" },
         },
       ],
     });
@@ -138,7 +139,7 @@ export class StageStack extends TerraformStack {
       const arn = machine.stateMachine.arn;
       stateMachines.push({ name, arn });
       new WorkflowAlarms(scope, "alarms", { stateMachineName: name, stateMachineArn: arn, topicArn, tags });
-      new TerraformOutput(this, `${snake(spec.name)}_state_machine_arn`, { value: arn, description: `ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}` });
+      new TerraformOutput(this, `${snake(spec.name)}_state_machine_arn`, { value: arn, description: tfText(`ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}`) });
 
       spec.triggers.forEach((trigger, index) => {
         const suffix = spec.triggers.filter((t) => t.kind === trigger.kind).length > 1 ? `-${index}` : "";
@@ -146,7 +147,7 @@ export class StageStack extends TerraformStack {
           const dlqName = names.eventsDeadLetterQueue(config, spec.name) + suffix;
           new EventBridgeTrigger(scope, `eventbridge${suffix}`, {
             ruleName: `${name}${suffix}`,
-            description: `Starts ${name} on ${JSON.stringify(trigger.pattern)}`,
+            description: tfText(`Starts ${name} on ${JSON.stringify(trigger.pattern)}`),
             eventBusName: bus.bus.name,
             pattern: trigger.pattern,
             stateMachineArn: arn,
@@ -214,7 +215,7 @@ export class StageStack extends TerraformStack {
       roleName: names.lambdaRole(config, handler),
       package: this.packager.get(handler),
       entryPoint: this.packager.get(handler).lambdaHandler,
-      description: `handlers/${handler}.ts`,
+      description: tfText(`handlers/${handler}.ts`),
       logGroupName: names.lambdaLogGroup(functionName),
       logRetentionDays: config.logRetentionDays,
       kmsKeyArn: this.key.arn,

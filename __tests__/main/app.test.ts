@@ -6,6 +6,7 @@ import { Testing } from "cdktf";
 import { loadStageConfigs } from "../../src/config/stage";
 import { REPO_ROOT } from "../../src/config/handlers";
 import { addStages, synthStages } from "../../modules/app";
+import { writeHclCopies } from "../../src/hcl/folder";
 
 const temp = (label: string) => mkdtempSync(join(tmpdir(), `main-${label}-`));
 const envDir = temp("env");
@@ -52,8 +53,10 @@ describe("determinism and portability", () => {
     const configs = loadStageConfigs({ cwd: envDir, env: { STAGES: "dev,prod" } });
     const a = temp("a");
     const b = temp("b");
-    synthStages(configs, { outdir: a, hclOutdir: join(a, "hcl"), bootstrap: true });
-    synthStages(configs, { outdir: b, hclOutdir: join(b, "hcl"), bootstrap: true });
+    synthStages(configs, { outdir: a, bootstrap: true });
+    synthStages(configs, { outdir: b, bootstrap: true });
+    writeHclCopies(a);
+    writeHclCopies(b);
     first = tree(a);
     second = tree(b);
   });
@@ -76,9 +79,13 @@ describe("determinism and portability", () => {
   test("HCL lives in its own folder, never beside the JSON", () => {
     const files = [...first.keys()];
     expect(files).toContain(join("stacks", "my-app-dev", "cdk.tf.json"));
-    expect(files).toContain(join("hcl", "stacks", "my-app-dev", "cdk.tf"));
+    expect(files).toContain(join("hcl", "my-app-dev", "cdk.tf"));
     expect(files.filter((f) => f.startsWith("stacks") && f.endsWith("cdk.tf"))).toEqual([]);
-    expect(first.get(join("hcl", "stacks", "my-app-dev", "cdk.tf"))!.toString()).toMatch(/^terraform \{/);
+    expect(first.get(join("hcl", "my-app-dev", "cdk.tf"))!.toString()).toMatch(/^terraform \{/);
+    // The Lambda archives sit beside the HCL too, at the same relative paths.
+    const assets = (root: string) => files.filter((f) => f.startsWith(root) && f.endsWith(".zip")).map((f) => f.slice(root.length)).sort();
+    expect(assets(join("hcl", "my-app-dev") + "/")).toEqual(assets(join("stacks", "my-app-dev") + "/"));
+    expect(assets(join("hcl", "my-app-dev") + "/").length).toBeGreaterThan(10);
   });
 });
 
