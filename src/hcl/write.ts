@@ -38,7 +38,9 @@ type Item = { kind: "attr"; key: string; value: Expr } | { kind: "block"; lines:
 
 const pad = (depth: number) => "  ".repeat(depth);
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
-const width = (text: string) => [...text].length;
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+/** Columns as fmt counts them: grapheme clusters (`é` written e + U+0301 is one). */
+const width = (text: string) => (/^[\x20-\x7e]*$/.test(text) ? text.length : [...graphemes.segment(text)].length);
 
 /* ------------------------------------------------------------------ strings */
 
