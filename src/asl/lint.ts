@@ -17,6 +17,7 @@ import { queryLanguageFieldsRule } from './rules/query-language';
 import { retryNumbersRule, statesAllRule } from './rules/retry-catch';
 import { choiceRule, queryLanguageDowngradeRule, reachabilityRule, startAtRule, terminalStateRule, transitionTargetRule } from './rules/structure';
 import { credentialsRule, dynamicTargetRule, heartbeatRule, lambdaFunctionNameRule, lambdaRetryRule, taskTimeoutRule } from './rules/tasks';
+import { substitutionPlaceholderRule } from './rules/substitution';
 import { runAslValidator } from './rules/validator';
 import { waitFieldsRule, waitTimestampRule } from './rules/wait';
 
@@ -56,6 +57,7 @@ export const LINT_RULES: readonly Rule[] = [
   mapNumbersRule,
   expressRule,
   queryLanguageFieldsRule,
+  substitutionPlaceholderRule,
   jsonataSyntaxRule,
 ];
 

@@ -46,6 +46,7 @@ export const RULES = {
   SFN171: { severity: 'error', title: 'JSONata-only field in a JSONPath state' },
   SFN172: { severity: 'error', title: 'state QueryLanguage JSONPath in a JSONata state machine' },
   SFN173: { severity: 'error', title: 'JSONata expression that does not parse' },
+  SFN180: { severity: 'warning', title: '${Name} placeholder where an ARN or name is expected' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type RuleCode = keyof typeof RULES;
