@@ -90,7 +90,7 @@ export class StageStack extends TerraformStack {
       partition: this.partition,
       region: config.region,
     });
-    const topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic(config), kmsKeyArn: this.key.arn, email: config.alarmEmail });
+    const topic = new AlarmTopic(this, "alarms", { name: names.alarmTopic(config), kmsKeyArn: this.key.arn, email: config.alarmEmail && tfText(config.alarmEmail) });
     const topicArn = topic.topic.arn;
     this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { name: names.functionsDeadLetterQueue(config), kmsKeyArn: this.key.arn });
     const queueNames: string[] = [names.functionsDeadLetterQueue(config)];
