@@ -5,7 +5,9 @@
  * plans exactly what the JSON plans:
  * - a string that is one reference, `"${aws_kms_key.stage.arn}"`, is written bare;
  * - a string holding JSON text is written as `jsonencode({...})` when that
- *   gives the same bytes (jsonencode writes compact JSON with sorted keys), as
+ *   gives the same bytes (jsonencode writes compact JSON with sorted keys, see
+ *   json.ts; only plain references inside, which must be string attributes
+ *   such as ARNs and names, as they stand quoted in the JSON text), as
  *   an indented heredoc when it spans lines (`chomp(...)` when it does not end
  *   with a newline, since a heredoc always does), else as a quoted string;
  * - `$${` and `%%{` escapes are carried over untouched: a quoted string or a
