@@ -9,6 +9,8 @@ try {
   synthStages(loadStageConfigs(), {
     bootstrap: process.env.BOOTSTRAP === "1" ? true : undefined,
     reportFile: process.env.SYNTH_REPORT_FILE || undefined,
+    // SYNTH_FULL=1: cdktf's own App.synth(), preparation pass included (npm run bench:synth compares).
+    full: process.env.SYNTH_FULL === "1",
   });
 } catch (error) {
   // Configuration, template, lint and IAM errors already say what, where and how to fix: no stack trace.
