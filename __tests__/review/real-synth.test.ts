@@ -64,7 +64,7 @@ test.each(WORKFLOWS.map((w) => w.name))("%s: the IAM table rows are the statemen
 test("order processing shows both of its triggers and its alarms", () => {
   const w = workflows.find((x) => x.workflow === "order-processing") as WorkflowReview;
   expect(w.triggers).toEqual([
-    expect.stringMatching(/^EventBridge rule my-app-dev-order-processing on bus my-app-dev-events: pattern \{"source":\["myapp.orders"\],"detail-type":\["Order Created"\]\}/),
+    expect.stringMatching(/^EventBridge rule my-app-dev-order-processing on bus my-app-dev-events: pattern \{"detail-type":\["Order Created"\],"source":\["myapp.orders"\]\}/),
     expect.stringMatching(/^SQS queue my-app-dev-order-processing \(dead-letter queue my-app-dev-order-processing-dlq/),
   ]);
   expect(w.alarms.length).toBeGreaterThan(0);
