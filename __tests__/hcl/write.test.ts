@@ -114,6 +114,12 @@ describe("blocks and attributes (blocks.ts)", () => {
     expect(() => writeHcl({ moved: [{ from: "not a reference", to: "aws_x.y" }] } as never)).toThrow(/moved from: expected references/);
   });
 
+  test("labelled blocks in a list (provisioners); dynamic blocks are refused by name", () => {
+    const text = resource("aws_sqs_queue", { name: "q", provisioner: [{ "local-exec": { command: "echo hi" } }, { "local-exec": { command: "echo bye" } }] });
+    expect(text).toContain('  provisioner "local-exec" {\n    command = "echo hi"\n  }\n\n  provisioner "local-exec" {\n    command = "echo bye"\n  }');
+    expect(() => resource("aws_sqs_queue", { dynamic: { tag: { for_each: "${var.x}", content: {} } } })).toThrow(/does not support dynamic blocks/);
+  });
+
   test("an unsupported top-level key is named", () => {
     expect(() => writeHcl({ module: {} } as never, "stacks/s/cdk.tf.json")).toThrow('stacks/s/cdk.tf.json: the HCL writer does not support the top-level "module"');
   });

@@ -286,14 +286,21 @@ function blockBody(body: JsonObject, depth: number, schema: Schema, path: string
     previousGroup = group;
     if (schema.blocks.has(full)) {
       const labels = LABELLED_BLOCKS[`${schema.kind}.${full}`] ?? 0;
-      if (labels > 0 && isObject(value)) {
-        for (const [label, inner] of Object.entries(value)) {
-          for (const one of Array.isArray(inner) ? inner : [inner]) items.push({ kind: "block", lines: block(`${key} ${quoted(label)}`, one, depth, schema, `${full}.`) });
+      if (labels > 0) {
+        // `"backend": {"s3": {...}}`, or a list of such objects (`"provisioner": [{"local-exec": {...}}]`).
+        for (const byLabel of Array.isArray(value) ? value : [value]) {
+          if (!isObject(byLabel)) throw new HclWriteError(`${schema.where} ${full}: expected an object keyed by the block's label. Received: ${JSON.stringify(byLabel)}.`);
+          for (const [label, inner] of Object.entries(byLabel)) {
+            for (const one of Array.isArray(inner) ? inner : [inner]) items.push({ kind: "block", lines: block(`${key} ${quoted(label)}`, one, depth, schema, `${full}.`) });
+          }
         }
         continue;
       }
       for (const one of Array.isArray(value) ? value : [value]) items.push({ kind: "block", lines: block(key, one, depth, schema, `${full}.`) });
       continue;
+    }
+    if (key === "dynamic" && (schema.kind === "resource" || schema.kind === "data" || schema.kind === "provider")) {
+      throw new HclWriteError(`${schema.where} ${full}: the HCL writer does not support dynamic blocks; cdktf writes them for iterators. Write the blocks out instead.`);
     }
     items.push({ kind: "attr", key: IDENT.test(key) ? key : quoted(key), value: attributeExpr(key, full, value, depth, schema) });
   }
