@@ -6,6 +6,11 @@
  *   terraform providers schema -json > schema.json   (in a folder initialised with hashicorp/aws)
  *   npx tsx scripts/hcl-block-table.ts schema.json
  *
+ * The stack pins the provider version its cdktf bindings were generated for,
+ * which may be newer than the schema at hand: the top-level blocks the bindings
+ * know (`isBlock: true` in their synthesizeHclAttributes) are merged in too
+ * (src/hcl/bindings.ts reads them; a test keeps the two in step).
+ *
  * Only the resource and data types the constructs in modules/ import are kept
  * (their deep imports, `@cdktf/provider-aws/lib/<type>`), so the table stays small;
  * __tests__/hcl/blocks.test.ts fails when a synthesized type is missing.
@@ -13,6 +18,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../src/config/handlers";
+import { bindingBlocks } from "../src/hcl/bindings";
 
 interface SchemaBlock {
   block_types?: Record<string, { block: SchemaBlock }>;
@@ -67,12 +73,13 @@ const pick = (types: Set<string>, table: Record<string, { block: SchemaBlock }>)
   Object.fromEntries(
     [...types].sort().map((type) => {
       if (!table[type]) throw new Error(`${type} is not in the provider schema`);
-      return [type, blockPaths(table[type].block)];
+      const merged = new Set([...blockPaths(table[type].block), ...bindingBlocks(table === schema.data_source_schemas ? "data" : "resource", type)]);
+      return [type, [...merged].sort()];
     }),
   );
 const version = /aws (\d+\.\d+\.\d+)/.exec(process.env.PROVIDER_VERSION ?? "")?.[1];
 const out = {
-  $comment: `Nested block paths per type, from \`terraform providers schema -json\` (${source}${version ? ` ${version}` : ""}); regenerate with scripts/hcl-block-table.ts.`,
+  $comment: `Nested block paths per type, from \`terraform providers schema -json\` (${source}${version ? ` ${version}` : ""}) and the top-level blocks of the @cdktf/provider-aws bindings; regenerate with scripts/hcl-block-table.ts.`,
   provider: blockPaths(schema.provider.block),
   resource: pick(resources, schema.resource_schemas),
   data: pick(data, schema.data_source_schemas),

@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { StateBootstrapStack } from "../../modules/state-bootstrap-stack";
-import { knownTypes } from "../../src/hcl/blocks";
+import { blockPaths, knownTypes } from "../../src/hcl/blocks";
+import { bindingBlocks } from "../../src/hcl/bindings";
 import { writeHcl } from "../../src/hcl/write";
 import { stageConfig, synthStage } from "../modules/helpers";
 
@@ -15,4 +16,18 @@ test("the block table covers every type the stacks use, and every stack converts
     expect(Object.keys(tf.data ?? {}).filter((t) => !known.data.includes(t))).toEqual([]);
     expect(writeHcl(tf)).toMatch(/^terraform \{\n/);
   }
+});
+
+/** The stack pins the provider version of the cdktf bindings; the table comes from an older schema plus the bindings. */
+test("the block table holds every top-level block the installed provider bindings declare", () => {
+  expect(bindingBlocks("resource", "aws_lambda_function")).toEqual(expect.arrayContaining(["environment", "tracing_config"]));
+  expect(bindingBlocks("data", "aws_iam_policy_document")).toEqual(["statement"]);
+  const missing: string[] = [];
+  for (const kind of ["resource", "data"] as const) {
+    for (const type of knownTypes()[kind]) {
+      const paths = blockPaths(kind, type)!;
+      for (const block of bindingBlocks(kind, type)) if (!paths.has(block)) missing.push(`${kind} ${type}.${block}`);
+    }
+  }
+  expect(missing).toEqual([]);
 });
