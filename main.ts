@@ -1,5 +1,6 @@
 // The cdktf app: one stack per stage (STAGES=a,b or STAGE; see README). `npx cdktf synth`
-// runs it through cdktf.json; `npm run synth` (src/cli/synth.ts) runs it directly and adds HCL.
+// runs it through cdktf.json; `npm run synth` (src/cli/synth.ts) runs it directly and adds an HCL copy
+// written by src/hcl from the JSON.
 import { loadStageConfigs } from "./src/config/stage";
 import { ProjectError } from "./src/errors";
 import { synthStages } from "./modules/app";
@@ -7,8 +8,9 @@ import { synthStages } from "./modules/app";
 try {
   synthStages(loadStageConfigs(), {
     bootstrap: process.env.BOOTSTRAP === "1" ? true : undefined,
-    hclOutdir: process.env.SYNTH_HCL_OUTDIR || undefined,
     reportFile: process.env.SYNTH_REPORT_FILE || undefined,
+    // SYNTH_FULL=1: cdktf's own App.synth(), preparation pass included (npm run bench:synth compares).
+    full: process.env.SYNTH_FULL === "1",
   });
 } catch (error) {
   // Configuration, template, lint and IAM errors already say what, where and how to fix: no stack trace.

@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { writeFileSync } from "node:fs";
 import { names } from "../src/config/naming";
 import type { StageConfig } from "../src/config/stage";
@@ -10,8 +10,6 @@ import { StateBootstrapStack } from "./state-bootstrap-stack";
 export interface StagesAppOptions {
   /** @default CDKTF_OUTDIR or "cdktf.out" (cdktf's own default) */
   readonly outdir?: string;
-  /** Write HCL as well, to this folder (a second app: Terraform must never see .tf and .tf.json side by side). @default none */
-  readonly hclOutdir?: string;
   /** Also synthesize `<project>-state-bootstrap`. @default when any stage uses the S3 backend */
   readonly bootstrap?: boolean;
   /** @default WORKFLOWS */
@@ -64,26 +62,69 @@ function skipTokenStackTraces(): void {
   }
 }
 
-/** Synthesizes every stage: JSON into outdir, and HCL into hclOutdir when given. */
-export function synthStages(configs: readonly StageConfig[], options: StagesAppOptions = {}): StageStack[] {
+/**
+ * cdktf's App.synth() first runs prepareStack() on every stack: a complete
+ * token-resolution pass over every element (a third of a synthesis, measured
+ * with node --cpu-prof) whose only effect, besides adding a default local
+ * backend, is to wire references from one stack into another through remote
+ * state. The stacks here never reference each other, so the pass is skipped,
+ * and that is checked, not assumed: a guard on cdktf's Reference.resolve
+ * notes any reference resolved in a stack other than its own during the
+ * real synthesis, and then the app is synthesized again the normal way.
+ */
+let crossStackReferences = 0;
+let guardInstalled: boolean | undefined;
+
+function installCrossStackGuard(): boolean {
+  if (guardInstalled !== undefined) return guardInstalled;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const expressions = require("cdktf/lib/tfExpression") as { ref: (identifier: string, stack?: TerraformStack) => object };
+    const proto = Object.getPrototypeOf(expressions.ref("guard")) as { resolve: (context: { scope: unknown }) => unknown; originStack?: unknown };
+    if (typeof proto.resolve !== "function") throw new Error("cdktf layout changed");
+    const resolve = proto.resolve;
+    proto.resolve = function (this: { originStack?: TerraformStack; crossStackIdentifier?: Record<string, string> }, context: { scope: unknown }) {
+      if (this.originStack) {
+        const stack = TerraformStack.of(context.scope as TerraformStack);
+        if (this.originStack !== stack && !this.crossStackIdentifier?.[stack.toString()]) crossStackReferences += 1;
+      }
+      return resolve.call(this, context);
+    };
+    guardInstalled = true;
+  } catch {
+    guardInstalled = false; // Layout changed: always run cdktf's preparation.
+  }
+  return guardInstalled;
+}
+
+/**
+ * Synthesizes the app that `build` fills, skipping cdktf's preparation pass
+ * when that provably changes nothing (see above). `full` runs cdktf's own
+ * App.synth() unchanged (tests compare the two).
+ */
+export function synthApp<T>(build: (app: App) => T, options: { readonly outdir?: string; readonly full?: boolean } = {}): T {
   skipTokenStackTraces();
   // No construct stack traces: capturing one per construct (through tsx's source maps) costs about half a second.
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  const stacks = addStages(app, configs, options);
-  app.synth();
-  if (options.hclOutdir) {
-    // cdktf 0.21's stacks read SYNTH_HCL_OUTPUT when they are constructed (App's hclOutput only renames the manifest entry).
-    const previous = process.env.SYNTH_HCL_OUTPUT;
-    process.env.SYNTH_HCL_OUTPUT = "true";
-    try {
-      const hcl = new App({ outdir: options.hclOutdir, hclOutput: true, stackTraces: false });
-      addStages(hcl, configs, options);
-      hcl.synth();
-    } finally {
-      if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
-      else process.env.SYNTH_HCL_OUTPUT = previous;
-    }
+  const built = build(app);
+  if (options.full || !installCrossStackGuard()) {
+    app.synth();
+    return built;
   }
+  const before = crossStackReferences;
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+    const internal = stack as unknown as { ensureBackendExists(): unknown; prepareStack(): void };
+    internal.prepareStack = () => void internal.ensureBackendExists();
+  }
+  app.synth();
+  if (crossStackReferences === before) return built;
+  // A stack references another: redo it with cdktf's preparation, which wires the remote state.
+  return synthApp(build, { ...options, full: true });
+}
+
+/** Synthesizes every stage once, as JSON into outdir (src/hcl writes the HCL copy from it: see src/cli/synth.ts). */
+export function synthStages(configs: readonly StageConfig[], options: StagesAppOptions & { readonly full?: boolean } = {}): StageStack[] {
+  const stacks = synthApp((app) => addStages(app, configs, options), { outdir: options.outdir, full: options.full });
   if (options.reportFile) {
     const report = {
       stacks: stacks.map((s) => ({

@@ -3,6 +3,8 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { address } from "./addresses";
+import { escapeTerraformTemplates } from "../src/hcl/escape";
+import { type Json, canonicalJson } from "../src/hcl/json";
 import { EncryptedQueue } from "./encrypted-queue";
 import { ServiceRole } from "./iam/service-role";
 import { policyDocument } from "./iam/policy-document";
@@ -47,7 +49,8 @@ export class EventBridgeTrigger extends Construct {
         name: props.ruleName,
         description: props.description,
         eventBusName: props.eventBusName,
-        eventPattern: JSON.stringify(props.pattern),
+        // Catalogue text is data for Terraform ($${ escapes); sorted keys so the HCL copy reads jsonencode({...}).
+        eventPattern: canonicalJson(escapeTerraformTemplates(props.pattern as Json)),
         tags: props.tags,
       }),
       props.address,

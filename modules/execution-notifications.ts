@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { type Json, canonicalJson } from "../src/hcl/json";
 import { address } from "./addresses";
 
 export interface ExecutionNotificationsProps {
@@ -33,11 +34,12 @@ export class ExecutionNotifications extends Construct {
       new CloudwatchEventRule(this, "rule", {
       name: props.ruleName,
       description: `Executions of ${props.stateMachineName} whose status becomes ${props.statuses.join(", ")}`,
-      eventPattern: JSON.stringify({
+      // Sorted keys, as jsonencode writes them, so the HCL copy reads jsonencode({...}) and plans the same.
+      eventPattern: canonicalJson({
         source: ["aws.states"],
         "detail-type": ["Step Functions Execution Status Change"],
         detail: { status: [...props.statuses], stateMachineArn: [props.stateMachineArn] },
-      }),
+      } as Json),
       tags: props.tags,
       }),
       props.address,

@@ -5,6 +5,7 @@ import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-in
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { address } from "./addresses";
+import { canonicalJson } from "../src/hcl/json";
 import { EncryptedLogGroup } from "./encrypted-log-group";
 import { ServiceRole } from "./iam/service-role";
 
@@ -40,7 +41,7 @@ export interface HttpApiTriggerProps {
 }
 
 /** Access log fields (API Gateway's $context variables), one JSON object per request. */
-const ACCESS_LOG_FORMAT = JSON.stringify({
+const ACCESS_LOG_FORMAT = canonicalJson({
   requestId: "$context.requestId",
   ip: "$context.identity.sourceIp",
   caller: "$context.identity.caller",

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { address } from "./addresses";
+import { canonicalJson } from "../src/hcl/json";
 
 export interface StageDashboardProps {
   /** Base of the Terraform addresses of what this creates (snake_case, unique in the stack: `aws_cloudwatch_dashboard.<address>`). */
@@ -60,7 +61,7 @@ export class StageDashboard extends Construct {
       );
     }
     this.dashboard = address(
-      new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: JSON.stringify({ widgets }) }),
+      new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: canonicalJson({ widgets }) }),
       props.address,
     );
   }

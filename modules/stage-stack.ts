@@ -5,6 +5,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DERIVATION_KEY, type DeriveOptions, type ExtraStatement, type PermissionRow, derivationRecord, derivePermissions, permissionFindings } from "../src/asl/iam";
 import type { Finding } from "../src/asl/findings";
 import { names, prefix } from "../src/config/naming";
+import { escapeTerraformTemplate as tfText, escapeTerraformTemplates } from "../src/hcl/escape";
+import { type Json, canonicalJson } from "../src/hcl/json";
 import { BRIDGE_HANDLER } from "../src/config/handlers";
 import type { StageConfig } from "../src/config/stage";
 import { type RenderedWorkflow, renderWorkflow } from "../src/render/render";
@@ -81,7 +83,7 @@ export class StageStack extends TerraformStack {
       defaultTags: [
         {
           // The seed's keys (Owner, env = project, stage) plus what a cost report groups by.
-          tags: { Owner: config.owner, env: config.projectName, stage: config.stage, project: config.projectName, "managed-by": "cdktf" },
+          tags: { Owner: tfText(config.owner), env: config.projectName, stage: config.stage, project: config.projectName, "managed-by": "cdktf" },
         },
       ],
     });
@@ -99,7 +101,7 @@ export class StageStack extends TerraformStack {
       partition: this.partition,
       region: config.region,
     });
-    const topic = new AlarmTopic(this, "alarms", { address: "alarms", name: names.alarmTopic(config), kmsKeyArn: this.key.arn, accountId: this.accountId, email: config.alarmEmail });
+    const topic = new AlarmTopic(this, "alarms", { address: "alarms", name: names.alarmTopic(config), kmsKeyArn: this.key.arn, accountId: this.accountId, email: config.alarmEmail && tfText(config.alarmEmail) });
     const topicArn = topic.topic.arn;
     this.functionsDlq = new EncryptedQueue(this, "functions-dlq", { address: "functions_dlq", name: names.functionsDeadLetterQueue(config), kmsKeyArn: this.key.arn });
     const queueNames: string[] = [names.functionsDeadLetterQueue(config)];
@@ -155,7 +157,7 @@ export class StageStack extends TerraformStack {
       const arn = machine.stateMachine.arn;
       stateMachines.push({ name, arn });
       new WorkflowAlarms(scope, "alarms", { address: base, stateMachineName: name, stateMachineArn: arn, topicArn, tags });
-      new TerraformOutput(this, `${underscores(spec.name)}_state_machine_arn`, { value: arn, description: `ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}` });
+      new TerraformOutput(this, `${underscores(spec.name)}_state_machine_arn`, { value: arn, description: tfText(`ARN of the ${spec.name} state machine (${spec.type}): ${spec.description}`) });
       const rollout = config.rollouts[spec.name];
       const alias = new StateMachineAlias(scope, "alias", {
         address: base,
@@ -190,7 +192,7 @@ export class StageStack extends TerraformStack {
           new EventBridgeTrigger(scope, `eventbridge${suffix}`, {
             address: triggerBase,
             ruleName: `${name}${suffix}`,
-            description: `Starts ${name} on ${JSON.stringify(trigger.pattern)}`,
+            description: tfText(`Starts ${name} on ${JSON.stringify(trigger.pattern)}`),
             eventBusName: bus.bus.name,
             pattern: trigger.pattern,
             stateMachineArn: aliasArn,
@@ -242,11 +244,11 @@ export class StageStack extends TerraformStack {
           new ScheduleTrigger(scope, `schedule${suffix}`, {
             address: `${triggerBase}_schedule`,
             name: names.schedule(config, spec.name) + suffix,
-            description: `Starts ${name} (${config.stage} alias) on ${trigger.expression}`,
+            description: tfText(`Starts ${name} (${config.stage} alias) on ${trigger.expression}`),
             expression: trigger.expression,
             timezone: trigger.timezone ?? "UTC",
             flexibleWindowMinutes: trigger.flexibleWindowMinutes ?? 0,
-            input: JSON.stringify(trigger.input ?? {}),
+            input: canonicalJson(escapeTerraformTemplates((trigger.input ?? {}) as Json)),
             maximumRetryAttempts: trigger.maximumRetryAttempts ?? 3,
             maximumEventAgeSeconds: trigger.maximumEventAgeSeconds ?? 3600,
             aliasArn,
@@ -263,8 +265,8 @@ export class StageStack extends TerraformStack {
           const api = new HttpApiTrigger(scope, `http${suffix}`, {
             address: `${triggerBase}_http`,
             apiName: names.httpApi(config, spec.name) + suffix,
-            description: `${trigger.route} starts ${name} (${config.stage} alias)`,
-            routeKey: trigger.route,
+            description: tfText(`${trigger.route} starts ${name} (${config.stage} alias)`),
+            routeKey: tfText(trigger.route),
             workflowType: spec.type,
             authorization: trigger.authorization ?? { type: "iam" },
             aliasArn,
@@ -305,7 +307,7 @@ export class StageStack extends TerraformStack {
       roleName: names.lambdaRole(config, handler),
       package: this.packager.get(handler),
       entryPoint: this.packager.get(handler).lambdaHandler,
-      description: `handlers/${handler}.ts`,
+      description: tfText(`handlers/${handler}.ts`),
       logGroupName: names.lambdaLogGroup(functionName),
       logRetentionDays: config.logRetentionDays,
       kmsKeyArn: this.key.arn,

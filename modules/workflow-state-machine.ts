@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import type { PermissionRow } from "../src/asl/iam";
+import { escapeTerraformTemplate } from "../src/hcl/escape";
 import type { WorkflowType } from "../workflows/catalogue";
 import { address } from "./addresses";
 import { EncryptedLogGroup } from "./encrypted-log-group";
@@ -69,7 +70,8 @@ export class WorkflowStateMachine extends Construct {
       name: props.name,
       type: props.type,
       roleArn: this.role.role.role.arn,
-      definition: props.definitionJson,
+      // Template text reaches Terraform escaped ($${, %%{); the {{lambda}} references (cdktf tokens) stay references.
+      definition: escapeTerraformTemplate(props.definitionJson),
       loggingConfiguration: {
         level: "ALL",
         includeExecutionData: props.logExecutionData,

@@ -6,7 +6,9 @@
  * machine inflates wall time; the load average is printed too.
  *   1. the app (main.ts, deep imports) on the default stage, handler bundles cached and cold;
  *   2. the same app with the provider's barrel import, and the ratio;
- *   3. a synthetic catalogue of 25, 50 and 100 workflows x 3 stages (linearity).
+ *   3. a synthetic catalogue of 25, 50 and 100 workflows x 3 stages (linearity);
+ *   4. the default stage and 100 x 3 with cdktf's own App.synth() (SYNTH_FULL=1, its
+ *      preparation pass included) against ours, runs interleaved so load drifts hit both.
  * Options: RUNS=<n> (default 3).
  */
 import { spawnSync } from "node:child_process";
@@ -81,6 +83,23 @@ async function main(): Promise<void> {
   const predicted50 = a.seconds + slope * (50 - n1);
   console.log(`marginal cost ${(slope * 1000).toFixed(0)} ms per workflow (3 stages); 50-workflow point ${b.seconds.toFixed(2)} s vs ${predicted50.toFixed(2)} s on the 25-100 line (${(((b.seconds - predicted50) / predicted50) * 100).toFixed(0)}%)`);
   console.log(`target: 100 x 3 < 15 s -> ${c.seconds < 15 ? "met" : "NOT met"}`);
+
+  console.log("\nskipping cdktf's preparation pass (modules/app.ts), interleaved runs:");
+  for (const [label, entry, env] of [
+    ["default stage", "main.ts", {}],
+    ["synthetic: 100 workflows x 3 stages", "scripts/bench/synthetic-app.ts", { WORKFLOWS: "100" }],
+  ] as const) {
+    const ours: Sample[] = [];
+    const full: Sample[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      ours.push(runOnce(entry, env));
+      full.push(runOnce(entry, { ...env, SYNTH_FULL: "1" }));
+    }
+    const mid = (samples: Sample[], f: (s: Sample) => number) => samples.map(f).sort((x, y) => x - y)[Math.floor(samples.length / 2)];
+    const summary = (samples: Sample[]): Sample => ({ seconds: mid(samples, (s) => s.seconds), cpuSeconds: mid(samples, (s) => s.cpuSeconds), maxRssMb: mid(samples, (s) => s.maxRssMb) });
+    show(`${label}, ours`, summary(ours));
+    show(`${label}, cdktf's App.synth()`, summary(full));
+  }
   console.log(`\nload average at the end: ${load()}`);
 }
 

@@ -2,10 +2,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { Testing } from "cdktf";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { loadStageConfigs } from "../../src/config/stage";
 import { REPO_ROOT } from "../../src/config/handlers";
-import { addStages, synthStages } from "../../modules/app";
+import { addStages, synthApp, synthStages } from "../../modules/app";
+import { writeHclCopies } from "../../src/hcl/folder";
 
 const temp = (label: string) => mkdtempSync(join(tmpdir(), `main-${label}-`));
 const envDir = temp("env");
@@ -46,16 +49,48 @@ describe("two stages side by side (STAGES)", () => {
 
 let first: Map<string, Buffer>;
 let second: Map<string, Buffer>;
+let configsForFull: ReturnType<typeof loadStageConfigs>;
 
 describe("determinism and portability", () => {
   beforeAll(() => {
     const configs = loadStageConfigs({ cwd: envDir, env: { STAGES: "dev,prod" } });
     const a = temp("a");
     const b = temp("b");
-    synthStages(configs, { outdir: a, hclOutdir: join(a, "hcl"), bootstrap: true });
-    synthStages(configs, { outdir: b, hclOutdir: join(b, "hcl"), bootstrap: true });
+    synthStages(configs, { outdir: a, bootstrap: true });
+    synthStages(configs, { outdir: b, bootstrap: true });
+    writeHclCopies(a);
+    writeHclCopies(b);
     first = tree(a);
     second = tree(b);
+    configsForFull = configs;
+  });
+
+  test("skipping cdktf's preparation pass gives the bytes of a normal cdktf synthesis", () => {
+    const full = temp("full");
+    synthStages(configsForFull, { outdir: full, bootstrap: true, full: true });
+    const normal = tree(full);
+    const fast = new Map([...first].filter(([file]) => !file.startsWith("hcl")));
+    expect([...normal.keys()].sort()).toEqual([...fast.keys()].sort());
+    for (const [file, bytes] of normal) expect(`${file} ${bytes.equals(fast.get(file)!)}`).toBe(`${file} true`);
+  });
+
+  test("a reference from one stack into another is noticed and synthesized the normal way (remote state)", () => {
+    const build = (app: Parameters<Parameters<typeof synthApp>[0]>[0]) => {
+      const a = new TerraformStack(app, "a");
+      new AwsProvider(a, "aws", { region: "us-east-1" });
+      const queue = new SqsQueue(a, "q", { name: "q" });
+      const b = new TerraformStack(app, "b");
+      new AwsProvider(b, "aws", { region: "us-east-1" });
+      new TerraformOutput(b, "arn", { value: queue.arn });
+    };
+    const fast = temp("cross-fast");
+    const full = temp("cross-full");
+    synthApp(build, { outdir: fast });
+    synthApp(build, { outdir: full, full: true });
+    const stackB = (dir: string) => readFileSync(join(dir, "stacks", "b", "cdk.tf.json"), "utf8");
+    expect(stackB(full)).toContain("terraform_remote_state");
+    expect(stackB(fast)).toBe(stackB(full));
+    expect(readFileSync(join(fast, "stacks", "a", "cdk.tf.json"), "utf8")).toBe(readFileSync(join(full, "stacks", "a", "cdk.tf.json"), "utf8"));
   });
 
   test("synthesizing twice gives identical bytes, archives included", () => {
@@ -76,9 +111,13 @@ describe("determinism and portability", () => {
   test("HCL lives in its own folder, never beside the JSON", () => {
     const files = [...first.keys()];
     expect(files).toContain(join("stacks", "my-app-dev", "cdk.tf.json"));
-    expect(files).toContain(join("hcl", "stacks", "my-app-dev", "cdk.tf"));
+    expect(files).toContain(join("hcl", "my-app-dev", "cdk.tf"));
     expect(files.filter((f) => f.startsWith("stacks") && f.endsWith("cdk.tf"))).toEqual([]);
-    expect(first.get(join("hcl", "stacks", "my-app-dev", "cdk.tf"))!.toString()).toMatch(/^terraform \{/);
+    expect(first.get(join("hcl", "my-app-dev", "cdk.tf"))!.toString()).toMatch(/^terraform \{/);
+    // The Lambda archives sit beside the HCL too, at the same relative paths.
+    const assets = (root: string) => files.filter((f) => f.startsWith(root) && f.endsWith(".zip")).map((f) => f.slice(root.length)).sort();
+    expect(assets(join("hcl", "my-app-dev") + "/")).toEqual(assets(join("stacks", "my-app-dev") + "/"));
+    expect(assets(join("hcl", "my-app-dev") + "/").length).toBeGreaterThan(10);
   });
 });
 

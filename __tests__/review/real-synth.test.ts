@@ -64,7 +64,7 @@ test.each(WORKFLOWS.map((w) => w.name))("%s: the IAM table rows are the statemen
 test("order processing shows its three triggers, each through the stage alias, the alias routing and its alarms", () => {
   const w = workflows.find((x) => x.workflow === "order-processing") as WorkflowReview;
   expect(w.triggers).toEqual([
-    expect.stringMatching(/^EventBridge rule my-app-dev-order-processing on bus my-app-dev-events: pattern \{"source":\["myapp.orders"\],"detail-type":\["Order Created"\]\}.* \(through alias dev\)$/),
+    expect.stringMatching(/^EventBridge rule my-app-dev-order-processing on bus my-app-dev-events: pattern \{"detail-type":\["Order Created"\],"source":\["myapp.orders"\]\}.* \(through alias dev\)$/),
     expect.stringMatching(/^SQS queue my-app-dev-order-processing \(dead-letter queue my-app-dev-order-processing-dlq.* \(through alias dev\)$/),
     "HTTP API my-app-dev-order-processing: POST /orders (AWS_IAM authorization, StepFunctions-StartExecution) (through alias dev)",
   ]);

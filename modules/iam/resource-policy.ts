@@ -1,3 +1,4 @@
+import { canonicalJson } from "../../src/hcl/json";
 import type { Statement } from "./statement";
 
 /**
@@ -5,10 +6,11 @@ import type { Statement } from "./statement";
  * valid JSON). Used for the KMS key policy: checkov's identity-policy rules
  * (CKV_AWS_109/111/356) would read `kms:*` on `*` in a policy-document data
  * source as an over-broad identity grant, while in a key policy `*` means
- * "this key" and root access is what keeps the key manageable.
+ * "this key" and root access is what keeps the key manageable. Written as
+ * jsonencode would (sorted keys), so the HCL copy reads `jsonencode({...})`.
  */
 export function resourcePolicyJson(statements: readonly Statement[]): string {
-  return JSON.stringify({
+  return canonicalJson({
     Version: "2012-10-17",
     Statement: statements.map((s) => {
       const conditions: Record<string, Record<string, string[]>> = {};

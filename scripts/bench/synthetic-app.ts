@@ -10,4 +10,4 @@ const workflows: WorkflowSpec[] = Array.from({ length: count }, (_, i) => {
   return { ...base, name: `wf${String(i).padStart(3, "0")}-${base.name}`.slice(0, 24) };
 });
 const configs = loadStageConfigs({ env: { STAGES: "dev,test,prod" } });
-synthStages(configs, { workflows });
+synthStages(configs, { workflows, full: process.env.SYNTH_FULL === "1" });

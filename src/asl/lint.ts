@@ -22,6 +22,7 @@ import { queryLanguageFieldsRule } from './rules/query-language';
 import { statesAllRule } from './rules/retry-catch';
 import { choiceRule, duplicateStateNamesRule, queryLanguageDowngradeRule, reachabilityRule, startAtRule, terminalStateRule, transitionTargetRule } from './rules/structure';
 import { credentialsRule, dynamicTargetRule, heartbeatRule, lambdaFunctionNameRule, lambdaRetryRule, taskTimeoutRule } from './rules/tasks';
+import { substitutionPlaceholderRule } from './rules/substitution';
 import { runAslValidator } from './rules/validator';
 import { waitFieldsRule, waitTimestampRule } from './rules/wait';
 
@@ -79,6 +80,7 @@ export const LINT_RULES: readonly Rule[] = [
   mapNumbersRule,
   expressRule,
   queryLanguageFieldsRule,
+  substitutionPlaceholderRule,
   jsonataSyntaxRule,
   integrationPatternRule,
   integrationParamsRule,

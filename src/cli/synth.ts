@@ -1,8 +1,8 @@
 /**
  * `npm run synth`: the fast path. Runs the cdktf app (main.ts) directly, without
  * the cdktf CLI, into a temporary folder, adds an HCL copy of every stack under
- * `hcl/<stack>/` (never beside the .tf.json: Terraform would load both), then
- * swaps the result into cdktf.out. A failed synthesis prints one message,
+ * `hcl/<stack>/` written from its JSON by src/hcl (never beside the .tf.json:
+ * Terraform would load both), then swaps the result into cdktf.out. A failed synthesis prints one message,
  * exits 1 and leaves the previous cdktf.out untouched.
  *
  * It compiles the app with esbuild and runs it on plain node in a child process
@@ -12,6 +12,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { REPO_ROOT } from "../config/handlers";
+import { ProjectError } from "../errors";
+import { writeHclCopies } from "../hcl/folder";
 import { compileApp } from "./compile-app";
 
 /** `--out <dir>` (tests use a temporary folder). @default cdktf.out in the repository */
@@ -32,7 +34,6 @@ async function main(): Promise<number> {
   const work = mkdtempSync(join(dirname(OUT), ".cdktf.out.synth-"));
   try {
     const json = join(work, "out");
-    const hclApp = join(work, "hcl-app");
     const reportFile = join(work, "report.json");
     let app: string;
     try {
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
     }
     const child = spawnSync(process.execPath, [app], {
       cwd: REPO_ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: json, SYNTH_HCL_OUTDIR: hclApp, SYNTH_REPORT_FILE: reportFile },
+      env: { ...process.env, CDKTF_OUTDIR: json, SYNTH_REPORT_FILE: reportFile },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -52,9 +53,12 @@ async function main(): Promise<number> {
       process.stderr.write(`synth failed; cdktf.out was left as it was.\n${detail}\n`);
       return 1;
     }
-    mkdirSync(join(json, "hcl"));
-    for (const stack of readdirSync(join(hclApp, "stacks"))) {
-      renameSync(join(hclApp, "stacks", stack), join(json, "hcl", stack));
+    try {
+      writeHclCopies(json);
+    } catch (error) {
+      if (!(error instanceof ProjectError)) throw error;
+      process.stderr.write(`synth failed; cdktf.out was left as it was.\n${error.message}\n`);
+      return 1;
     }
     swapInto(json, OUT);
 

@@ -6,6 +6,7 @@
  * conventions, so the review keeps working when constructs are renamed.
  */
 
+import { unescapeTerraformTemplate } from "../hcl/escape";
 import { type Finding } from "../asl/findings";
 import { allStates, isObject } from "../asl/graph";
 import { type WorkflowSpec, WORKFLOWS } from "../../workflows/catalogue";
@@ -390,7 +391,8 @@ export function reviewWorkflows(synth: Synth, analysers: WorkflowAnalysers = {})
       let definition: JsonObject | undefined;
       const raw = machine.body.definition;
       try {
-        const parsed: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+        // The text Terraform deploys: template text reaches it escaped ($${, %%{), see src/hcl/escape.ts.
+        const parsed: unknown = typeof raw === "string" ? JSON.parse(unescapeTerraformTemplate(raw)) : raw;
         if (!isObject(parsed)) throw new Error("not a JSON object");
         definition = parsed as JsonObject;
       } catch (error) {

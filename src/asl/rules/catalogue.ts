@@ -61,6 +61,7 @@ export const RULES = {
   SFN181: { severity: 'error', title: 'optimized integration without a required parameter' },
   SFN182: { severity: 'error', title: 'integration pattern (.sync, .waitForTaskToken) the integration does not have' },
   SFN183: { severity: 'warning', title: '.waitForTaskToken task whose payload never passes the task token' },
+  SFN184: { severity: 'warning', title: '${Name} placeholder where an ARN or name is expected' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type RuleCode = keyof typeof RULES;
