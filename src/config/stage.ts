@@ -68,9 +68,9 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
 };
 
 /** CloudWatch Logs accepts only these retention values. */
-const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-const NAME_PART = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const NAME_PART = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface LoadOptions {
   /** Folder holding `.env` and `.env.<stage>`. @default the current directory */
@@ -259,6 +259,21 @@ export function catalogueProblems(workflows: readonly { name: string; template: 
 /** Checks the longest name of each kind the stage will create against AWS's limits. */
 function checkNameLimits(c: { projectName: string; stage: string }): string[] {
   const problems: string[] = [];
+  const candidates = nameLimitCandidates(c);
+  for (const kind of Object.keys(LIMITS) as Array<keyof typeof LIMITS>) {
+    const longest = candidates.filter(([k]) => k === kind).sort((a, b) => b[1].length - a[1].length)[0];
+    const limit = LIMITS[kind];
+    if (longest && longest[1].length > limit.max) {
+      problems.push(
+        `PROJECT_NAME and STAGE make "${longest[1]}" ${longest[1].length} characters long; ${limit.what} allow at most ${limit.max}. Shorten PROJECT_NAME ("${c.projectName}") or STAGE ("${c.stage}") by ${longest[1].length - limit.max}.`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Every AWS name of a limited kind the stage will create (src/module turns the same list into Terraform validations). */
+export function nameLimitCandidates(c: { projectName: string; stage: string }): Array<[keyof typeof LIMITS, string]> {
   const handlers = listHandlers();
   const sqsWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "sqs")).map((w) => w.name);
   const eventWorkflows = WORKFLOWS.filter((w) => w.triggers.some((t) => t.kind === "eventbridge")).map((w) => w.name);
@@ -279,14 +294,5 @@ function checkNameLimits(c: { projectName: string; stage: string }): string[] {
     ...withTrigger("http").map((w): [keyof typeof LIMITS, string] => ["iamRole", names.httpApiRole(c, w)]),
     ...WORKFLOWS.filter((w) => w.notifications).map((w): [keyof typeof LIMITS, string] => ["eventRule", names.notificationsRule(c, w.name)]),
   ];
-  for (const kind of Object.keys(LIMITS) as Array<keyof typeof LIMITS>) {
-    const longest = candidates.filter(([k]) => k === kind).sort((a, b) => b[1].length - a[1].length)[0];
-    const limit = LIMITS[kind];
-    if (longest && longest[1].length > limit.max) {
-      problems.push(
-        `PROJECT_NAME and STAGE make "${longest[1]}" ${longest[1].length} characters long; ${limit.what} allow at most ${limit.max}. Shorten PROJECT_NAME ("${c.projectName}") or STAGE ("${c.stage}") by ${longest[1].length - limit.max}.`,
-      );
-    }
-  }
-  return problems;
+  return candidates;
 }

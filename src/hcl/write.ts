@@ -319,7 +319,22 @@ function attributeExpr(key: string, full: string, value: Json, depth: number, sc
   }
   if (schema.kind === "moved" && (key === "from" || key === "to")) return referenceList(value, where);
   if (schema.kind === "variable" && key === "type" && typeof value === "string") return { lines: [value], aligned: true };
+  const only = typeof value === "string" ? interpolationOnly(value) : undefined;
+  if (only) return { lines: [only], aligned: true };
   return valueExpr(value, depth, true);
+}
+
+/**
+ * `"${merge(a, b)}"` -> `merge(a, b)`: an attribute whose whole value is one
+ * single-line interpolation, which terraform fmt unwraps (only at the top of
+ * an attribute, not inside lists or objects).
+ */
+function interpolationOnly(text: string): string | undefined {
+  const parts = templateParts(text);
+  if (parts.length !== 1 || parts[0].literal || !parts[0].text.startsWith("${") || parts[0].text.startsWith("${~")) return undefined;
+  const inner = parts[0].text.slice(2, -1);
+  if (inner.includes("\n") || inner.endsWith("~")) return undefined;
+  return inner.trim();
 }
 
 function block(header: string, body: Json, depth: number, schema: Schema, path: string): string[] {
