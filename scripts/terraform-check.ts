@@ -88,6 +88,8 @@ function motoProgram(): string {
 
 /** Provider endpoint name for each service prefix of the resource and data source types the stacks use. */
 const SERVICE_ENDPOINTS: ReadonlyArray<readonly [prefix: string, endpoint: string]> = [
+  ["aws_apigatewayv2_", "apigatewayv2"],
+  ["aws_scheduler_", "scheduler"],
   ["aws_cloudwatch_log_", "logs"],
   ["aws_cloudwatch_event_", "events"],
   ["aws_cloudwatch_", "cloudwatch"],
@@ -108,7 +110,7 @@ const TIMEOUT_MS = { init: 120_000, validate: 180_000, plan: 300_000, show: 120_
 
 // ---------- arguments and preflight ----------
 
-interface Options {
+export interface Options {
   binary: string;
   apply: boolean;
   keep: boolean;
@@ -118,7 +120,7 @@ interface Options {
   concurrency: number;
 }
 
-function parseArgs(argv: readonly string[]): Options {
+export function parseArgs(argv: readonly string[]): Options {
   const value = (flag: string) => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -157,7 +159,7 @@ export function mirrorVersions(mirror: string): string[] {
     .sort(cmp);
 }
 
-function preflight(options: Options): { binary: string; version: string; providerVersion: string } | { missing: string[] } {
+export function preflight(options: Options): { binary: string; version: string; providerVersion: string } | { missing: string[] } {
   const missing: string[] = [];
   const binary = which(options.binary);
   let version = "";
@@ -182,7 +184,7 @@ function preflight(options: Options): { binary: string; version: string; provide
 
 // ---------- processes ----------
 
-interface RunResult {
+export interface RunResult {
   code: number | null;
   stdout: string;
   stderr: string;
@@ -190,7 +192,7 @@ interface RunResult {
   timedOut: boolean;
 }
 
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
+export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
   const started = performance.now();
   return new Promise((done) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -218,9 +220,9 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
   });
 }
 
-class CheckFailure extends Error {}
+export class CheckFailure extends Error {}
 
-function failure(where: string, step: string, r: RunResult, limitMs?: number): CheckFailure {
+export function failure(where: string, step: string, r: RunResult, limitMs?: number): CheckFailure {
   const why = r.timedOut ? `timed out after ${(limitMs ?? 0) / 1000} s` : `exited ${r.code}`;
   const stdoutTail = r.stdout.trim().split("\n").slice(-40).join("\n");
   return new CheckFailure(
@@ -240,13 +242,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface Moto {
+export interface Moto {
   url: string;
   stop(): void;
   reset(): Promise<void>;
 }
 
-async function startMoto(): Promise<Moto> {
+export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn("python3", ["-c", motoProgram(), "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
@@ -303,14 +305,14 @@ const VARIANTS: readonly Variant[] = [
 /** Configuration variables the synthesis reads: not inherited from the caller's shell, so every run checks the same stacks. */
 const CONFIG_KEYS = /^(PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
 
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!CONFIG_KEYS.test(k)) env[k] = v;
   return { ...env, ...extra };
 }
 
 /** A copy of the repository without git, node_modules, outputs or .env files (node_modules is linked). */
-function copyRepo(target: string): void {
+export function copyRepo(target: string): void {
   const skip = new Set([".git", "node_modules", "cdktf.out", "coverage"]);
   cpSync(REPO, target, {
     recursive: true,
@@ -385,19 +387,19 @@ function requiredAws(dir: string): string {
 
 type Flavor = "json" | "hcl";
 
-interface Plan {
+export interface Plan {
   seconds: Record<string, number>;
   changes: Map<string, ResourceChange>;
 }
 
-interface ResourceChange {
+export interface ResourceChange {
   address: string;
   actions: string[];
   after: unknown;
   afterUnknown: unknown;
 }
 
-interface Context {
+export interface Context {
   binary: string;
   tool: string;
   providerVersion: string;
@@ -421,7 +423,7 @@ function declaredTypes(dir: string): Set<string> {
   return types;
 }
 
-function endpointsFor(where: string, dir: string, motoUrl: string): Record<string, string> {
+export function endpointsFor(where: string, dir: string, motoUrl: string): Record<string, string> {
   const endpoints: Record<string, string> = { sts: motoUrl };
   for (const type of declaredTypes(dir)) {
     if (LOCAL_ONLY.has(type)) continue;
@@ -437,7 +439,8 @@ function endpointsFor(where: string, dir: string, motoUrl: string): Record<strin
 }
 
 /** The override: the mirror's provider version, a local backend, and the provider pointed at moto. */
-function writeOverride(dir: string, ctx: Context, where: string): void {
+/** `typesFrom`: the folder whose resource types need endpoints (a root that calls a module: the module's folder). */
+export function writeOverride(dir: string, ctx: Context, where: string, typesFrom = dir): void {
   const override = {
     terraform: {
       required_providers: { aws: { source: "hashicorp/aws", version: ctx.providerVersion } },
@@ -451,7 +454,7 @@ function writeOverride(dir: string, ctx: Context, where: string): void {
         skip_requesting_account_id: true,
         skip_metadata_api_check: true,
         s3_use_path_style: true,
-        endpoints: [endpointsFor(where, dir, ctx.moto.url)],
+        endpoints: [endpointsFor(where, typesFrom, ctx.moto.url)],
       },
     },
   };
@@ -487,7 +490,7 @@ async function planFolder(ctx: Context, stack: Stack, flavor: Flavor): Promise<P
   return { seconds, changes: resourceChanges(shown.stdout) };
 }
 
-function resourceChanges(planJson: string): Map<string, ResourceChange> {
+export function resourceChanges(planJson: string): Map<string, ResourceChange> {
   const plan = JSON.parse(planJson) as {
     resource_changes?: Array<{ address: string; change: { actions: string[]; after: unknown; after_unknown: unknown } }>;
   };
@@ -588,6 +591,48 @@ async function applyAndDestroy(ctx: Context, stack: Stack): Promise<ApplyResult>
   return { planned, created, inState, destroyed, left, removed, seconds };
 }
 
+
+/** A CLI configuration (returned: its path) that installs the aws provider from the mirror, under both registry hostnames. */
+export function providerMirror(work: string, mirrorRoot: string, providerVersion: string): string {
+  // The mirror under both registry hostnames: OpenTofu resolves "hashicorp/aws" to registry.opentofu.org.
+  const mirror = join(work, "mirror");
+  // Terraform does not follow a symlinked provider folder, only a symlinked platform folder (it links those itself).
+  const source = join(mirrorRoot, "registry.terraform.io", "hashicorp", "aws", providerVersion);
+  for (const host of ["registry.terraform.io", "registry.opentofu.org"]) {
+    const target = join(mirror, host, "hashicorp", "aws", providerVersion);
+    mkdirSync(target, { recursive: true });
+    for (const platform of readdirSync(source)) symlinkSync(join(source, platform), join(target, platform));
+  }
+  const providers = ["registry.terraform.io/hashicorp/aws", "registry.opentofu.org/hashicorp/aws"].map((p) => JSON.stringify(p)).join(", ");
+  const cliConfig = join(work, "cli.tfrc");
+  writeFileSync(
+    cliConfig,
+    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = [${providers}]\n  }\n  direct {\n    exclude = [${providers}]\n  }\n}\n`,
+  );
+  return cliConfig;
+}
+
+/** The environment Terraform runs with: the mirror's CLI configuration, no prompts, no telemetry, fake credentials. */
+export function terraformEnv(cliConfig: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+  // The mirror is unpacked: without a plugin cache, init links .terraform/providers to it (no 700 MB copy per stack).
+  delete env.TF_PLUGIN_CACHE_DIR;
+  delete env.TF_DATA_DIR;
+  delete env.TF_CLI_ARGS;
+  return env;
+}
+
 // ---------- main ----------
 
 function times(seconds: Record<string, number>): string {
@@ -633,40 +678,11 @@ async function main(): Promise<number> {
   console.log(`${found.version} (${found.binary}); provider hashicorp/aws ${found.providerVersion} from the mirror ${options.mirror}`);
 
   const work = mkdtempSync(join(tmpdir(), "terraform-check-"));
-  // The mirror under both registry hostnames: OpenTofu resolves "hashicorp/aws" to registry.opentofu.org.
-  const mirror = join(work, "mirror");
-  // Terraform does not follow a symlinked provider folder, only a symlinked platform folder (it links those itself).
-  const source = join(options.mirror, "registry.terraform.io", "hashicorp", "aws", found.providerVersion);
-  for (const host of ["registry.terraform.io", "registry.opentofu.org"]) {
-    const target = join(mirror, host, "hashicorp", "aws", found.providerVersion);
-    mkdirSync(target, { recursive: true });
-    for (const platform of readdirSync(source)) symlinkSync(join(source, platform), join(target, platform));
-  }
-  const providers = ["registry.terraform.io/hashicorp/aws", "registry.opentofu.org/hashicorp/aws"].map((p) => JSON.stringify(p)).join(", ");
-  const cliConfig = join(work, "cli.tfrc");
-  writeFileSync(
-    cliConfig,
-    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = [${providers}]\n  }\n  direct {\n    exclude = [${providers}]\n  }\n}\n`,
-  );
+  const cliConfig = providerMirror(work, options.mirror, found.providerVersion);
   let moto: Moto | undefined;
   try {
     moto = await startMoto();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: cliConfig,
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      AWS_ACCESS_KEY_ID: "testing",
-      AWS_SECRET_ACCESS_KEY: "testing",
-      AWS_SESSION_TOKEN: "",
-      AWS_PROFILE: "",
-      AWS_EC2_METADATA_DISABLED: "true",
-    };
-    // The mirror is unpacked: without a plugin cache, init links .terraform/providers to it (no 700 MB copy per stack).
-    delete env.TF_PLUGIN_CACHE_DIR;
-    delete env.TF_DATA_DIR;
-    delete env.TF_CLI_ARGS;
+    const env = terraformEnv(cliConfig);
     const ctx: Context = { binary: found.binary, tool, providerVersion: found.providerVersion, env, moto, work };
     mkdirSync(join(work, "tf"));
 

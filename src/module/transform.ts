@@ -85,7 +85,11 @@ export function taggable(type: string): boolean {
   let known = TAGGABLE.get(type);
   if (known === undefined) {
     const file = join(REPO_ROOT, "node_modules", "@cdktf", "provider-aws", "lib", type.replace(/^aws_/, "").replace(/_/g, "-"), "index.d.ts");
-    known = existsSync(file) && /readonly tags\?: \{/.test(readFileSync(file, "utf8"));
+    const source = existsSync(file) ? readFileSync(file, "utf8") : "";
+    // The resource's own Config interface, not a nested block's (an event target's ECS parameters have tags too).
+    const start = source.indexOf("Config extends cdktf.TerraformMetaArguments {");
+    const config = start < 0 ? "" : source.slice(start, source.indexOf("\n}", start));
+    known = /readonly tags\?: \{/.test(config);
     TAGGABLE.set(type, known);
   }
   return known;

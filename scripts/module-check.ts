@@ -1,0 +1,211 @@
+/**
+ * `npm run module:check [-- --binary tofu] [--no-stages] [--keep]`
+ *
+ * The module (npm run module) is judged by Terraform, with terraform:check's
+ * helpers (the provider mirror, the moto server, the plan comparison):
+ *   1. `fmt -check` of the module and the example roots; `init` and `validate` of the module;
+ *   2. for the default stage and for STAGES=dev,prod, the plan of each example root
+ *      equals the plan of that stage's own stack (synthesized by npm run synth):
+ *      the same resources, actions and planned values; addresses aside (the root's
+ *      `module.sfn_workflows.` prefix), and a Lambda `filename` is compared from its
+ *      `assets/` part (the module reads it through path.module);
+ *   3. a 70-character project_name fails `plan` with the project's own message.
+ * Everything runs in a temporary copy of the repository (no .env files), the
+ * provider constraint overridden to the mirror's version, the provider pointed at moto.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import {
+  CheckFailure,
+  cleanEnv,
+  comparePlans,
+  copyRepo,
+  failure,
+  parseArgs,
+  preflight,
+  providerMirror,
+  resourceChanges,
+  run,
+  startMoto,
+  terraformEnv,
+  writeOverride,
+  type Context,
+  type ResourceChange,
+  type RunResult,
+} from "./terraform-check";
+
+const MODULE_NAME = "sfn_workflows";
+const PREFIX = `module.${MODULE_NAME}.`;
+const TIMEOUT = { synth: 300_000, tf: 300_000 };
+
+interface Variant {
+  name: string;
+  env: Record<string, string>;
+}
+
+/** The root's changes under the stack's addresses, the Lambda filenames from `assets/` on. */
+export function normalisedModuleChanges(changes: Map<string, ResourceChange>, prefix = PREFIX): Map<string, ResourceChange> {
+  const out = new Map<string, ResourceChange>();
+  for (const [address, c] of changes) {
+    const bare = address.startsWith(prefix) ? address.slice(prefix.length) : address;
+    out.set(bare, { ...c, address: bare, after: normaliseFilename(bare, c.after) });
+  }
+  return out;
+}
+
+function normaliseFilename(address: string, after: unknown): unknown {
+  if (!address.startsWith("aws_lambda_function.") || typeof after !== "object" || after === null) return after;
+  const a = after as Record<string, unknown>;
+  if (typeof a.filename !== "string") return after;
+  const i = a.filename.indexOf("assets/");
+  return i < 0 ? after : { ...a, filename: a.filename.slice(i) };
+}
+
+async function tf(ctx: Context, where: string, dir: string, args: string[]): Promise<RunResult> {
+  const r = await run(ctx.binary, args, dir, ctx.env, TIMEOUT.tf);
+  if (r.code !== 0) throw failure(where, `${ctx.tool} ${args.join(" ")}`, r, TIMEOUT.tf);
+  return r;
+}
+
+async function plan(ctx: Context, where: string, dir: string): Promise<Map<string, ResourceChange>> {
+  await tf(ctx, where, dir, ["init", "-input=false", "-no-color"]);
+  await tf(ctx, where, dir, ["plan", "-input=false", "-no-color", "-lock=false", "-out=check.tfplan"]);
+  const shown = await tf(ctx, where, dir, ["show", "-json", "-no-color", "check.tfplan"]);
+  return resourceChanges(shown.stdout);
+}
+
+/** The module copy asks for the mirror's provider version (the module itself asks for the bindings' 6.x). */
+function overrideModuleVersion(moduleDir: string, providerVersion: string): void {
+  writeFileSync(
+    join(moduleDir, "terraform_check_override.tf.json"),
+    `${JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: providerVersion } } } }, null, 2)}\n`,
+  );
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const argv = process.argv.slice(2);
+  const options = parseArgs(argv);
+  const required = process.env.CI === "true" || process.env.REQUIRE_TERRAFORM === "1";
+  const found = preflight(options);
+  if ("missing" in found) {
+    const what = found.missing.map((m) => `  - ${m}`).join("\n");
+    if (required) {
+      console.error(`module:check cannot run (CI=true or REQUIRE_TERRAFORM=1 makes this a failure). Missing:\n${what}`);
+      return 1;
+    }
+    console.log(`module:check skipped (set REQUIRE_TERRAFORM=1 to make this a failure). Missing:\n${what}`);
+    return 0;
+  }
+  const tool = basename(options.binary);
+  console.log(`${found.version} (${found.binary}); provider hashicorp/aws ${found.providerVersion} from the mirror ${options.mirror}`);
+  const variants: Variant[] = [{ name: "default", env: {} }];
+  if (!argv.includes("--no-stages")) variants.push({ name: "stages", env: { STAGES: "dev,prod" } });
+
+  const work = mkdtempSync(join(tmpdir(), "module-check-"));
+  const cliConfig = providerMirror(work, options.mirror, found.providerVersion);
+  const moto = await startMoto();
+  const ctx: Context = { binary: found.binary, tool, providerVersion: found.providerVersion, env: terraformEnv(cliConfig), moto, work };
+  let failed = false;
+  try {
+    const repo = join(work, "repo");
+    copyRepo(repo);
+    const tsx = join(repo, "node_modules", ".bin", "tsx");
+    for (const variant of variants) {
+      const out = join(work, `out-${variant.name}`);
+      for (const [what, args] of [
+        ["npm run synth", ["src/cli/synth.ts", "--out", join(out, "synth")]],
+        ["npm run module", ["src/cli/module.ts", "--out", join(out, "module"), "--examples", join(out, "module-examples")]],
+      ] as const) {
+        const r = await run(process.execPath, [tsx, ...args], repo, cleanEnv(variant.env), TIMEOUT.synth);
+        if (r.code !== 0) throw failure(`${variant.name}`, what, r, TIMEOUT.synth);
+      }
+      const moduleDir = join(out, "module");
+
+      if (variant.name === "default") {
+        await tf(ctx, "module (fmt)", out, ["fmt", "-check", "-diff", "-recursive", "-no-color", "module", "module-examples"]);
+        const copy = join(work, "tf", "module-validate", "module");
+        cpSync(moduleDir, copy, { recursive: true });
+        overrideModuleVersion(copy, found.providerVersion);
+        await tf(ctx, "module (validate)", copy, ["init", "-input=false", "-no-color"]);
+        await tf(ctx, "module (validate)", copy, ["validate", "-no-color"]);
+        console.log(`module: fmt -check (module and example roots) and validate passed`);
+      }
+
+      for (const stage of readdirSync(join(out, "module-examples")).sort()) {
+        const stackName = readdirSync(join(out, "synth", "stacks")).find((s) => s.endsWith(`-${stage}`));
+        if (!stackName) throw new CheckFailure(`${variant.name}/${stage}: no stack was synthesized for the stage`);
+        const where = `${variant.name}/${stage}`;
+        const stackDir = join(work, "tf", `${variant.name}-${stage}-stack`);
+        cpSync(join(out, "synth", "stacks", stackName), stackDir, { recursive: true });
+        writeOverride(stackDir, ctx, `${where} (stack)`);
+        const tree = join(work, "tf", `${variant.name}-${stage}-root`);
+        cpSync(moduleDir, join(tree, "module"), { recursive: true });
+        cpSync(join(out, "module-examples", stage), join(tree, "module-examples", stage), { recursive: true });
+        overrideModuleVersion(join(tree, "module"), found.providerVersion);
+        const root = join(tree, "module-examples", stage);
+        writeOverride(root, ctx, `${where} (example root)`, join(tree, "module"));
+        const [stack, example] = await Promise.all([plan(ctx, `${where} (stack)`, stackDir), plan(ctx, `${where} (example root)`, root)]);
+        const diff = comparePlans(stack, normalisedModuleChanges(example));
+        const creates = [...stack.values()].filter((c) => c.actions.includes("create")).length;
+        if (diff.length > 0) {
+          failed = true;
+          console.log(`${where}: the example root does NOT plan what the stage stack plans:\n${diff.join("\n").replace(/JSON/g, "stack").replace(/HCL/g, "module")}`);
+        } else {
+          console.log(`${where}: example root plan equals the stage stack's plan (${stack.size} resource changes, ${creates} to create; addresses under ${PREFIX})`);
+        }
+
+        if (variant.name === "default") {
+          // A 70-character project_name: the project's own message, from Terraform.
+          const bad = join(work, "tf", "bad-name");
+          cpSync(tree, bad, { recursive: true });
+          const badRoot = join(bad, "module-examples", stage);
+          for (const f of readdirSync(badRoot)) if (f.startsWith("terraform") || f === ".terraform") rmSync(join(badRoot, f), { recursive: true, force: true });
+          writeOverride(badRoot, ctx, "bad project_name", join(bad, "module"));
+          const main = join(badRoot, "main.tf");
+          const longName = `p${"a".repeat(69)}`;
+          writeFileSync(main, readFileSync(main, "utf8").replace(/project_name(\s+)= "[^"]*"/, `project_name$1= "${longName}"`));
+          await tf(ctx, "bad project_name", badRoot, ["init", "-input=false", "-no-color"]);
+          const r = await run(ctx.binary, ["plan", "-input=false", "-no-color", "-lock=false"], badRoot, ctx.env, TIMEOUT.tf);
+          const text = `${r.stderr}\n${r.stdout}`.replace(/[│\s]+/g, " ");
+          const expected = `PROJECT_NAME and STAGE make "${longName}-${stage}-`;
+          if (r.code === 0 || !text.includes(expected)) {
+            failed = true;
+            console.log(`bad project_name: expected plan to fail with ${JSON.stringify(expected)}...; exit ${r.code}:\n${r.stderr.slice(0, 2000)}`);
+          } else {
+            const message = /PROJECT_NAME and STAGE make .*? by \d+\./.exec(text)?.[0] ?? expected;
+            console.log(`bad project_name (70 characters): plan fails with the project's message: ${message}`);
+          }
+        }
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof CheckFailure)) throw error;
+    console.error(`\nmodule:check failed: ${error.message}`);
+    return 1;
+  } finally {
+    moto.stop();
+    if (argv.includes("--keep")) console.log(`work folder kept: ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+  if (failed) {
+    console.error(`\nmodule:check failed (see above).`);
+    return 1;
+  }
+  console.log(`\nmodule:check passed with ${tool} in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  return 0;
+}
+
+if (require.main === module) {
+  mkdirSync(tmpdir(), { recursive: true });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`module:check failed: ${(error as Error).message}`);
+      process.exitCode = 1;
+    },
+  );
+}
