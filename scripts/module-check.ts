@@ -7,8 +7,10 @@
  *   2. for the default stage and for STAGES=dev,prod, the plan of each example root
  *      equals the plan of that stage's own stack (synthesized by npm run synth):
  *      the same resources, actions and planned values; addresses aside (the root's
- *      `module.sfn_workflows.` prefix), and a Lambda `filename` is compared from its
- *      `assets/` part (the module reads it through path.module);
+ *      `module.sfn_workflows.` prefix, and `[0]` of the one resource the module makes
+ *      optional with count), and a Lambda `filename` is compared from its `assets/`
+ *      part (the module reads it through path.module); prod differs from the defaults
+ *      in every setting the module takes (PROD_ENV);
  *   3. a 70-character project_name fails `plan` with the project's own message.
  * Everything runs in a temporary copy of the repository (no .env files), the
  * provider constraint overridden to the mirror's version, the provider pointed at moto.
@@ -41,14 +43,31 @@ const TIMEOUT = { synth: 300_000, tf: 300_000 };
 
 interface Variant {
   name: string;
+  what: string;
   env: Record<string, string>;
+  files?: Record<string, string>;
 }
 
+/** prod differs from the defaults in every setting the module takes, and is on the S3 backend (as in terraform:check). */
+const PROD_ENV = [
+  "REGION=eu-west-1",
+  "OWNER=ops-team",
+  "LOG_LEVEL=WARN",
+  "LOG_RETENTION_DAYS=731",
+  "SFN_LOG_EXECUTION_DATA=false",
+  "LAMBDA_RESERVED_CONCURRENCY=5",
+  "ALARM_EMAIL=ops@example.com",
+  "STATE_BACKEND=s3",
+  "STATE_BUCKET=my-app-tf-state",
+].join("\n");
+
 /** The root's changes under the stack's addresses, the Lambda filenames from `assets/` on. */
-export function normalisedModuleChanges(changes: Map<string, ResourceChange>, prefix = PREFIX): Map<string, ResourceChange> {
+export function normalisedModuleChanges(changes: Map<string, ResourceChange>, stack: ReadonlyMap<string, unknown>, prefix = PREFIX): Map<string, ResourceChange> {
   const out = new Map<string, ResourceChange>();
   for (const [address, c] of changes) {
-    const bare = address.startsWith(prefix) ? address.slice(prefix.length) : address;
+    let bare = address.startsWith(prefix) ? address.slice(prefix.length) : address;
+    // A resource the module makes optional with count (the alarm e-mail subscription) is `x[0]` where the stack has `x`.
+    if (bare.endsWith("[0]") && !stack.has(bare) && stack.has(bare.slice(0, -3))) bare = bare.slice(0, -3);
     out.set(bare, { ...c, address: bare, after: normaliseFilename(bare, c.after) });
   }
   return out;
@@ -100,8 +119,10 @@ async function main(): Promise<number> {
   }
   const tool = basename(options.binary);
   console.log(`${found.version} (${found.binary}); provider hashicorp/aws ${found.providerVersion} from the mirror ${options.mirror}`);
-  const variants: Variant[] = [{ name: "default", env: {} }];
-  if (!argv.includes("--no-stages")) variants.push({ name: "stages", env: { STAGES: "dev,prod" } });
+  const variants: Variant[] = [{ name: "default", what: "the default stage", env: {} }];
+  if (!argv.includes("--no-stages")) {
+    variants.push({ name: "stages", what: `STAGES=dev,prod, .env.prod: ${PROD_ENV.split("\n").join(" ")}`, env: { STAGES: "dev,prod" }, files: { ".env.prod": `${PROD_ENV}\n` } });
+  }
 
   const work = mkdtempSync(join(tmpdir(), "module-check-"));
   const cliConfig = providerMirror(work, options.mirror, found.providerVersion);
@@ -109,10 +130,12 @@ async function main(): Promise<number> {
   const ctx: Context = { binary: found.binary, tool, providerVersion: found.providerVersion, env: terraformEnv(cliConfig), moto, work };
   let failed = false;
   try {
-    const repo = join(work, "repo");
-    copyRepo(repo);
-    const tsx = join(repo, "node_modules", ".bin", "tsx");
     for (const variant of variants) {
+      const repo = join(work, `repo-${variant.name}`);
+      copyRepo(repo);
+      for (const [file, text] of Object.entries(variant.files ?? {})) writeFileSync(join(repo, file), text);
+      const tsx = join(repo, "node_modules", ".bin", "tsx");
+      console.log(`${variant.name}: ${variant.what}`);
       const out = join(work, `out-${variant.name}`);
       for (const [what, args] of [
         ["npm run synth", ["src/cli/synth.ts", "--out", join(out, "synth")]],
@@ -147,7 +170,7 @@ async function main(): Promise<number> {
         const root = join(tree, "module-examples", stage);
         writeOverride(root, ctx, `${where} (example root)`, join(tree, "module"));
         const [stack, example] = await Promise.all([plan(ctx, `${where} (stack)`, stackDir), plan(ctx, `${where} (example root)`, root)]);
-        const diff = comparePlans(stack, normalisedModuleChanges(example));
+        const diff = comparePlans(stack, normalisedModuleChanges(example, stack));
         const creates = [...stack.values()].filter((c) => c.actions.includes("create")).length;
         if (diff.length > 0) {
           failed = true;

@@ -35,12 +35,23 @@ export function moduleBlock(c: StageConfig, source: string): string {
   return [`module ${hclString(EXAMPLE_MODULE_NAME)} {`, ...attributes([["source", hclString(source)]], "  "), "", ...attributes(moduleArguments(c), "  "), "}", ""].join("\n");
 }
 
+/** The stage's own backend (modules/state-backend.ts): S3 encrypted with native locking, or a local file beside the root. */
+function backendBlock(c: StageConfig): Record<string, Record<string, string | boolean>> {
+  const b = c.backend;
+  if (b.type === "local") return { local: { path: `terraform.${c.projectName}-${c.stage}.tfstate` } };
+  const s3: Record<string, string | boolean> = { bucket: b.bucket, key: b.key, region: b.region, encrypt: true };
+  if (b.kmsKeyId) s3.kms_key_id = b.kmsKeyId;
+  if (b.dynamodbTable) s3.dynamodb_table = b.dynamodbTable;
+  s3.use_lockfile = true;
+  return { s3 };
+}
+
 export function exampleRoot(c: StageConfig, defaultTags: Record<string, string>, providerVersion: string, source: string): string {
   const head = writeHcl(
     {
       terraform: {
         required_providers: { aws: { source: "hashicorp/aws", version: providerVersion } },
-        backend: { local: { path: `terraform.${c.projectName}-${c.stage}.tfstate` } },
+        backend: backendBlock(c),
       },
       provider: { aws: [{ region: c.region, default_tags: [{ tags: fillTags(defaultTags, c) }] }] },
     },
