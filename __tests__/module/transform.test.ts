@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { workflowOf } from "../../src/module/build";
+import { handlerOf, workflowOf } from "../../src/module/build";
 import { SENTINELS } from "../../src/module/sentinel";
 import { stageDependentLines, assertNoStageBranches } from "../../src/module/templates";
 import { assertNoSentinel, moduleDifferences, transformStack, type JsonObject } from "../../src/module/transform";
@@ -129,6 +129,9 @@ test("resources go to the file of the workflow their address starts with", () =>
   expect(workflowOf("map_state_machine")).toBe("map");
   expect(workflowOf("validate_order")).toBeUndefined();
   expect(workflowOf("stage")).toBeUndefined();
+  expect(handlerOf("validate_order")).toBe("validate-order");
+  expect(handlerOf("validate_order_trust")).toBe("validate-order");
+  expect(handlerOf("alarms_topic_policy")).toBeUndefined();
 });
 
 test("each name-limit validation states the limit the project checks, with the project's wording", () => {

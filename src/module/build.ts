@@ -8,7 +8,8 @@
  * 3. Turn each into the module's Terraform JSON (transform.ts); both must give
  *    the same module, else some output depends on the stage in a way the module
  *    cannot express, and the differences are named.
- * 4. Write it as HCL with the project's writer (src/hcl), one file per workflow,
+ * 4. Write it as HCL with the project's writer (src/hcl), one file per workflow
+ *    (the Lambda handlers' resources in functions.tf, the stage's shared ones in main.tf),
  *    plus versions.tf, variables.tf, outputs.tf, locals.tf and the Lambda packages.
  */
 import { spawnSync } from "node:child_process";
@@ -16,7 +17,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WORKFLOWS } from "../../workflows/catalogue";
-import { REPO_ROOT } from "../config/handlers";
+import { listHandlers, REPO_ROOT } from "../config/handlers";
 import type { StageConfig } from "../config/stage";
 import { writeHcl } from "../hcl/write";
 import { exampleRoot, EXAMPLE_MODULE_NAME } from "./examples";
@@ -58,13 +59,18 @@ export function workflowOf(name: string, workflows: readonly string[] = WORKFLOW
   return hits.sort((a, b) => b.length - a.length)[0];
 }
 
+/** Whether a resource or data name belongs to one of the Lambda handlers (its function, role, policy, log group). */
+export function handlerOf(name: string, handlers: readonly string[] = listHandlers()): string | undefined {
+  return handlers.filter((h) => name === snake(h) || name.startsWith(`${snake(h)}_`)).sort((a, b) => b.length - a.length)[0];
+}
+
 /** Splits resources and data sources into files: `<workflow>.tf`, the rest in `main.tf`. */
 function splitByWorkflow(doc: JsonObject): Map<string, JsonObject> {
   const files = new Map<string, JsonObject>();
   for (const kind of ["data", "resource"] as const) {
     for (const [type, byName] of Object.entries((doc[kind] ?? {}) as Record<string, Record<string, JsonObject>>)) {
       for (const [name, body] of Object.entries(byName)) {
-        const file = `${workflowOf(name) ?? "main"}.tf`;
+        const file = `${workflowOf(name) ?? (handlerOf(name) ? "functions" : "main")}.tf`;
         const target = files.get(file) ?? {};
         const byType = (target[kind] ??= {}) as Record<string, Record<string, JsonObject>>;
         (byType[type] ??= {})[name] = body;

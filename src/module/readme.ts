@@ -26,7 +26,7 @@ variable) and \`hashicorp/aws\` \`${o.providerVersion}\`. Region, credentials an
 default tags come from the caller's \`aws\` provider.
 
 Files: \`versions.tf\`, \`variables.tf\`, \`locals.tf\`, \`outputs.tf\`, ${o.files.map((f) => `\`${f}\``).join(", ")}
-(one file per workflow, shared resources in \`main.tf\`), and the Lambda
+(one file per workflow, the Lambda handlers in \`functions.tf\`, the stage's shared resources in \`main.tf\`), and the Lambda
 packages under \`assets/\`, read through \`path.module\`.
 
 ## Usage
