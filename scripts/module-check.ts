@@ -11,7 +11,8 @@
  *      optional with count), and a Lambda `filename` is compared from its `assets/`
  *      part (the module reads it through path.module); prod differs from the defaults
  *      in every setting the module takes (PROD_ENV);
- *   3. a 70-character project_name fails `plan` with the project's own message.
+ *   3. with `owner` and `tags` set, every taggable resource plans them;
+ *   4. a 70-character project_name fails `plan` with the project's own message.
  * Everything runs in a temporary copy of the repository (no .env files), the
  * provider constraint overridden to the mirror's version, the provider pointed at moto.
  */
@@ -180,6 +181,27 @@ async function main(): Promise<number> {
         }
 
         if (variant.name === "default") {
+          // var.tags and var.owner reach every taggable resource.
+          const tagged = join(work, "tf", "tagged");
+          cpSync(tree, tagged, { recursive: true });
+          const taggedRoot = join(tagged, "module-examples", stage);
+          for (const f of readdirSync(taggedRoot)) if (f.startsWith("terraform") || f === ".terraform") rmSync(join(taggedRoot, f), { recursive: true, force: true });
+          writeOverride(taggedRoot, ctx, "tags", join(tagged, "module"));
+          const taggedMain = join(taggedRoot, "main.tf");
+          writeFileSync(taggedMain, readFileSync(taggedMain, "utf8").replace(/\n}\n$/, '\n  owner = "module-check"\n  tags  = { CostCenter = "42" }\n}\n'));
+          const withTags = await plan(ctx, "tags", taggedRoot);
+          const taggable = [...withTags.values()].filter((c) => c.actions.includes("create") && typeof c.after === "object" && c.after !== null && "tags_all" in c.after);
+          const missing = taggable.filter((c) => {
+            const tags = (c.after as { tags?: Record<string, string> | null }).tags ?? {};
+            return tags.CostCenter !== "42" || tags.Owner !== "module-check";
+          });
+          if (missing.length > 0 || taggable.length === 0) {
+            failed = true;
+            console.log(`tags: owner and tags missing on ${missing.length} of ${taggable.length} taggable resources: ${missing.slice(0, 5).map((c) => c.address).join(", ")}`);
+          } else {
+            console.log(`tags: owner and tags set on all ${taggable.length} taggable resources`);
+          }
+
           // A 70-character project_name: the project's own message, from Terraform.
           const bad = join(work, "tf", "bad-name");
           cpSync(tree, bad, { recursive: true });

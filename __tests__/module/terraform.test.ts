@@ -30,6 +30,7 @@ test("the example root plans what the stage stack plans; a too-long project_name
   expect(r.status).toBe(0);
   expect(out).toMatch(/module: fmt -check \(module and example roots\) and validate passed/);
   expect(out).toMatch(/default\/dev: example root plan equals the stage stack's plan \(\d+ resource changes/);
+  expect(out).toMatch(/tags: owner and tags set on all \d+ taggable resources/);
   const long = `p${"a".repeat(69)}`;
   let project = "";
   try {
