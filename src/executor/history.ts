@@ -7,6 +7,14 @@
  * not change with an option.
  */
 
+import { ExecutionFailure } from "./errors";
+
+/** AWS's hard quota on one execution's history (Step Functions quotas; "Avoid reaching the history quota"). */
+export const MAX_HISTORY_EVENTS = 25_000;
+
+/** Event 25,000 may only close the execution: AWS logs ExecutionFailed instead of anything else. */
+const CLOSING = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"]);
+
 export interface HistoryEvent {
   readonly id: number;
   readonly previousEventId: number;
@@ -56,6 +64,9 @@ export class HistoryRecorder {
 
   /** Records an event and returns its id. `details` go under AWS's `<type>EventDetails` key. */
   add(cursor: EventCursor, timeMs: number, type: string, details?: Record<string, unknown>): number {
+    if (this.lastId >= MAX_HISTORY_EVENTS - 1 && !CLOSING.has(type)) {
+      throw new ExecutionFailure("States.Runtime", `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
+    }
     const id = ++this.lastId;
     if (this.keep && !this.closed) this.raw.push({ id, previousEventId: cursor.lastEventId, timeMs, type, details });
     cursor.lastEventId = id;

@@ -9,13 +9,15 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { HistoryEvent, HistoryRecorder } from "./history";
 import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
-import { CompiledDefinition, Execution, InvalidDefinitionError, compileDefinition } from "./interpreter";
+import { CompiledDefinition, compileDefinition } from "./compile";
+import { Execution } from "./execution";
+import { InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
+import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, nestingExceeds } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
 import { seededRandom } from "./retry";
 
-export { StatesError, NotSupportedError } from "./errors";
-export { InvalidDefinitionError } from "./interpreter";
+export { StatesError, NotSupportedError, InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
 export { RawLambdaResponse } from "./lambda";
 export type { LambdaHandler, LambdaContextLike, LambdaRuntimeStyle } from "./lambda";
 export type { HistoryEvent } from "./history";
@@ -127,6 +129,7 @@ function compile(definition: object | string): CompiledDefinition {
  */
 export async function runDefinition(definition: object | string, input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
   const compiled = compile(definition);
+  checkExecutionInput(input);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
   const smName = options.stateMachineName ?? "local-state-machine";
@@ -185,8 +188,34 @@ export async function runDefinition(definition: object | string, input: unknown,
     random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
     taskTokenFactory: randomUUID,
     realTime: options.realTime === true,
+    maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
   }).run();
   return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
+}
+
+/** AWS's maximum execution duration: one year for Standard workflows, five minutes for Express (Step Functions quotas). */
+const STANDARD_MAX_DURATION_MS = 365 * 24 * 3600 * 1000;
+const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
+
+/**
+ * What StartExecution refuses before an execution exists: an input over
+ * 262,144 bytes of UTF-8 JSON (API reference, StartExecution "input": Length
+ * Constraints), worded as AWS's ValidationException; and, our own limit, an
+ * input nested deeper than MAX_NESTING_DEPTH levels.
+ */
+function checkExecutionInput(input: unknown): void {
+  if (nestingExceeds(input)) {
+    throw new InvalidExecutionInputError(
+      `Execution input: nested more than ${MAX_NESTING_DEPTH} levels deep, more than the local executor supports. Flatten the input (or pass a reference to the data instead of the data).`,
+    );
+  }
+  const text = input === undefined ? "{}" : JSON.stringify(input);
+  const bytes = Buffer.byteLength(text ?? "null", "utf8");
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new InvalidExecutionInputError(
+      `Execution input: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (received ${bytes} bytes). Pass large data by reference (e.g. an S3 key) instead.`,
+    );
+  }
 }
 
 export interface RunWorkflowOptions extends RunOptions {

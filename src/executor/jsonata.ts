@@ -130,7 +130,7 @@ function compile(text: string): Compiled {
 }
 
 /** Evaluates one JSONata expression text (without the `{% %}`); undefined results are returned as undefined. */
-export async function evaluateJsonataExpression(text: string, bindings: JsonataBindings, where: ExprWhere): Promise<unknown> {
+export async function evaluateJsonataExpression(text: string, bindings: JsonataBindings, where: ExprWhere, functionAllowed = false): Promise<unknown> {
   const compiled = compile(text);
   if (!compiled.expr) {
     throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' threw an error during evaluation. ${compiled.error}`);
@@ -144,13 +144,22 @@ export async function evaluateJsonataExpression(text: string, bindings: JsonataB
     const reason = err instanceof AwsFunctionError ? err.message : err.code ? `${err.code}: ${err.message}` : String(err.message ?? e);
     throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' threw an error during evaluation. ${reason}`);
   }
+  if (functionAllowed && isFunction(result)) return FUNCTION_VALUE;
   return toJson(result, text, where);
 }
 
+/** A jsonata function value (a native function or a lambda object). */
+function isFunction(v: unknown): boolean {
+  return typeof v === "function" || (typeof v === "object" && v !== null && ((v as { _jsonata_lambda?: unknown })._jsonata_lambda === true || (v as { _jsonata_function?: unknown })._jsonata_function === true));
+}
+
+/** What a field that must be JSON of some type receives when its expression returned a function: the caller reports the type. */
+export const FUNCTION_VALUE: () => void = () => undefined;
+
 /** Plain JSON from a jsonata result: sequences become arrays, functions are an error. */
 function toJson(v: unknown, text: string, where: ExprWhere): unknown {
-  if (v === null || typeof v !== "object") {
-    if (typeof v === "function") {
+  if (v === null || typeof v !== "object" || isFunction(v)) {
+    if (isFunction(v)) {
       throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' returned a function, which is not a JSON value.`);
     }
     if (typeof v === "number" && !Number.isFinite(v)) {
@@ -177,11 +186,11 @@ function toJson(v: unknown, text: string, where: ExprWhere): unknown {
  * AWS reports it: "... specified for the field 'Output/result' returned
  * nothing (undefined)."
  */
-export async function evaluateJsonataValue(value: unknown, bindings: JsonataBindings, where: ExprWhere): Promise<unknown> {
+export async function evaluateJsonataValue(value: unknown, bindings: JsonataBindings, where: ExprWhere, functionAllowed = false): Promise<unknown> {
   if (typeof value === "string") {
     const expr = jsonataExpression(value);
     if (expr === undefined) return value;
-    const result = await evaluateJsonataExpression(expr, bindings, where);
+    const result = await evaluateJsonataExpression(expr, bindings, where, functionAllowed);
     if (result === undefined) {
       throw queryError(where, `The JSONata expression '${expr}' specified for the field '${where.field}' returned nothing (undefined).`);
     }

@@ -40,7 +40,7 @@ export class RawLambdaResponse {
 export type LambdaRuntimeStyle = "nodejs" | "python";
 
 /** Step Functions refuses results larger than 256 KiB. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
+export { MAX_PAYLOAD_BYTES } from "./json";
 
 export interface FunctionRef {
   /** The function name without qualifier. */
@@ -254,7 +254,7 @@ export function dataLimitExceeded(taskName: string): StatesError {
   );
 }
 
-export function functionNotFound(ref: FunctionRef): StatesError {
+export function functionNotFound(ref: FunctionRef, _mode: "direct" | "invoke" = "direct"): StatesError {
   return new StatesError(
     "Lambda.ResourceNotFoundException",
     `Function not found: ${ref.arn} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${randomUUID()}; Proxy: null)`,
