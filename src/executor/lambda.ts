@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { StatesError } from "./errors";
+import { setKey } from "./json";
 
 /** A handler as Lambda calls it: the event and a Lambda-like context. */
 export type LambdaHandler = (event: any, context: LambdaContextLike) => unknown;
@@ -171,7 +172,7 @@ export function cloneJson(value: unknown): unknown {
   for (const key in value as Record<string, unknown>) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined && typeof v !== "function") out[key] = cloneJson(v);
+    if (v !== undefined && typeof v !== "function") setKey(out, key, cloneJson(v));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 import { ExprWhere, runtimeError } from "./expr-errors";
 import { evaluateIntrinsic, isIntrinsic } from "./intrinsics";
 import { EvalScope, evaluatePath } from "./jsonpath";
+import { setKey } from "./json";
 
 export function resolvePayloadTemplate(template: unknown, scope: EvalScope, where: ExprWhere): unknown {
   if (Array.isArray(template)) return template.map((item) => resolvePayloadTemplate(item, scope, where));
@@ -21,9 +22,9 @@ export function resolvePayloadTemplate(template: unknown, scope: EvalScope, wher
       if (typeof value !== "string") {
         throw runtimeError(fieldWhere, `The value for the field '${key}' must be a string holding a JSONPath or an intrinsic function, but was ${JSON.stringify(value)}; drop the '.$' suffix for a literal value.`);
       }
-      out[name] = isIntrinsic(value) ? evaluateIntrinsic(value, scope, fieldWhere) : evaluatePath(value, scope, fieldWhere);
+      setKey(out, name, isIntrinsic(value) ? evaluateIntrinsic(value, scope, fieldWhere) : evaluatePath(value, scope, fieldWhere));
     } else {
-      out[key] = resolvePayloadTemplate(value, scope, where);
+      setKey(out, key, resolvePayloadTemplate(value, scope, where));
     }
   }
   return out;
