@@ -18,11 +18,11 @@ export function exprText(v: unknown): string {
 
 /**
  * Step Functions accepts RFC 3339 timestamps with an upper-case T and an
- * explicit offset (Z or ±hh:mm); anything else is rejected. Years are four
- * digits (0000-9999): Java's ISO parser, which AWS uses, rejects a longer year
- * without a sign.
+ * explicit offset (Z or ±hh:mm); anything else is rejected. As Java's
+ * ISO_OFFSET_DATE_TIME, a fraction of a second has at most 9 digits
+ * (nanoseconds) and an offset at most ±18:00.
  */
-const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 export function parseAwsTimestamp(text: string): number | undefined {
   const m = TIMESTAMP_RE.exec(text);
   if (!m) return undefined;

@@ -48,6 +48,8 @@ export interface FunctionRef {
   readonly name: string;
   /** The full ARN (built from the region/account when given a bare name). */
   readonly arn: string;
+  /** The version or alias named, if any. */
+  readonly qualifier?: string;
 }
 
 const refCache = new Map<string, { region: string; accountId: string; parsed: FunctionRef }>();
@@ -65,11 +67,12 @@ export function parseFunctionRef(ref: string, region: string, accountId: string)
 function parseFunctionRefUncached(ref: string, region: string, accountId: string): FunctionRef {
   const parts = ref.split(":");
   let name: string;
-  if (ref.startsWith("arn:")) name = parts[6] ?? ref;
-  else if (parts.length >= 3 && parts[1] === "function") name = parts[2];
-  else name = parts[0];
+  let qualifier: string | undefined;
+  if (ref.startsWith("arn:")) [name, qualifier] = [parts[6] ?? ref, parts[7]];
+  else if (parts.length >= 3 && parts[1] === "function") [name, qualifier] = [parts[2], parts[3]];
+  else [name, qualifier] = [parts[0], parts[1]];
   const arn = ref.startsWith("arn:") ? ref : `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-  return { name, arn };
+  return { name, arn, qualifier };
 }
 
 /** Lambda's context object; a class so that each invocation does not allocate its methods. */
@@ -255,10 +258,16 @@ export function dataLimitExceeded(taskName: string): StatesError {
   );
 }
 
+/**
+ * An unknown function, as Step Functions reports Lambda's 404: the ARN Lambda
+ * resolved, qualified with `$LATEST` when no version or alias was named, in
+ * the Java SDK's exception wording.
+ */
 export function functionNotFound(ref: FunctionRef, _mode: "direct" | "invoke" = "direct"): StatesError {
+  const qualified = `${ref.arn.split(":").slice(0, 7).join(":")}:${ref.qualifier ?? "$LATEST"}`;
   return new StatesError(
     "Lambda.ResourceNotFoundException",
-    `Function not found: ${ref.arn} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${randomUUID()}; Proxy: null)`,
+    `Function not found: ${qualified} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${randomUUID()}; Proxy: null)`,
   );
 }
 
