@@ -128,7 +128,7 @@ describe("runaway executions end with AWS's error, in seconds, in bounded memory
     const input = { blob: "z".repeat(10 * MB) };
     await expect(runDefinition({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }, input)).rejects.toThrow(InvalidExecutionInputError);
     await expect(runDefinition({ StartAt: "P", States: { P: { Type: "Pass", End: true } } }, input)).rejects.toThrow(
-      /Member must have length less than or equal to 262144 \(received 10485772 bytes\)/,
+      /Member must have length less than or equal to 262144 \(received 10485771 bytes\)/,
     );
   });
 

@@ -20,23 +20,33 @@ import { ProjectError } from "../errors";
 export class StatesError extends Error {
   /** The error name, e.g. `States.Runtime`, `States.TaskFailed` or a handler's `name`. */
   readonly error: string;
-  /** The cause string; `undefined` when AWS reports none (a Fail state without Cause). */
-  readonly causeText?: string;
-  constructor(error: string, causeText?: string) {
+  #cause: string | undefined | (() => string);
+  /**
+   * @param causeText the cause; `undefined` when AWS reports none (a Fail state
+   * without Cause); a function when it is costly to build and may never be
+   * read (a retried function error's stack trace).
+   */
+  constructor(error: string, causeText?: string | (() => string)) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(`${error}: ${causeText ?? ""}`);
+    super(typeof causeText === "function" ? error : `${error}: ${causeText ?? ""}`);
     Error.stackTraceLimit = limit;
     this.error = error;
-    this.causeText = causeText;
+    this.#cause = causeText;
     this.name = "StatesError";
+  }
+
+  /** The cause string; `undefined` when AWS reports none. */
+  get causeText(): string | undefined {
+    if (typeof this.#cause === "function") this.#cause = this.#cause();
+    return this.#cause;
   }
 }
 
 /** Raised by a Task's resource or a Fail state: the cause reaches Catch and the execution unchanged. */
 export class TaskFailure extends StatesError {
   static from(err: StatesError): TaskFailure {
-    return err instanceof TaskFailure ? err : new TaskFailure(err.error, err.causeText);
+    return err instanceof TaskFailure ? err : new TaskFailure(err.error, () => err.causeText as string);
   }
 }
 

@@ -42,6 +42,14 @@ export class LazyJson {
   }
 }
 
+/** An error's cause, read only when the history is: building a function error's cause costs more than the rest of a retry. */
+export class LazyCause {
+  constructor(readonly err: { readonly causeText?: string }) {}
+  toString(): string | undefined {
+    return this.err.causeText;
+  }
+}
+
 interface RawEvent {
   id: number;
   previousEventId: number;
@@ -82,7 +90,7 @@ export class HistoryRecorder {
         const details: Record<string, unknown> = {};
         for (const key of Object.keys(r.details)) {
           const v = r.details[key];
-          details[key] = v instanceof LazyJson ? v.toString() : v;
+          details[key] = v instanceof LazyJson || v instanceof LazyCause ? v.toString() : v;
         }
         event[detailsKey(r.type)] = details;
       }

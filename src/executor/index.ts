@@ -12,7 +12,7 @@ import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
 import { CompiledDefinition, compileDefinition } from "./compile";
 import { Execution } from "./execution";
 import { InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
-import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, nestingExceeds } from "./json";
+import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
 import { seededRandom } from "./retry";
@@ -204,18 +204,17 @@ const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
  * input nested deeper than MAX_NESTING_DEPTH levels.
  */
 function checkExecutionInput(input: unknown): void {
-  if (nestingExceeds(input)) {
+  const verdict = checkPayload(input);
+  if (verdict === "ok") return;
+  if (verdict === "too-deep") {
     throw new InvalidExecutionInputError(
       `Execution input: nested more than ${MAX_NESTING_DEPTH} levels deep, more than the local executor supports. Flatten the input (or pass a reference to the data instead of the data).`,
     );
   }
-  const text = input === undefined ? "{}" : JSON.stringify(input);
-  const bytes = Buffer.byteLength(text ?? "null", "utf8");
-  if (bytes > MAX_PAYLOAD_BYTES) {
-    throw new InvalidExecutionInputError(
-      `Execution input: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (received ${bytes} bytes). Pass large data by reference (e.g. an S3 key) instead.`,
-    );
-  }
+  const bytes = Buffer.byteLength(JSON.stringify(input), "utf8");
+  throw new InvalidExecutionInputError(
+    `Execution input: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (received ${bytes} bytes). Pass large data by reference (e.g. an S3 key) instead.`,
+  );
 }
 
 export interface RunWorkflowOptions extends RunOptions {

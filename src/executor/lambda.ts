@@ -4,7 +4,7 @@
  * failed function, and AWS's size limit on results.
  */
 import { randomUUID } from "node:crypto";
-import { StatesError } from "./errors";
+import { StatesError, TaskFailure } from "./errors";
 import { setKey } from "./json";
 
 /** A handler as Lambda calls it: the event and a Lambda-like context. */
@@ -147,53 +147,90 @@ export async function invokeHandler(
     }
     return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), requestId };
   }
-  const text = returned === undefined ? "null" : JSON.stringify(returned);
-  // The text gives the size; a structural copy is cheaper than parsing it back and yields the same value.
-  const payload = text === undefined ? null : cloneJson(returned);
-  const contentLength = style === "python" ? pythonJsonLength(payload) : Buffer.byteLength(text ?? "null", "utf8");
+  // One pass copies the result and measures the JSON the runtime would have written.
+  const measure = { bytes: 0 };
+  const payload = returned === undefined ? null : cloneJson(returned, measure);
+  const contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measure.bytes;
   return { payload, contentLength, requestId };
+}
+
+/** Strings JSON.stringify writes as they are, one byte per character in UTF-8. */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** The UTF-8 length of JSON.stringify(s). */
+function jsonStringBytes(s: string): number {
+  if (PLAIN_ASCII.test(s)) return s.length + 2;
+  let n = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) n += 2;
+    else if (c < 0x20) n += 6;
+    else if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else if (c >= 0xd800 && c <= 0xdfff) n += 6; // a lone surrogate: JSON.stringify writes \udxxx
+    else n += 3;
+  }
+  return n;
 }
 
 /**
  * A deep copy of a JSON value as JSON.parse(JSON.stringify(v)) would give
- * (undefined dropped, toJSON honoured), without the string in between.
+ * (undefined dropped, toJSON honoured), without the string in between; with
+ * `measure`, also the UTF-8 length of that JSON text, in the same pass.
+ * Keys are copied as data ("__proto__" included).
  */
-export function cloneJson(value: unknown): unknown {
+export function cloneJson(value: unknown, measure?: { bytes: number }): unknown {
   if (value === null || typeof value !== "object") {
-    return typeof value === "number" && !Number.isFinite(value) ? null : value;
+    if (typeof value === "number" && !Number.isFinite(value)) value = null;
+    if (measure) {
+      measure.bytes += value === null ? 4 : typeof value === "string" ? jsonStringBytes(value) : typeof value === "number" ? String(value).length : value === true ? 4 : value === false ? 5 : 4;
+    }
+    return value;
   }
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return cloneJson((value as { toJSON(): unknown }).toJSON());
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return cloneJson((value as { toJSON(): unknown }).toJSON(), measure);
   if (Array.isArray(value)) {
     const out = new Array(value.length);
+    if (measure) measure.bytes += value.length > 0 ? value.length + 1 : 2;
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
-      out[i] = v === undefined || typeof v === "function" ? null : cloneJson(v);
+      if (v === undefined || typeof v === "function") {
+        out[i] = null;
+        if (measure) measure.bytes += 4;
+      } else out[i] = cloneJson(v, measure);
     }
     return out;
   }
   const out: Record<string, unknown> = {};
+  let count = 0;
   for (const key in value as Record<string, unknown>) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined && typeof v !== "function") setKey(out, key, cloneJson(v));
+    if (v === undefined || typeof v === "function") continue;
+    count++;
+    if (measure) measure.bytes += jsonStringBytes(key) + 1;
+    if (key === "__proto__") setKey(out, key, cloneJson(v, measure));
+    else out[key] = cloneJson(v, measure);
   }
+  if (measure) measure.bytes += count > 0 ? count + 1 : 2;
   return out;
 }
 
 /** The Task failure a function error becomes: error = errorType, cause = Lambda's error object as JSON. */
-export function functionError(err: unknown, requestId: string, causeStyle: "spaced" | "compact"): StatesError {
+export function functionError(err: unknown, requestId: string, causeStyle: "spaced" | "compact"): TaskFailure {
   const e = (err ?? {}) as { name?: unknown; message?: unknown; errorType?: unknown; stackTrace?: unknown; stack?: unknown };
   const isObject = typeof err === "object" && err !== null;
   const errorType = typeof e.errorType === "string" ? e.errorType : isObject && typeof e.name === "string" && e.name ? e.name : "Error";
   const errorMessage = isObject && typeof e.message === "string" ? e.message : String(err);
-  const stackTrace = Array.isArray(e.stackTrace)
-    ? e.stackTrace
-    : typeof e.stack === "string"
-      ? handlerFrames(e.stack)
-      : [];
-  const body = { errorMessage, errorType, requestId, stackTrace };
-  const cause = causeStyle === "spaced" ? pythonJsonDumps(body) : JSON.stringify(body);
-  return new StatesError(errorType, cause);
+  const stackTrace = () => (Array.isArray(e.stackTrace) ? e.stackTrace : typeof e.stack === "string" ? handlerFrames(e.stack) : []);
+  // The cause (with the handler's stack lines) is built only if someone reads it: a retried error's never is.
+  const cause = () => {
+    const body = { errorMessage, errorType, requestId, stackTrace: stackTrace() };
+    return causeStyle === "spaced" ? pythonJsonDumps(body) : JSON.stringify(body);
+  };
+  return new TaskFailure(errorType, cause);
 }
 
 /** The stack lines of the handler only: the executor's own frames below it would be noise (Lambda's runtime hides its frames too). */

@@ -3,6 +3,7 @@ import { ExecutionStop, StatesError } from "../errors";
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
 import type { AbortToken } from "../execution";
+import { LazyCause } from "../history";
 
 type Json = any;
 
@@ -32,6 +33,6 @@ export async function runParallel(ec: EvalContext): Promise<StateOutcome> {
 }
 
 export function failDetails(err: unknown): Record<string, Json> {
-  if (err instanceof StatesError) return { error: err.error, cause: err.causeText };
+  if (err instanceof StatesError) return { error: err.error, cause: new LazyCause(err) };
   return {};
 }

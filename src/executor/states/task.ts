@@ -7,7 +7,7 @@
 import { NotSupportedError, StatesError, TaskFailure } from "../errors";
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
-import { LazyJson, payloadDetails } from "../history";
+import { LazyCause, LazyJson, payloadDetails } from "../history";
 import { MAX_PAYLOAD_BYTES, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
 import { withTaskTimeout } from "../task-timeout";
 
@@ -99,11 +99,14 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
     const failure = TaskFailure.from(
       raw instanceof StatesError ? raw : new StatesError(typeof e?.name === "string" ? e.name : "Error", typeof e?.message === "string" ? e.message : String(raw)),
     );
-    const details: Record<string, Json> = r.isDirectLambda ? {} : { resourceType: r.type, resource: r.name };
-    details.error = failure.error;
-    details.cause = failure.causeText;
-    const type = failure.error === "States.Timeout" ? (r.isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut") : r.isDirectLambda ? "LambdaFunctionFailed" : "TaskFailed";
-    history.add(frame.cursor, frame.time.now(), type, details);
+    if (!history.keep) history.add(frame.cursor, 0, "");
+    else {
+      const details: Record<string, Json> = r.isDirectLambda ? {} : { resourceType: r.type, resource: r.name };
+      details.error = failure.error;
+      details.cause = new LazyCause(failure);
+      const type = failure.error === "States.Timeout" ? (r.isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut") : r.isDirectLambda ? "LambdaFunctionFailed" : "TaskFailed";
+      history.add(frame.cursor, frame.time.now(), type, details);
+    }
     throw failure;
   }
   if (!history.keep) history.add(frame.cursor, 0, "");
