@@ -92,10 +92,10 @@ class LambdaContext implements LambdaContextLike {
     this.functionName = options.ref.name;
     this.invokedFunctionArn = options.ref.arn;
     this.logGroupName = `/aws/lambda/${options.ref.name}`;
-    this.started = options.nowMs();
+    this.started = options.clock.now();
   }
   getRemainingTimeInMillis(): number {
-    return Math.max(0, this.options.timeoutMs - (this.options.nowMs() - this.started));
+    return Math.max(0, this.options.timeoutMs - (this.options.clock.now() - this.started));
   }
   done(): void {}
   fail(): void {}
@@ -105,7 +105,8 @@ class LambdaContext implements LambdaContextLike {
 export interface InvokeOptions {
   readonly ref: FunctionRef;
   readonly timeoutMs: number;
-  readonly nowMs: () => number;
+  /** The execution's clock (the handler's remaining time is measured on it). */
+  readonly clock: { now(): number };
 }
 
 export interface InvokeResult {
@@ -154,83 +155,151 @@ export async function invokeHandler(
   return { payload, contentLength, requestId };
 }
 
-/** Strings JSON.stringify writes as they are, one byte per character in UTF-8. */
-const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
 /** The UTF-8 length of JSON.stringify(s). */
 function jsonStringBytes(s: string): number {
-  if (PLAIN_ASCII.test(s)) return s.length + 2;
-  let n = 2;
+  let n = s.length + 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) n += 2;
-    else if (c < 0x20) n += 6;
-    else if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
+    if (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c) continue;
+    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) n += 1;
+    else if (c < 0x20) n += 5;
+    else if (c < 0x80) continue;
+    else if (c < 0x800) n += 1;
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
+      n += 2; // a surrogate pair: 2 UTF-16 units, 4 bytes
       i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) n += 6; // a lone surrogate: JSON.stringify writes \udxxx
-    else n += 3;
+    } else if (c >= 0xd800 && c <= 0xdfff) n += 5; // a lone surrogate: JSON.stringify writes \udxxx
+    else n += 2;
   }
   return n;
 }
 
+/** The length of JSON.stringify(n) for a finite number, without building the string for everyday integers. */
+function jsonNumberBytes(n: number): number {
+  if (Number.isInteger(n) && n > -1e15 && n < 1e15) {
+    let digits = n < 0 ? 2 : 1;
+    for (let a = Math.abs(n); a >= 10; a = Math.floor(a / 10)) digits++;
+    return digits;
+  }
+  return String(n).length;
+}
+
 /**
  * A deep copy of a JSON value as JSON.parse(JSON.stringify(v)) would give
- * (undefined dropped, toJSON honoured), without the string in between; with
- * `measure`, also the UTF-8 length of that JSON text, in the same pass.
- * Keys are copied as data ("__proto__" included).
+ * (undefined dropped, toJSON honoured), without the string in between. Keys
+ * are copied as data ("__proto__" included).
  */
 export function cloneJson(value: unknown, measure?: { bytes: number }): unknown {
-  if (value === null || typeof value !== "object") {
-    if (typeof value === "number" && !Number.isFinite(value)) value = null;
-    if (measure) {
-      measure.bytes += value === null ? 4 : typeof value === "string" ? jsonStringBytes(value) : typeof value === "number" ? String(value).length : value === true ? 4 : value === false ? 5 : 4;
-    }
-    return value;
-  }
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return cloneJson((value as { toJSON(): unknown }).toJSON(), measure);
+  if (measure) return copyMeasured(value, measure);
+  if (value === null || typeof value !== "object") return typeof value === "number" && !Number.isFinite(value) ? null : value;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    if (measure) measure.bytes += value.length > 0 ? value.length + 1 : 2;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out[i] = v === undefined || typeof v === "function" ? null : cloneJson(v);
+    }
+    return out;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return cloneJson((value as { toJSON(): unknown }).toJSON());
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined || typeof v === "function") continue;
+    if (key === "__proto__") setKey(out, key, cloneJson(v));
+    else out[key] = cloneJson(v);
+  }
+  return out;
+}
+
+/** cloneJson that also adds the UTF-8 length of the value's JSON text to `measure`, in the same pass. */
+function copyMeasured(value: unknown, measure: { bytes: number }): unknown {
+  switch (typeof value) {
+    case "string":
+      measure.bytes += jsonStringBytes(value);
+      return value;
+    case "number":
+      if (!Number.isFinite(value)) {
+        measure.bytes += 4;
+        return null;
+      }
+      measure.bytes += jsonNumberBytes(value);
+      return value;
+    case "boolean":
+      measure.bytes += value ? 4 : 5;
+      return value;
+    case "object":
+      break;
+    default:
+      measure.bytes += 4;
+      return null;
+  }
+  if (value === null) {
+    measure.bytes += 4;
+    return null;
+  }
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    measure.bytes += value.length > 0 ? value.length + 1 : 2;
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
       if (v === undefined || typeof v === "function") {
         out[i] = null;
-        if (measure) measure.bytes += 4;
-      } else out[i] = cloneJson(v, measure);
+        measure.bytes += 4;
+      } else out[i] = copyMeasured(v, measure);
     }
     return out;
   }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return copyMeasured((value as { toJSON(): unknown }).toJSON(), measure);
   const out: Record<string, unknown> = {};
+  const keys = Object.keys(value);
   let count = 0;
-  for (const key in value as Record<string, unknown>) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || typeof v === "function") continue;
     count++;
-    if (measure) measure.bytes += jsonStringBytes(key) + 1;
-    if (key === "__proto__") setKey(out, key, cloneJson(v, measure));
-    else out[key] = cloneJson(v, measure);
+    measure.bytes += jsonStringBytes(key) + 1;
+    if (key === "__proto__") setKey(out, key, copyMeasured(v, measure));
+    else out[key] = copyMeasured(v, measure);
   }
-  if (measure) measure.bytes += count > 0 ? count + 1 : 2;
+  measure.bytes += count > 0 ? count + 1 : 2;
   return out;
 }
 
 /** The Task failure a function error becomes: error = errorType, cause = Lambda's error object as JSON. */
 export function functionError(err: unknown, requestId: string, causeStyle: "spaced" | "compact"): TaskFailure {
-  const e = (err ?? {}) as { name?: unknown; message?: unknown; errorType?: unknown; stackTrace?: unknown; stack?: unknown };
+  const e = (err ?? {}) as { name?: unknown; errorType?: unknown };
   const isObject = typeof err === "object" && err !== null;
   const errorType = typeof e.errorType === "string" ? e.errorType : isObject && typeof e.name === "string" && e.name ? e.name : "Error";
-  const errorMessage = isObject && typeof e.message === "string" ? e.message : String(err);
-  const stackTrace = () => (Array.isArray(e.stackTrace) ? e.stackTrace : typeof e.stack === "string" ? handlerFrames(e.stack) : []);
-  // The cause (with the handler's stack lines) is built only if someone reads it: a retried error's never is.
-  const cause = () => {
-    const body = { errorMessage, errorType, requestId, stackTrace: stackTrace() };
-    return causeStyle === "spaced" ? pythonJsonDumps(body) : JSON.stringify(body);
-  };
-  return new TaskFailure(errorType, cause);
+  return new FunctionError(errorType, err, requestId, causeStyle);
+}
+
+/** A function error whose cause (with the handler's stack lines) is built only if someone reads it: a retried error's never is. */
+class FunctionError extends TaskFailure {
+  #text?: string;
+  constructor(
+    errorType: string,
+    private readonly raw: unknown,
+    private readonly requestId: string,
+    private readonly causeStyle: "spaced" | "compact",
+  ) {
+    super(errorType);
+  }
+
+  override get causeText(): string {
+    if (this.#text === undefined) {
+      const err = this.raw;
+      const e = (err ?? {}) as { message?: unknown; stackTrace?: unknown; stack?: unknown };
+      const isObject = typeof err === "object" && err !== null;
+      const errorMessage = isObject && typeof e.message === "string" ? e.message : String(err);
+      const stackTrace = Array.isArray(e.stackTrace) ? e.stackTrace : typeof e.stack === "string" ? handlerFrames(e.stack) : [];
+      const body = { errorMessage, errorType: this.error, requestId: this.requestId, stackTrace };
+      this.#text = this.causeStyle === "spaced" ? pythonJsonDumps(body) : JSON.stringify(body);
+    }
+    return this.#text;
+  }
 }
 
 /** The stack lines of the handler only: the executor's own frames below it would be noise (Lambda's runtime hides its frames too). */

@@ -158,7 +158,7 @@ async function callLambda(ec: EvalContext, functionRef: string, event: Json, tim
   const ref = parseFunctionRef(functionRef, setup.region, setup.accountId);
   const fn = await setup.findLambda(functionRef);
   if (!fn) throw functionNotFound(ref, mode);
-  const result = await invokeHandler(fn, event, { ref, timeoutMs: timeoutSeconds * 1000, nowMs: () => frame.time.now() }, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact");
+  const result = await invokeHandler(fn, event, { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time }, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact");
   if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
   if (mode === "direct") return result.payload;
   return invokeResponse(result.payload, result.contentLength, result.requestId, frame.time.now());
