@@ -17,15 +17,26 @@ import { Execution, Frame, toStatesError } from "./execution";
 type Json = any;
 
 export class EvalContext {
+  #context: Json = undefined;
+
   constructor(
     readonly exec: Execution,
     readonly state: CompiledState,
     readonly input: Json,
     readonly frame: Frame,
-    /** The context object (`$$` / `$states.context`). */
-    public context: Json,
+    readonly enteredMs: number,
+    readonly retryCount: number,
     readonly enteredId: number,
   ) {}
+
+  /** The context object (`$$` / `$states.context`), built on first use: most states never read it. */
+  get context(): Json {
+    return (this.#context ??= this.exec.contextObject(this.state, this.frame, this.enteredMs, this.retryCount));
+  }
+
+  set context(value: Json) {
+    this.#context = value;
+  }
 
   get def(): Record<string, Json> {
     return this.state.def;
@@ -39,8 +50,8 @@ export class EvalContext {
     return { field, state: this.state.name, enteredEventId: this.enteredId };
   }
 
-  scope(input: Json, context: Json = this.context): EvalScope {
-    return { input, context, variables: this.frame.variables };
+  scope(input: Json, context?: Json): EvalScope {
+    return new Scope(this, input, context);
   }
 
   /** A JSONPath (`$.x`, `$$.x`, `$var`) read from `input`. */
@@ -56,7 +67,7 @@ export class EvalContext {
   }
 
   /** A JSONPath payload template (Parameters, ResultSelector, ItemSelector, Assign). */
-  template(template: Json, input: Json, field: string, context: Json = this.context): Json {
+  template(template: Json, input: Json, field: string, context?: Json): Json {
     return resolvePayloadTemplate(template, this.scope(input, context), this.where(field));
   }
 
@@ -103,8 +114,13 @@ export class EvalContext {
     return this.ql.catchOutput(this, catcher, errorOutput);
   }
 
+  /** A value this attempt already measured (a Lambda result): its size need not be walked again. */
+  measured: Json = undefined;
+
   /** 256 KiB on a state's input, output and each evaluated result (States.DataLimitExceeded). */
   checkSize(value: Json): void {
+    // The state's own input was checked as the previous state's output (or as the execution input).
+    if (value === this.input || (value === this.measured && value !== undefined)) return;
     const verdict = checkPayload(value);
     if (verdict === "ok") return;
     if (verdict === "too-deep") {
@@ -115,6 +131,21 @@ export class EvalContext {
 
   asStatesError(raw: unknown): StatesError {
     return toStatesError(raw, this.state, this.enteredId);
+  }
+}
+
+/** Paths' view of a state: `$` is `input`; `$$`, the context object, is built only if a path reads it. */
+class Scope implements EvalScope {
+  constructor(
+    private readonly ec: EvalContext,
+    readonly input: Json,
+    private readonly contextOverride: Json,
+  ) {}
+  get context(): Json {
+    return this.contextOverride ?? this.ec.context;
+  }
+  get variables(): Record<string, Json> {
+    return this.ec.frame.variables;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { ExecutionFailure, ExecutionStop, ExecutionTimeout, StatesError, TaskFailure } from "./errors";
 import { ExpressionError, prefixStateCause } from "./expr-errors";
-import { HistoryRecorder, EventCursor, enteredDetails, exitedDetails, payloadDetails } from "./history";
+import { HistoryRecorder, EventCursor, payloadDetails } from "./history";
 import { Timeline, isoTime } from "./clock";
 import { errorMatches, retryDelayMs } from "./retry";
 import { LambdaHandler, LambdaRuntimeStyle } from "./lambda";
@@ -147,7 +147,8 @@ export class Execution {
   }
 
   /** The context object of one attempt of a state. */
-  contextObject(state: CompiledState, frame: Frame, enteredTime: string, retryCount: number): Json {
+  contextObject(state: CompiledState, frame: Frame, enteredMs: number, retryCount: number): Json {
+    const enteredTime = isoTime(enteredMs);
     const ec = this.setup.executionContext;
     const st: Record<string, Json> = state.type === "Task" ? { Name: state.name, EnteredTime: enteredTime, RetryCount: retryCount } : { Name: state.name, EnteredTime: enteredTime };
     const ctx: Record<string, Json> = { Execution: ec.Execution, StateMachine: ec.StateMachine, State: st };
@@ -159,17 +160,16 @@ export class Execution {
   private async runState(state: CompiledState, input: Json, frame: Frame): Promise<StateOutcome> {
     const { history } = this.setup;
     const enteredMs = frame.time.now();
-    const enteredId = history.add(frame.cursor, enteredMs, state.enteredType, history.keep ? enteredDetails(state.name, input) : undefined);
-    const enteredTime = isoTime(enteredMs);
+    const enteredId = history.addState(frame.cursor, enteredMs, state.enteredType, state.name, input);
     let retryCount = 0;
     let attempts: number[] | undefined;
     for (;;) {
-      const ec = new EvalContext(this, state, input, frame, this.contextObject(state, frame, enteredTime, retryCount), enteredId);
+      const ec = new EvalContext(this, state, input, frame, enteredMs, retryCount, enteredId);
       let err: StatesError;
       try {
         const outcome = await state.run(ec);
         ec.checkSize(outcome.output);
-        history.add(frame.cursor, frame.time.now(), state.exitedType, history.keep ? exitedDetails(state.name, outcome.output) : undefined);
+        history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, outcome.output);
         return outcome;
       } catch (raw) {
         if (raw instanceof ExecutionStop) throw raw;
@@ -199,7 +199,7 @@ export class Execution {
         if (raw instanceof ExecutionStop) throw raw;
         throw ec.asStatesError(raw);
       }
-      history.add(frame.cursor, frame.time.now(), state.exitedType, exitedDetails(state.name, output));
+      history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, output);
       return { output, next: catcher.Next };
     }
   }

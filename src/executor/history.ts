@@ -56,6 +56,9 @@ interface RawEvent {
   timeMs: number;
   type: string;
   details?: Record<string, unknown>;
+  /** A state's entered/exited event, kept as its parts until read (no detail objects on the hot path). */
+  stateName?: string;
+  payload?: unknown;
 }
 
 export class HistoryRecorder {
@@ -81,12 +84,28 @@ export class HistoryRecorder {
     return id;
   }
 
+  /** A `...StateEntered` (input) or `...StateExited` (output) event. */
+  addState(cursor: EventCursor, timeMs: number, type: string, stateName: string, payload: unknown): number {
+    if (this.lastId >= MAX_HISTORY_EVENTS - 1) {
+      throw new ExecutionFailure("States.Runtime", `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
+    }
+    const id = ++this.lastId;
+    if (this.keep && !this.closed) this.raw.push({ id, previousEventId: cursor.lastEventId, timeMs, type, stateName, payload });
+    cursor.lastEventId = id;
+    return id;
+  }
+
   /** The events as GetExecutionHistory shapes them (built on first access). */
   get events(): HistoryEvent[] {
     if (this.materialised) return this.materialised;
     this.materialised = this.raw.map((r) => {
       const event: Record<string, unknown> = { id: r.id, previousEventId: r.previousEventId, timestamp: new Date(r.timeMs), type: r.type };
-      if (r.details !== undefined) {
+      if (r.stateName !== undefined) {
+        const entered = r.type.endsWith("StateEntered");
+        event[detailsKey(r.type)] = entered
+          ? { name: r.stateName, input: jsonText(r.payload), inputDetails: NOT_TRUNCATED }
+          : { name: r.stateName, output: jsonText(r.payload), outputDetails: NOT_TRUNCATED };
+      } else if (r.details !== undefined) {
         const details: Record<string, unknown> = {};
         for (const key of Object.keys(r.details)) {
           const v = r.details[key];
@@ -115,15 +134,11 @@ export function detailsKey(type: string): string {
 
 const NOT_TRUNCATED = Object.freeze({ truncated: false });
 
+function jsonText(value: unknown): string {
+  return value === undefined ? "null" : JSON.stringify(value);
+}
+
 /** AWS reports payloads in history as JSON strings with a truncation flag. */
 export function payloadDetails(field: "input" | "output", value: unknown): Record<string, unknown> {
   return field === "input" ? { input: new LazyJson(value), inputDetails: NOT_TRUNCATED } : { output: new LazyJson(value), outputDetails: NOT_TRUNCATED };
-}
-
-/** `stateEnteredEventDetails` / `stateExitedEventDetails`, built without spreads (they are on every state's path). */
-export function enteredDetails(name: string, input: unknown): Record<string, unknown> {
-  return { name, input: new LazyJson(input), inputDetails: NOT_TRUNCATED };
-}
-export function exitedDetails(name: string, output: unknown): Record<string, unknown> {
-  return { name, output: new LazyJson(output), outputDetails: NOT_TRUNCATED };
 }

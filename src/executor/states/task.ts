@@ -160,6 +160,7 @@ async function callLambda(ec: EvalContext, functionRef: string, event: Json, tim
   if (!fn) throw functionNotFound(ref, mode);
   const result = await invokeHandler(fn, event, { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time }, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact");
   if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
+  ec.measured = result.payload;
   if (mode === "direct") return result.payload;
   return invokeResponse(result.payload, result.contentLength, result.requestId, frame.time.now());
 }
