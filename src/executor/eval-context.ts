@@ -154,6 +154,11 @@ function defineVar(vars: Record<string, Json>, name: string, value: Json): void 
   else vars[name] = value;
 }
 
+/** `f(value)`, after `value` settles if it is a promise: JSONPath states stay synchronous (no microtask per step), JSONata ones await. */
+export function then<T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
 /** AWS's wording (recorded) when a state's result is over 256 KiB. */
 export function dataLimitExceeded(name: string): StatesError {
   return new StatesError("States.DataLimitExceeded", `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`);

@@ -167,7 +167,8 @@ export class Execution {
       const ec = new EvalContext(this, state, input, frame, enteredMs, retryCount, enteredId);
       let err: StatesError;
       try {
-        const outcome = await state.run(ec);
+        const pending = state.run(ec);
+        const outcome = pending instanceof Promise ? await pending : pending;
         ec.checkSize(outcome.output);
         history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, outcome.output);
         return outcome;

@@ -84,7 +84,7 @@ export class HistoryRecorder {
     return id;
   }
 
-  /** A `...StateEntered` (input) or `...StateExited` (output) event. */
+  /** A `...StateEntered` (input) or `...StateExited` (output) event; `MapIteration...` events carry the index as payload. */
   addState(cursor: EventCursor, timeMs: number, type: string, stateName: string, payload: unknown): number {
     if (this.lastId >= MAX_HISTORY_EVENTS - 1) {
       throw new ExecutionFailure("States.Runtime", `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
@@ -100,7 +100,9 @@ export class HistoryRecorder {
     if (this.materialised) return this.materialised;
     this.materialised = this.raw.map((r) => {
       const event: Record<string, unknown> = { id: r.id, previousEventId: r.previousEventId, timestamp: new Date(r.timeMs), type: r.type };
-      if (r.stateName !== undefined) {
+      if (r.stateName !== undefined && r.type.startsWith("MapIteration")) {
+        event[detailsKey(r.type)] = { name: r.stateName, index: r.payload };
+      } else if (r.stateName !== undefined) {
         const entered = r.type.endsWith("StateEntered");
         event[detailsKey(r.type)] = entered
           ? { name: r.stateName, input: jsonText(r.payload), inputDetails: NOT_TRUNCATED }

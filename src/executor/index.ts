@@ -159,15 +159,8 @@ export async function runDefinition(definition: object | string, input: unknown,
   }
   if (options.mocks) mocks = { ...mocks, ...options.mocks };
 
-  const lambdas = options.lambdas ?? {};
-  const findLambda = (ref: string) => {
-    const direct = lambdas[ref];
-    if (direct) return direct;
-    const { name, arn } = parseFunctionRef(ref, region, accountId);
-    const byName = lambdas[name] ?? lambdas[arn];
-    if (byName) return byName;
-    return options.resolveHandler?.(name);
-  };
+  const finder = new LambdaFinder(options.lambdas ?? {}, options.resolveHandler, region, accountId);
+  const findLambda = finder.find.bind(finder);
 
   const history = new HistoryRecorder(options.history !== false);
   const startDate = new Date(timeline.now());
@@ -191,6 +184,25 @@ export async function runDefinition(definition: object | string, input: unknown,
     maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
   }).run();
   return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
+}
+
+/** Finds a handler by name or ARN (a class, not a closure per execution: tsx's keepNames renames every closure it creates). */
+class LambdaFinder {
+  constructor(
+    private readonly lambdas: Readonly<Record<string, LambdaHandler>>,
+    private readonly resolveHandler: RunOptions["resolveHandler"],
+    private readonly region: string,
+    private readonly accountId: string,
+  ) {}
+  find(ref: string): LambdaHandler | undefined | Promise<LambdaHandler | undefined> {
+    const direct = this.own(ref);
+    if (direct) return direct;
+    const { name, arn } = parseFunctionRef(ref, this.region, this.accountId);
+    return this.own(name) ?? this.own(arn) ?? this.resolveHandler?.(name);
+  }
+  private own(key: string): LambdaHandler | undefined {
+    return Object.prototype.hasOwnProperty.call(this.lambdas, key) ? this.lambdas[key] : undefined;
+  }
 }
 
 /** AWS's maximum execution duration: one year for Standard workflows, five minutes for Express (Step Functions quotas). */

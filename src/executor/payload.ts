@@ -22,9 +22,13 @@ export function resolvePayloadTemplate(template: unknown, scope: EvalScope, wher
       if (typeof value !== "string") {
         throw runtimeError(fieldWhere, `The value for the field '${key}' must be a string holding a JSONPath or an intrinsic function, but was ${JSON.stringify(value)}; drop the '.$' suffix for a literal value.`);
       }
-      setKey(out, name, isIntrinsic(value) ? evaluateIntrinsic(value, scope, fieldWhere) : evaluatePath(value, scope, fieldWhere));
+      const v = isIntrinsic(value) ? evaluateIntrinsic(value, scope, fieldWhere) : evaluatePath(value, scope, fieldWhere);
+      if (name === "__proto__") setKey(out, name, v);
+      else out[name] = v;
     } else {
-      setKey(out, key, resolvePayloadTemplate(value, scope, where));
+      const v = resolvePayloadTemplate(value, scope, where);
+      if (key === "__proto__") setKey(out, key, v);
+      else out[key] = v;
     }
   }
   return out;

@@ -62,17 +62,17 @@ export async function runMap(ec: EvalContext): Promise<StateOutcome> {
   const runIteration = async (i: number): Promise<void> => {
     const child = exec.childFrame(frame, abort, { Index: i, Value: batched ? inputs[i] : items[i] });
     frames.push(child);
-    history.add(child.cursor, child.time.now(), "MapIterationStarted", { name: state.name, index: i });
+    history.addState(child.cursor, child.time.now(), "MapIterationStarted", state.name, i);
     try {
       results[i] = await exec.runMachine(state.processor!, inputs[i], child);
-      history.add(child.cursor, child.time.now(), "MapIterationSucceeded", { name: state.name, index: i });
+      history.addState(child.cursor, child.time.now(), "MapIterationSucceeded", state.name, i);
     } catch (err) {
       if (err instanceof BranchAborted) {
-        history.add(child.cursor, child.time.now(), "MapIterationAborted", { name: state.name, index: i });
+        history.addState(child.cursor, child.time.now(), "MapIterationAborted", state.name, i);
         throw err;
       }
       if (err instanceof ExecutionStop) throw err;
-      history.add(child.cursor, child.time.now(), "MapIterationFailed", { name: state.name, index: i });
+      history.addState(child.cursor, child.time.now(), "MapIterationFailed", state.name, i);
       failures++;
       const tolerated = tolerates && failures <= countLimit && (failures * 100) / inputs.length <= percentageLimit;
       if (!tolerated) throw err;

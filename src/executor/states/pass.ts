@@ -2,19 +2,22 @@
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
 
-export async function runPass(ec: EvalContext): Promise<StateOutcome> {
+type Json = any;
+
+// No named closures here: esbuild's keepNames (tsx) would rename each one on every call.
+export function runPass(ec: EvalContext): StateOutcome | Promise<StateOutcome> {
   const d = ec.def;
   const ql = ec.ql;
-  let result = ql.effectiveInput(ec);
-  let hasResult = false;
+  const effective = ql.effectiveInput(ec);
   const params = d[ql.parametersField];
-  if (params !== undefined) {
-    result = await ql.payload(ec, params, result, ql.parametersField);
-    hasResult = true;
-  }
-  if ("Result" in d) {
-    result = d.Result;
-    hasResult = true;
-  }
-  return ec.done(await ql.output(ec, result, hasResult));
+  if (params === undefined) return finish(ec, "Result" in d ? d.Result : effective, "Result" in d);
+  // Parameters are evaluated (and may fail) even when a Result replaces them.
+  const result = ql.payload(ec, params, effective, ql.parametersField);
+  if (result instanceof Promise) return result.then((r) => finish(ec, "Result" in d ? d.Result : r, true));
+  return finish(ec, "Result" in d ? d.Result : result, true);
+}
+
+function finish(ec: EvalContext, result: Json, hasResult: boolean): StateOutcome | Promise<StateOutcome> {
+  const output = ec.ql.output(ec, result, hasResult);
+  return output instanceof Promise ? output.then((o) => ec.done(o)) : ec.done(output);
 }

@@ -1,8 +1,9 @@
 /** Succeed: ends its scope successfully with its (filtered) input. */
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
+import { then } from "../eval-context";
 
-export async function runSucceed(ec: EvalContext): Promise<StateOutcome> {
+export function runSucceed(ec: EvalContext): StateOutcome | Promise<StateOutcome> {
   const effective = ec.ql.effectiveInput(ec);
-  return { output: await ec.ql.passThrough(ec, effective, { Output: ec.def.Output }) };
+  return then(ec.ql.passThrough(ec, effective, { Output: ec.def.Output }), (output) => ({ output }));
 }
