@@ -45,9 +45,9 @@ export async function runMap(ec: EvalContext): Promise<StateOutcome> {
     inputs = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
       const itemContext = { Execution: base.Execution, StateMachine: base.StateMachine, State: base.State, Map: { Item: { Index: i, Value: items[i] } } };
-      const selected = await ql.payload(ec, selector, effective, selectorField, itemContext);
-      ec.checkSize(selected);
-      inputs[i] = selected;
+      // Not size-checked here: each iteration's first state checks what it outputs.
+      const selected = ql.payload(ec, selector, effective, selectorField, itemContext);
+      inputs[i] = selected instanceof Promise ? await selected : selected;
     }
   }
   const batched = d.ItemBatcher !== undefined;
