@@ -50,12 +50,17 @@ export class LazyCause {
   }
 }
 
+/** Event details built only when the history is read (one object on the hot path instead of several). */
+export abstract class LazyDetails {
+  abstract build(): Record<string, unknown>;
+}
+
 interface RawEvent {
   id: number;
   previousEventId: number;
   timeMs: number;
   type: string;
-  details?: Record<string, unknown>;
+  details?: Record<string, unknown> | LazyDetails;
   /** A state's entered/exited event, kept as its parts until read (no detail objects on the hot path). */
   stateName?: string;
   payload?: unknown;
@@ -74,7 +79,7 @@ export class HistoryRecorder {
   }
 
   /** Records an event and returns its id. `details` go under AWS's `<type>EventDetails` key. */
-  add(cursor: EventCursor, timeMs: number, type: string, details?: Record<string, unknown>): number {
+  add(cursor: EventCursor, timeMs: number, type: string, details?: Record<string, unknown> | LazyDetails): number {
     if (this.lastId >= MAX_HISTORY_EVENTS - 1 && !CLOSING.has(type)) {
       throw new ExecutionFailure("States.Runtime", `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
     }
@@ -107,6 +112,8 @@ export class HistoryRecorder {
         event[detailsKey(r.type)] = entered
           ? { name: r.stateName, input: jsonText(r.payload), inputDetails: NOT_TRUNCATED }
           : { name: r.stateName, output: jsonText(r.payload), outputDetails: NOT_TRUNCATED };
+      } else if (r.details instanceof LazyDetails) {
+        event[detailsKey(r.type)] = r.details.build();
       } else if (r.details !== undefined) {
         const details: Record<string, unknown> = {};
         for (const key of Object.keys(r.details)) {

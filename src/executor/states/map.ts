@@ -92,7 +92,8 @@ export async function runMap(ec: EvalContext): Promise<StateOutcome> {
   }
   exec.join(frame, frames);
   history.add(frame.cursor, frame.time.now(), "MapStateSucceeded");
-  return ec.done(await ql.output(ec, results, true));
+  const output = ql.output(ec, results, true);
+  return ec.done(output instanceof Promise ? await output : output);
 }
 
 /** How AWS shows a rejected value inside its messages: strings as they are, anything else as compact JSON. */

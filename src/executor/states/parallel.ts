@@ -29,7 +29,8 @@ export async function runParallel(ec: EvalContext): Promise<StateOutcome> {
   }
   exec.join(frame, frames);
   history.add(frame.cursor, frame.time.now(), "ParallelStateSucceeded");
-  return ec.done(await ql.output(ec, results, true));
+  const output = ql.output(ec, results, true);
+  return ec.done(output instanceof Promise ? await output : output);
 }
 
 export function failDetails(err: unknown): Record<string, Json> {

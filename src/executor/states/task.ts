@@ -7,7 +7,7 @@
 import { NotSupportedError, StatesError, TaskFailure } from "../errors";
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
-import { LazyCause, LazyJson, payloadDetails } from "../history";
+import { LazyCause, LazyDetails, LazyJson, payloadDetails } from "../history";
 import { MAX_PAYLOAD_BYTES, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
 import { withTaskTimeout } from "../task-timeout";
 
@@ -48,16 +48,21 @@ export async function runTask(ec: EvalContext): Promise<StateOutcome> {
   if (typeof d.Resource === "string" && d.Resource.endsWith(".waitForTaskToken")) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.taskTokenFactory() } };
   const effective = ql.effectiveInput(ec);
   const field = ql.parametersField;
-  const params = d[field] !== undefined ? await ql.payload(ec, d[field], effective, field) : ql.taskSendsInputByDefault ? effective : undefined;
+  // JSONPath evaluation is synchronous: await only what is a promise (each await costs a microtask turn).
+  let params = d[field] !== undefined ? ql.payload(ec, d[field], effective, field) : ql.taskSendsInputByDefault ? effective : undefined;
+  if (params instanceof Promise) params = await params;
   if (params !== undefined && params !== effective) ec.checkSize(params);
-  const timeout = await ql.field(ec, d, "TimeoutSeconds", effective);
-  const heartbeat = await ql.field(ec, d, "HeartbeatSeconds", effective);
+  let timeout = ql.field(ec, d, "TimeoutSeconds", effective);
+  if (timeout instanceof Promise) timeout = await timeout;
+  let heartbeat = ql.field(ec, d, "HeartbeatSeconds", effective);
+  if (heartbeat instanceof Promise) heartbeat = await heartbeat;
   const timeoutSeconds = timeout?.value;
   if (timeoutSeconds !== undefined && (typeof timeoutSeconds !== "number" || !Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)) {
     throw new StatesError("States.Runtime", `TimeoutSeconds must be a positive integer. Received: ${JSON.stringify(timeoutSeconds)}`);
   }
   const result = await invoke(ec, params, timeoutSeconds, heartbeat?.value);
-  return ec.done(await ql.output(ec, result, true));
+  const output = ql.output(ec, result, true);
+  return ec.done(output instanceof Promise ? await output : output);
 }
 
 /** Runs the Task's resource and returns its raw result, recording the events AWS records. */
@@ -74,16 +79,11 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
     history.add(frame.cursor, 0, "");
     history.add(frame.cursor, 0, "");
   } else if (r.isDirectLambda) {
-    const details: Record<string, Json> = { resource: arn, ...payloadDetails("input", params) };
-    if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
-    history.add(frame.cursor, frame.time.now(), "LambdaFunctionScheduled", details);
+    history.add(frame.cursor, frame.time.now(), "LambdaFunctionScheduled", new TaskEventDetails(SCHEDULED, r, params, ec.exec.setup.region, timeoutSeconds, heartbeatSeconds));
     history.add(frame.cursor, frame.time.now(), "LambdaFunctionStarted");
   } else {
-    const details: Record<string, Json> = { resourceType: r.type, resource: r.name, region: ec.exec.setup.region, parameters: new LazyJson(params ?? {}) };
-    if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
-    if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
-    history.add(frame.cursor, frame.time.now(), "TaskScheduled", details);
-    history.add(frame.cursor, frame.time.now(), "TaskStarted", { resourceType: r.type, resource: r.name });
+    history.add(frame.cursor, frame.time.now(), "TaskScheduled", new TaskEventDetails(SCHEDULED, r, params, ec.exec.setup.region, timeoutSeconds, heartbeatSeconds));
+    history.add(frame.cursor, frame.time.now(), "TaskStarted", new TaskEventDetails(STARTED, r, undefined, ""));
   }
   let result: Json;
   try {
@@ -110,9 +110,51 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
     throw failure;
   }
   if (!history.keep) history.add(frame.cursor, 0, "");
-  else if (r.isDirectLambda) history.add(frame.cursor, frame.time.now(), "LambdaFunctionSucceeded", payloadDetails("output", result));
-  else history.add(frame.cursor, frame.time.now(), "TaskSucceeded", { resourceType: r.type, resource: r.name, output: new LazyJson(result), outputDetails: { truncated: false } });
+  else history.add(frame.cursor, frame.time.now(), r.isDirectLambda ? "LambdaFunctionSucceeded" : "TaskSucceeded", new TaskEventDetails(SUCCEEDED, r, result, ""));
   return result;
+}
+
+const SCHEDULED = 0;
+const STARTED = 1;
+const SUCCEEDED = 2;
+
+/** A Task's scheduled/started/succeeded event details, as GetExecutionHistory shapes them, built when the history is read. */
+class TaskEventDetails extends LazyDetails {
+  constructor(
+    private readonly kind: number,
+    private readonly r: Resource,
+    private readonly payload: Json,
+    private readonly region: string,
+    private readonly timeoutSeconds?: number,
+    private readonly heartbeatSeconds?: number,
+  ) {
+    super();
+  }
+
+  build(): Record<string, Json> {
+    const { r } = this;
+    if (this.kind === SCHEDULED) {
+      if (r.isDirectLambda) {
+        const details: Record<string, Json> = { resource: r.arn, ...payloadDetails("input", this.payload) };
+        if (this.timeoutSeconds !== undefined) details.timeoutInSeconds = this.timeoutSeconds;
+        return materialise(details);
+      }
+      const details: Record<string, Json> = { resourceType: r.type, resource: r.name, region: this.region, parameters: JSON.stringify(this.payload ?? {}) };
+      if (this.timeoutSeconds !== undefined) details.timeoutInSeconds = this.timeoutSeconds;
+      if (this.heartbeatSeconds !== undefined) details.heartbeatInSeconds = this.heartbeatSeconds;
+      return details;
+    }
+    if (this.kind === STARTED) return { resourceType: r.type, resource: r.name };
+    const out = payloadDetails("output", this.payload);
+    if (r.isDirectLambda) return materialise(out);
+    return materialise({ resourceType: r.type, resource: r.name, ...out });
+  }
+}
+
+/** LazyJson values as the strings GetExecutionHistory shows. */
+function materialise(details: Record<string, Json>): Record<string, Json> {
+  for (const k of Object.keys(details)) if (details[k] instanceof LazyJson) details[k] = String(details[k]);
+  return details;
 }
 
 async function callMock(ec: EvalContext, mock: (params: Json, n: number) => unknown, params: Json): Promise<Json> {
@@ -156,7 +198,8 @@ async function callLambda(ec: EvalContext, functionRef: string, event: Json, tim
   const { setup } = ec.exec;
   const frame = ec.frame;
   const ref = parseFunctionRef(functionRef, setup.region, setup.accountId);
-  const fn = await setup.findLambda(functionRef);
+  let fn = setup.findLambda(functionRef);
+  if (fn instanceof Promise) fn = await fn;
   if (!fn) throw functionNotFound(ref, mode);
   const result = await invokeHandler(fn, event, { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time }, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact");
   if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
