@@ -60,3 +60,22 @@ describe("AWS's wording beyond the published cases", () => {
     expect(r.cause).toBe(`${prefix("W")}The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.t == 2016-03-05T21:29:29.2431672521Z`);
   });
 });
+
+describe("lambda:invoke whose state reads only $.Payload", () => {
+  const def = { StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f", Payload: { a: 1 } }, OutputPath: "$.Payload", End: true } } };
+
+  test("the history still shows the SDK response, with the exact Content-Length", async () => {
+    const r = await runDefinition(def, {}, { lambdas: { f: async () => ({ s: "é" }) } });
+    expect(r.output).toEqual({ s: "é" });
+    const succeeded = r.history.find((e) => e.type === "TaskSucceeded") as unknown as { taskSucceededEventDetails: { output: string } };
+    const response = JSON.parse(succeeded.taskSucceededEventDetails.output);
+    expect(response.Payload).toEqual({ s: "é" });
+    expect(response.StatusCode).toBe(200);
+    expect(response.SdkHttpMetadata.HttpHeaders["Content-Length"]).toBe(String(Buffer.byteLength('{"s":"é"}')));
+  });
+
+  test("a result over 256 KiB is still States.DataLimitExceeded", async () => {
+    const r = await runDefinition(def, {}, { lambdas: { f: async () => ({ big: "x".repeat(300 * 1024) }) } });
+    expect(r).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
+  });
+});

@@ -38,6 +38,8 @@ export interface CompiledState {
   readonly enteredType: string;
   readonly exitedType: string;
   readonly run: StateHandler;
+  /** A JSONPath Task whose output processing reads only its result's `Payload` (OutputPath "$.Payload" and nothing else). */
+  readonly observesPayloadOnly: boolean;
 }
 
 export interface CompiledMachine {
@@ -140,6 +142,13 @@ function compileMachine(machine: Record<string, Json>, ql: string, prefix: strin
       enteredType: `${def.Type}StateEntered`,
       exitedType: `${def.Type}StateExited`,
       run: STATE_HANDLERS[def.Type as keyof typeof STATE_HANDLERS],
+      observesPayloadOnly:
+        def.Type === "Task" &&
+        stateQl === "JSONPath" &&
+        def.OutputPath === "$.Payload" &&
+        def.ResultSelector === undefined &&
+        (def.ResultPath === undefined || def.ResultPath === "$") &&
+        def.Assign === undefined,
     });
   }
   return { startAt: machine.StartAt, states };

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { StatesError, TaskFailure } from "./errors";
-import { cloneJson } from "./json";
+import { MAX_PAYLOAD_BYTES, checkPayload, cloneJson } from "./json";
 
 export { cloneJson };
 
@@ -43,7 +43,7 @@ export class RawLambdaResponse {
 export type LambdaRuntimeStyle = "nodejs" | "python";
 
 /** Step Functions refuses results larger than 256 KiB. */
-export { MAX_PAYLOAD_BYTES } from "./json";
+export { MAX_PAYLOAD_BYTES };
 
 export interface FunctionRef {
   /** The function name without qualifier. */
@@ -125,7 +125,7 @@ export interface InvokeOptions {
 export interface InvokeResult {
   /** The decoded response value. */
   readonly payload: unknown;
-  /** The response body as the runtime wrote it (for Content-Length). */
+  /** The response body's length as the runtime wrote it (Content-Length); when not measured, 0 or just over the limit. */
   readonly contentLength: number;
   readonly requestId: string;
 }
@@ -142,6 +142,8 @@ export async function invokeHandler(
   options: InvokeOptions,
   style: LambdaRuntimeStyle,
   causeStyle: "spaced" | "compact",
+  /** false: nobody will see Content-Length; only check the 256 KiB limit (a cheap bound, exact only near the limit). */
+  measure = true,
 ): Promise<InvokeResult> {
   const requestId = newRequestId();
   const context = new LambdaContext(options, requestId);
@@ -161,10 +163,14 @@ export async function invokeHandler(
     }
     return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), requestId };
   }
+  if (!measure) {
+    const payload = returned === undefined ? null : cloneJson(returned);
+    return { payload, contentLength: checkPayload(payload) === "too-large" ? MAX_PAYLOAD_BYTES + 1 : 0, requestId };
+  }
   // One pass copies the result and measures the JSON the runtime would have written.
-  const measure = { bytes: 0 };
-  const payload = returned === undefined ? null : cloneJson(returned, measure);
-  const contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measure.bytes;
+  const measured = { bytes: 0 };
+  const payload = returned === undefined ? null : cloneJson(returned, measured);
+  const contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
   return { payload, contentLength, requestId };
 }
 
@@ -275,6 +281,11 @@ export function functionNotFound(ref: FunctionRef, _mode: "direct" | "invoke" = 
     "Lambda.ResourceNotFoundException",
     `Function not found: ${qualified} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${randomUUID()}; Proxy: null)`,
   );
+}
+
+/** The exact Content-Length of a payload as a runtime of this style writes it. */
+export function contentLengthOf(payload: unknown, style: LambdaRuntimeStyle): number {
+  return style === "python" ? pythonJsonLength(payload) : Buffer.byteLength(JSON.stringify(payload) ?? "null", "utf8");
 }
 
 /** Python's json.dumps (default separators, ensure_ascii) — how Lambda's Python runtime and AWS's error causes print JSON. */

@@ -8,7 +8,7 @@ import { NotSupportedError, StatesError, TaskFailure } from "../errors";
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
 import { LazyCause, LazyDetails, LazyJson, payloadDetails } from "../history";
-import { MAX_PAYLOAD_BYTES, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
+import { LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
 import { withTaskTimeout } from "../task-timeout";
 
 type Json = any;
@@ -114,6 +114,20 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
   return result;
 }
 
+/** lambda:invoke's result where only `Payload` is observable; the history shows the full SDK response. */
+class PayloadOnlyResponse {
+  constructor(
+    readonly Payload: Json,
+    private readonly requestId: string,
+    private readonly nowMs: number,
+    private readonly style: LambdaRuntimeStyle,
+  ) {}
+  /** The SDK response AWS records, as the history and JSON show it. */
+  toJSON(): Json {
+    return invokeResponse(this.Payload, contentLengthOf(this.Payload, this.style), this.requestId, this.nowMs);
+  }
+}
+
 const SCHEDULED = 0;
 const STARTED = 1;
 const SUCCEEDED = 2;
@@ -189,22 +203,29 @@ async function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: numbe
     }
   }
   if (payload === undefined || payload === null) payload = {};
+  if (ec.state.observesPayloadOnly && params.LogType !== "Tail") return callLambda(ec, params.FunctionName, payload, timeoutSeconds, "payload", "lambda");
   const response = await callLambda(ec, params.FunctionName, payload, timeoutSeconds, "invoke", "lambda");
   if (params.LogType === "Tail") withLogTail(response);
   return response;
 }
 
-async function callLambda(ec: EvalContext, functionRef: string, event: Json, timeoutSeconds: number, mode: "direct" | "invoke", limitName: string): Promise<Json> {
+/**
+ * mode "payload": a lambda:invoke whose state reads only `$.Payload` (OutputPath "$.Payload", nothing
+ * else): the SDK response is built only if the history is read; the state gets `{Payload}`.
+ */
+async function callLambda(ec: EvalContext, functionRef: string, event: Json, timeoutSeconds: number, mode: "direct" | "invoke" | "payload", limitName: string): Promise<Json> {
   const { setup } = ec.exec;
   const frame = ec.frame;
   const ref = parseFunctionRef(functionRef, setup.region, setup.accountId);
   let fn = setup.findLambda(functionRef);
   if (fn instanceof Promise) fn = await fn;
-  if (!fn) throw functionNotFound(ref, mode);
-  const result = await invokeHandler(fn, event, { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time }, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact");
+  if (!fn) throw functionNotFound(ref, mode === "direct" ? "direct" : "invoke");
+  const options = { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time };
+  const result = await invokeHandler(fn, event, options, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact", mode !== "payload");
   if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
   ec.measured = result.payload;
   if (mode === "direct") return result.payload;
+  if (mode === "payload") return new PayloadOnlyResponse(result.payload, result.requestId, frame.time.now(), setup.lambdaRuntime);
   return invokeResponse(result.payload, result.contentLength, result.requestId, frame.time.now());
 }
 
