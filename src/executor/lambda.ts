@@ -127,6 +127,8 @@ export interface InvokeResult {
   readonly payload: unknown;
   /** The response body's length as the runtime wrote it (Content-Length); when not measured, 0 or just over the limit. */
   readonly contentLength: number;
+  /** Whether contentLength is the exact length (else only a limit verdict). */
+  readonly exact: boolean;
   readonly requestId: string;
 }
 
@@ -161,17 +163,17 @@ export async function invokeHandler(
     } catch {
       // A body that is not JSON reaches the workflow as a string, as the Lambda SDK decodes it.
     }
-    return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), requestId };
+    return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), exact: true, requestId };
   }
   if (!measure) {
     const payload = returned === undefined ? null : cloneJson(returned);
-    return { payload, contentLength: checkPayload(payload) === "too-large" ? MAX_PAYLOAD_BYTES + 1 : 0, requestId };
+    return { payload, contentLength: checkPayload(payload) === "too-large" ? MAX_PAYLOAD_BYTES + 1 : 0, exact: false, requestId };
   }
   // One pass copies the result and measures the JSON the runtime would have written.
   const measured = { bytes: 0 };
   const payload = returned === undefined ? null : cloneJson(returned, measured);
   const contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
-  return { payload, contentLength, requestId };
+  return { payload, contentLength, exact: true, requestId };
 }
 
 /** The Task failure a function error becomes: error = errorType, cause = Lambda's error object as JSON. */

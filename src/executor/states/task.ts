@@ -121,10 +121,11 @@ class PayloadOnlyResponse {
     private readonly requestId: string,
     private readonly nowMs: number,
     private readonly style: LambdaRuntimeStyle,
+    private readonly contentLength?: number,
   ) {}
   /** The SDK response AWS records, as the history and JSON show it. */
   toJSON(): Json {
-    return invokeResponse(this.Payload, contentLengthOf(this.Payload, this.style), this.requestId, this.nowMs);
+    return invokeResponse(this.Payload, this.contentLength ?? contentLengthOf(this.Payload, this.style), this.requestId, this.nowMs);
   }
 }
 
@@ -225,7 +226,7 @@ async function callLambda(ec: EvalContext, functionRef: string, event: Json, tim
   if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
   ec.measured = result.payload;
   if (mode === "direct") return result.payload;
-  if (mode === "payload") return new PayloadOnlyResponse(result.payload, result.requestId, frame.time.now(), setup.lambdaRuntime);
+  if (mode === "payload") return new PayloadOnlyResponse(result.payload, result.requestId, frame.time.now(), setup.lambdaRuntime, result.exact ? result.contentLength : undefined);
   return invokeResponse(result.payload, result.contentLength, result.requestId, frame.time.now());
 }
 
