@@ -9,13 +9,15 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { HistoryEvent, HistoryRecorder } from "./history";
 import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
-import { CompiledDefinition, Execution, InvalidDefinitionError, compileDefinition } from "./interpreter";
+import { CompiledDefinition, compileDefinition } from "./compile";
+import { Execution } from "./execution";
+import { InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
+import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
 import { seededRandom } from "./retry";
 
-export { StatesError, NotSupportedError } from "./errors";
-export { InvalidDefinitionError } from "./interpreter";
+export { StatesError, NotSupportedError, InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
 export { RawLambdaResponse } from "./lambda";
 export type { LambdaHandler, LambdaContextLike, LambdaRuntimeStyle } from "./lambda";
 export type { HistoryEvent } from "./history";
@@ -127,6 +129,7 @@ function compile(definition: object | string): CompiledDefinition {
  */
 export async function runDefinition(definition: object | string, input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
   const compiled = compile(definition);
+  checkExecutionInput(input);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
   const smName = options.stateMachineName ?? "local-state-machine";
@@ -156,15 +159,8 @@ export async function runDefinition(definition: object | string, input: unknown,
   }
   if (options.mocks) mocks = { ...mocks, ...options.mocks };
 
-  const lambdas = options.lambdas ?? {};
-  const findLambda = (ref: string) => {
-    const direct = lambdas[ref];
-    if (direct) return direct;
-    const { name, arn } = parseFunctionRef(ref, region, accountId);
-    const byName = lambdas[name] ?? lambdas[arn];
-    if (byName) return byName;
-    return options.resolveHandler?.(name);
-  };
+  const finder = new LambdaFinder(options.lambdas ?? {}, options.resolveHandler, region, accountId);
+  const findLambda = finder.find.bind(finder);
 
   const history = new HistoryRecorder(options.history !== false);
   const startDate = new Date(timeline.now());
@@ -185,8 +181,52 @@ export async function runDefinition(definition: object | string, input: unknown,
     random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
     taskTokenFactory: randomUUID,
     realTime: options.realTime === true,
+    maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
   }).run();
   return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
+}
+
+/** Finds a handler by name or ARN (a class, not a closure per execution: tsx's keepNames renames every closure it creates). */
+class LambdaFinder {
+  constructor(
+    private readonly lambdas: Readonly<Record<string, LambdaHandler>>,
+    private readonly resolveHandler: RunOptions["resolveHandler"],
+    private readonly region: string,
+    private readonly accountId: string,
+  ) {}
+  find(ref: string): LambdaHandler | undefined | Promise<LambdaHandler | undefined> {
+    const direct = this.own(ref);
+    if (direct) return direct;
+    const { name, arn } = parseFunctionRef(ref, this.region, this.accountId);
+    return this.own(name) ?? this.own(arn) ?? this.resolveHandler?.(name);
+  }
+  private own(key: string): LambdaHandler | undefined {
+    return Object.prototype.hasOwnProperty.call(this.lambdas, key) ? this.lambdas[key] : undefined;
+  }
+}
+
+/** AWS's maximum execution duration: one year for Standard workflows, five minutes for Express (Step Functions quotas). */
+const STANDARD_MAX_DURATION_MS = 365 * 24 * 3600 * 1000;
+const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
+
+/**
+ * What StartExecution refuses before an execution exists: an input over
+ * 262,144 bytes of UTF-8 JSON (API reference, StartExecution "input": Length
+ * Constraints), worded as AWS's ValidationException; and, our own limit, an
+ * input nested deeper than MAX_NESTING_DEPTH levels.
+ */
+function checkExecutionInput(input: unknown): void {
+  const verdict = checkPayload(input);
+  if (verdict === "ok") return;
+  if (verdict === "too-deep") {
+    throw new InvalidExecutionInputError(
+      `Execution input: nested more than ${MAX_NESTING_DEPTH} levels deep, more than the local executor supports. Flatten the input (or pass a reference to the data instead of the data).`,
+    );
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(input), "utf8");
+  throw new InvalidExecutionInputError(
+    `Execution input: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (received ${bytes} bytes). Pass large data by reference (e.g. an S3 key) instead.`,
+  );
 }
 
 export interface RunWorkflowOptions extends RunOptions {
