@@ -301,3 +301,5 @@ export async function prepareWorkflow(name: string, options: { stage?: string; c
   preparedCache.set(key, prepared);
   return prepared;
 }
+export { testState, TestStateValidationError } from "./test-state";
+export type { TestStateRequest, TestStateResponse, TestStateOptions, InspectionData, InspectionErrorDetails, InspectionLevel } from "./test-state";

@@ -1,0 +1,225 @@
+/**
+ * testState: the TestState API's request and response, and agreement with a
+ * full run at every state of every shipped workflow.
+ */
+import { runWorkflow, prepareWorkflow, testState, TestStateValidationError, HistoryEvent } from "../../src/executor/index";
+
+const START = "2024-06-01T08:00:00.000Z";
+const EMPTY_ENV = { cwd: "/nonexistent-so-defaults-apply" };
+
+let stdout: jest.SpyInstance;
+beforeEach(() => {
+  stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+});
+afterEach(() => stdout.mockRestore());
+
+describe("request and response (API reference)", () => {
+  test("a Pass state at DEBUG shows each processing step", async () => {
+    const r = await testState({
+      definition: JSON.stringify({ Type: "Pass", InputPath: "$.order", Parameters: { "id.$": "$.id" }, ResultPath: "$.picked", Next: "After" }),
+      input: JSON.stringify({ order: { id: 7, x: 1 } }),
+      inspectionLevel: "DEBUG",
+    });
+    expect(r).toEqual({
+      status: "SUCCEEDED",
+      output: JSON.stringify({ order: { id: 7, x: 1 }, picked: { id: 7 } }),
+      nextState: "After",
+      inspectionData: {
+        input: JSON.stringify({ order: { id: 7, x: 1 } }),
+        afterInputPath: JSON.stringify({ id: 7, x: 1 }),
+        afterParameters: JSON.stringify({ id: 7 }),
+        result: JSON.stringify({ id: 7 }),
+        afterResultSelector: JSON.stringify({ id: 7 }),
+        afterResultPath: JSON.stringify({ order: { id: 7, x: 1 }, picked: { id: 7 } }),
+        variables: "{}",
+      },
+    });
+  });
+
+  test("INFO (the default) returns no inspectionData", async () => {
+    const r = await testState({ definition: { Type: "Pass", End: true }, input: '{"a":1}' });
+    expect(r).toEqual({ status: "SUCCEEDED", output: '{"a":1}' });
+  });
+
+  test("a mocked Task result goes through ResultSelector and ResultPath", async () => {
+    const r = await testState({
+      definition: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f", "Payload.$": "$" }, ResultSelector: { "v.$": "$.Payload.v" }, ResultPath: "$.r", End: true },
+      input: '{"k":1}',
+      mock: { result: JSON.stringify({ Payload: { v: 42 }, StatusCode: 200 }) },
+      inspectionLevel: "DEBUG",
+    });
+    expect(r.status).toBe("SUCCEEDED");
+    expect(JSON.parse(r.output!)).toEqual({ k: 1, r: { v: 42 } });
+    expect(r.inspectionData!.afterParameters).toBe(JSON.stringify({ FunctionName: "f", Payload: { k: 1 } }));
+    expect(r.inspectionData!.afterResultSelector).toBe('{"v":42}');
+    expect(r.nextState).toBeUndefined();
+  });
+
+  const retrying = {
+    Type: "Task",
+    Resource: "arn:aws:states:::lambda:invoke",
+    Parameters: { FunctionName: "f" },
+    Retry: [{ ErrorEquals: ["Other"] }, { ErrorEquals: ["Boom"], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 2 }],
+    Catch: [{ ErrorEquals: ["Nope"], Next: "X" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.err", Next: "Recover" }],
+    Next: "Done",
+  };
+
+  test("a mocked error with retries left is RETRIABLE, with the retrier's index and back-off", async () => {
+    const r0 = await testState({ definition: retrying, mock: { errorOutput: { error: "Boom", cause: "bad" } }, inspectionLevel: "DEBUG" });
+    expect(r0).toMatchObject({ status: "RETRIABLE", error: "Boom", cause: "bad", inspectionData: { errorDetails: { retryIndex: 1, retryBackoffIntervalSeconds: 2 } } });
+    expect(r0.nextState).toBeUndefined();
+    const r1 = await testState({ definition: retrying, mock: { errorOutput: { error: "Boom", cause: "bad" } }, inspectionLevel: "DEBUG", stateConfiguration: { retrierRetryCount: 1 } });
+    expect(r1.inspectionData!.errorDetails).toEqual({ retryIndex: 1, retryBackoffIntervalSeconds: 6 });
+  });
+
+  test("retries spent: CAUGHT_ERROR with the catcher's index, Next and output", async () => {
+    const r = await testState({
+      definition: retrying,
+      input: '{"a":1}',
+      mock: { errorOutput: { error: "Boom", cause: "bad" } },
+      inspectionLevel: "DEBUG",
+      stateConfiguration: { retrierRetryCount: 2 },
+    });
+    expect(r).toMatchObject({ status: "CAUGHT_ERROR", error: "Boom", cause: "bad", nextState: "Recover", inspectionData: { errorDetails: { catchIndex: 1 } } });
+    expect(JSON.parse(r.output!)).toEqual({ a: 1, err: { Error: "Boom", Cause: "bad" } });
+  });
+
+  test("an error nothing handles is FAILED", async () => {
+    const r = await testState({ definition: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true }, mock: { errorOutput: { error: "SQS.Down", cause: "c" } } });
+    expect(r).toEqual({ status: "FAILED", error: "SQS.Down", cause: "c" });
+  });
+
+  test("Fail and Choice states", async () => {
+    expect(await testState({ definition: { Type: "Fail", Error: "E", Cause: "C" } })).toEqual({ status: "FAILED", error: "E", cause: "C" });
+    const choice = { Type: "Choice", Choices: [{ Variable: "$.n", NumericGreaterThan: 5, Next: "Big" }], Default: "Small" };
+    expect(await testState({ definition: choice, input: '{"n":9}' })).toEqual({ status: "SUCCEEDED", output: '{"n":9}', nextState: "Big" });
+    expect((await testState({ definition: choice, input: '{"n":1}' })).nextState).toBe("Small");
+  });
+
+  test("variables and context are the state's scope; JSONata shows afterArguments", async () => {
+    const r = await testState({
+      definition: { Type: "Pass", QueryLanguage: "JSONata", Output: "{% {'v': $limit, 'n': $states.context.Execution.Name, 'a': $states.input.a} %}", Assign: { seen: "{% true %}" }, End: true },
+      input: '{"a":2}',
+      variables: '{"limit":10}',
+      context: '{"Execution":{"Name":"exec-1"}}',
+      inspectionLevel: "DEBUG",
+    });
+    expect(JSON.parse(r.output!)).toEqual({ v: 10, n: "exec-1", a: 2 });
+    expect(JSON.parse(r.inspectionData!.variables!)).toEqual({ limit: 10, seen: true });
+    expect(r.inspectionData!.afterInputPath).toBeUndefined();
+  });
+
+  test("stateName picks a state inside a full definition, in a Map processor too", async () => {
+    const def = {
+      StartAt: "A",
+      States: {
+        A: { Type: "Pass", Next: "M" },
+        M: { Type: "Map", ItemProcessor: { StartAt: "Inner", States: { Inner: { Type: "Pass", Result: "x", End: true } } }, End: true },
+      },
+    };
+    expect(await testState({ definition: def, stateName: "Inner" })).toEqual({ status: "SUCCEEDED", output: '"x"' });
+    expect(await testState({ definition: def, stateName: "A", input: "[1]" })).toEqual({ status: "SUCCEEDED", output: "[1]", nextState: "M" });
+  });
+
+  test("a mocked Map: the mock is its result; mapIterationFailureCount over the tolerance fails it", async () => {
+    const map = { Type: "Map", ItemsPath: "$.items", ToleratedFailureCount: 1, ItemProcessor: { StartAt: "I", States: { I: { Type: "Pass", End: true } } }, ResultPath: "$.out", End: true };
+    const ok = await testState({ definition: map, input: '{"items":[1,2,3]}', mock: { result: "[10,20,30]" }, stateConfiguration: { mapIterationFailureCount: 1 } });
+    expect(ok).toEqual({ status: "SUCCEEDED", output: '{"items":[1,2,3],"out":[10,20,30]}' });
+    const over = await testState({ definition: { ...map, ResultPath: undefined }, input: '{"items":[1,2,3]}', mock: { result: "[]" }, stateConfiguration: { mapIterationFailureCount: 2 } });
+    expect(over).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
+  });
+
+  test.each([
+    [{ definition: "{nope" }, /definition is not valid JSON/],
+    [{ definition: { Type: "Pass" }, input: "{" }, /input is not valid JSON/],
+    [{ definition: { StartAt: "A", States: { A: { Type: "Pass", End: true } } } }, /pass stateName/],
+    [{ definition: { StartAt: "A", States: { A: { Type: "Pass", End: true } } }, stateName: "B" }, /names no state.*States: A/],
+    [{ definition: { Type: "Pass", End: true }, mock: { result: "1" } }, /mock applies to Task, Map and Parallel/],
+    [{ definition: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", End: true } }, /only with a mock/],
+    [{ definition: { Type: "Pass", End: true }, inspectionLevel: "LOUD" }, /inspectionLevel must be/],
+  ] as const)("refuses a bad request in one line (%#)", async (request, message) => {
+    const p = testState(request as never);
+    await expect(p).rejects.toBeInstanceOf(TestStateValidationError);
+    await expect(p).rejects.toThrow(message);
+  });
+});
+
+/** The same inputs the workflow tests use: happy and error paths. */
+const order = (token: string, extra: object = {}) => ({
+  orderId: "ord-1001",
+  customerId: "cus-42",
+  items: [
+    { sku: "SKU-1", quantity: 2, unitPrice: 19.99 },
+    { sku: "SKU-2", quantity: 1, unitPrice: 5 },
+  ],
+  payment: { method: "card", token },
+  ...extra,
+});
+const CASES: Array<[string, unknown]> = [
+  ["order-processing", order("tok_visa")],
+  ["order-processing", order("tok_declined_card")],
+  ["order-processing", { orderId: "ord-1", items: [] }],
+  ["order-processing", order("tok_visa", { items: [{ sku: "OOS-1", quantity: 1, unitPrice: 1 }] })],
+  ["error-handling", order("tok_visa")],
+  ["error-handling", { orderId: "x" }],
+  ["sequential", { email: "  Ada@Example.COM ", firstName: " Ada ", lastName: "Lovelace" }],
+  ["parallel", { orderId: "o-9", items: [{ sku: "A", quantity: 1, unitPrice: 100 }] }],
+  ["map", { items: [{ id: "a", value: 1 }, { id: "b", value: 2 }] }],
+  ["choice", { ...order("tok_visa"), orderType: "premium" }],
+  ["choice", { ...order("tok_visa"), orderType: "standard" }],
+  ["wait", { jobId: "job-1", scheduledTime: "2024-06-01T09:00:00Z", task: { type: "sum", payload: { values: [1, 2, 3] } } }],
+  ["wait", { jobId: "job-2" }],
+  ["data-transform", { data: [{ a: 1 }, { a: 2 }], config: {} }],
+];
+
+/** Each state's input and what it handed on (its Exited output), from a full run's history (events chain to their state by previousEventId). */
+function stateRecords(history: HistoryEvent[]): Array<{ name: string; input: unknown; output?: unknown; entered: Date }> {
+  const out: Array<{ name: string; input: unknown; output?: unknown; entered: Date }> = [];
+  const owner = new Map<number, number>();
+  for (const e of history) {
+    if (e.type.endsWith("StateEntered")) {
+      const d = e.stateEnteredEventDetails as { name: string; input: string };
+      out.push({ name: d.name, input: JSON.parse(d.input), entered: e.timestamp });
+      owner.set(e.id, out.length - 1);
+      continue;
+    }
+    const o = owner.get(e.previousEventId);
+    if (o !== undefined) owner.set(e.id, o);
+    if (e.type.endsWith("StateExited") && o !== undefined) {
+      const d = e.stateExitedEventDetails as { name: string; output: string };
+      if (out[o].name === d.name) out[o].output = JSON.parse(d.output);
+    }
+  }
+  return out;
+}
+
+/** Handlers stamp the wall-clock time and Lambda request ids: not part of what is compared. */
+const normalise = (v: unknown) =>
+  JSON.parse(
+    JSON.stringify(v)
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "<time>")
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>"),
+  );
+
+describe("testState agrees with a full run at every state of the shipped workflows", () => {
+  test.each(CASES)("%s %#", async (name, input) => {
+    const prepared = await prepareWorkflow(name, EMPTY_ENV);
+    const full = await runWorkflow(name, input, { ...EMPTY_ENV, startTime: START, jitterSeed: 1, executionName: "e-1" });
+    const records = stateRecords(full.history);
+    expect(records.length).toBeGreaterThan(0);
+    let compared = 0;
+    for (const rec of records) {
+      if (rec.output === undefined) continue; // a state that failed the execution: no output to compare
+      const r = await testState(
+        { definition: prepared.definition, stateName: rec.name, input: JSON.stringify(rec.input) },
+        { resolveHandler: prepared.resolveHandler, startTime: rec.entered, executionName: "e-1", stateMachineName: prepared.stateMachineName, region: prepared.region, jitterSeed: 1 },
+      );
+      // A Task whose first attempt failed and was retried: the state alone is RETRIABLE (the full run went on to retry it).
+      if (r.status === "RETRIABLE") continue;
+      if (r.status !== "SUCCEEDED" && r.status !== "CAUGHT_ERROR") throw new Error(`${name} ${rec.name}: ${JSON.stringify(r)}`);
+      expect({ state: rec.name, output: normalise(JSON.parse(r.output!)) }).toEqual({ state: rec.name, output: normalise(rec.output) });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+});
