@@ -34,6 +34,17 @@ export interface ExecutionSetup {
   readonly realTime: boolean;
   /** AWS's maximum execution duration (1 year Standard, 5 minutes Express), in ms. */
   readonly maxDurationMs: number;
+  /** Told what the execution does (states entered, Choice rules, Retry and Catch rules): coverage and call recording. */
+  readonly observer?: ExecutionObserver;
+}
+
+/** Hooks for tools (observer.ts): called synchronously; they must not throw. */
+export interface ExecutionObserver {
+  stateEntered?(state: CompiledState, input: Json): void;
+  /** A Choice state's decision: the index of the rule taken, or -1 for Default. */
+  choiceTaken?(state: CompiledState, ruleIndex: number): void;
+  retried?(state: CompiledState, retryIndex: number, error: string): void;
+  caught?(state: CompiledState, catchIndex: number, error: string): void;
 }
 
 /** One thread of control: the top level, a Parallel branch or a Map iteration. */
@@ -161,6 +172,7 @@ export class Execution {
     const { history } = this.setup;
     const enteredMs = frame.time.now();
     const enteredId = history.addState(frame.cursor, enteredMs, state.enteredType, state.name, input);
+    this.setup.observer?.stateEntered?.(state, input);
     let retryCount = 0;
     let attempts: number[] | undefined;
     for (;;) {
@@ -186,12 +198,15 @@ export class Execution {
           const delay = retryDelayMs(retrier, attempts[ri], this.setup.random);
           attempts[ri]++;
           retryCount++;
+          this.setup.observer?.retried?.(state, ri, err.error);
           await this.sleep(frame, delay);
           continue;
         }
       }
-      const catcher = state.catch.find((c) => errorMatches(c.ErrorEquals, err.error));
-      if (!catcher) throw err;
+      const ci = state.catch.findIndex((c) => errorMatches(c.ErrorEquals, err.error));
+      if (ci < 0) throw err;
+      const catcher = state.catch[ci];
+      this.setup.observer?.caught?.(state, ci, err.error);
       let output: Json;
       try {
         output = await ec.caught(catcher, err);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { HistoryEvent, HistoryRecorder } from "./history";
 import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
 import { CompiledDefinition, compileDefinition } from "./compile";
-import { Execution } from "./execution";
+import { Execution, ExecutionObserver } from "./execution";
 import { InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
 import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
@@ -23,6 +23,13 @@ export type { LambdaHandler, LambdaContextLike, LambdaRuntimeStyle } from "./lam
 export type { HistoryEvent } from "./history";
 export type { StateMock, MockConfigFile } from "./mocks";
 export { loadMockConfig } from "./mocks";
+export { stateVisits, formatVisits } from "./summary";
+export type { StateVisit } from "./summary";
+export type { ExecutionObserver } from "./execution";
+export { CallRecorder, missingMocks, MissingMocksError, combineObservers } from "./observer";
+export type { RecordedCall, MockNeed } from "./observer";
+import { assertMocked, combineObservers } from "./observer";
+import { coverageObserver } from "./coverage";
 
 export interface RunOptions {
   /** Handlers by function name or ARN (a name matches any ARN with that function name). */
@@ -59,6 +66,10 @@ export interface RunOptions {
   readonly jitterSeed?: number;
   /** How handlers serialise responses (decides lambda:invoke's Content-Length). @default "nodejs" */
   readonly lambdaRuntime?: LambdaRuntimeStyle;
+  /** Told which states, Choice rules, Retry and Catch rules the execution takes (see observer.ts). */
+  readonly observer?: ExecutionObserver;
+  /** Before running, refuse (MissingMocksError, listing every one) if any Task would need a mock. @default false */
+  readonly requireMocks?: boolean;
 }
 
 export interface ExecutionResult {
@@ -161,6 +172,7 @@ export async function runDefinition(definition: object | string, input: unknown,
 
   const finder = new LambdaFinder(options.lambdas ?? {}, options.resolveHandler, region, accountId);
   const findLambda = finder.find.bind(finder);
+  if (options.requireMocks) await assertMocked(definition, { ...options, mocks }, findLambda);
 
   const history = new HistoryRecorder(options.history !== false);
   const startDate = new Date(timeline.now());
@@ -182,6 +194,7 @@ export async function runDefinition(definition: object | string, input: unknown,
     taskTokenFactory: randomUUID,
     realTime: options.realTime === true,
     maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
+    observer: options.observer,
   }).run();
   return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
 }
@@ -248,6 +261,7 @@ export async function runWorkflow(name: string, input: unknown, options: RunWork
     region: prepared.region,
     ...options,
     resolveHandler: async (functionName) => (await options.resolveHandler?.(functionName)) ?? prepared.resolveHandler(functionName),
+    observer: combineObservers(options.observer, coverageObserver(name, prepared.definition)),
   });
 }
 

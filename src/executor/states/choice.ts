@@ -11,6 +11,7 @@ export function runChoice(ec: EvalContext): StateOutcome | Promise<StateOutcome>
   const effective = ec.ql.effectiveInput(ec);
   return then(ec.ql.matchChoice(ec, effective), (matched: Record<string, Json> | undefined) => {
     const next = matched ? matched.Next : d.Default;
+    if (next !== undefined) ec.exec.setup.observer?.choiceTaken?.(ec.state, matched ? d.Choices.indexOf(matched) : -1);
     if (next === undefined) {
       throw new StatesError("States.NoChoiceMatched", `No Choice Rule matched and no Default is set for the Choice state '${ec.state.name}'.`);
     }
