@@ -13,3 +13,6 @@ if (workflowCoverageOn()) {
     flushWorkflowCoverage(WORKFLOW_COVERAGE_RECORDS);
   });
 }
+
+// The executor's matchers (toHaveVisited, toHaveFailedWith, toHaveSucceededWith).
+import "../src/executor/jest";
