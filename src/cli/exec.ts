@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { ExecutionResult, InvalidDefinitionError, RunOptions, prepareWorkflow, runDefinition } from "../executor/index";
 import { formatVisits, stateVisits } from "../executor/summary";
+import { executionCost, formatCost } from "../executor/cost";
 import { findWorkflow } from "../../workflows/catalogue";
 
 export const USAGE = `Usage: npm run exec -- <workflow> --input <file|json> [--stage <stage>] [--mock-config <file> --test-case <name>] [--definition <file>] [--json]`;
@@ -132,9 +133,10 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         resolveHandler: prepared.resolveHandler,
       });
     }
+    const cost = executionCost(result, { type: args.workflow !== undefined ? findWorkflow(args.workflow)?.type : undefined });
     if (args.json) {
       const { history, ...rest } = result;
-      out(JSON.stringify({ ...rest, history }, null, 2));
+      out(JSON.stringify({ ...rest, cost, history }, null, 2));
     } else {
       out(`Status: ${result.status}`);
       if (result.status === "SUCCEEDED") out(`Output: ${JSON.stringify(result.output, null, 2)}`);
@@ -145,6 +147,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       out(`Virtual time: ${result.startDate.toISOString()} -> ${result.stopDate.toISOString()}`);
       out("");
       out(formatVisits(stateVisits(result.history)));
+      out("");
+      out(formatCost(cost));
     }
     return result.status === "SUCCEEDED" ? 0 : 1;
   } catch (e) {

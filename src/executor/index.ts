@@ -317,3 +317,5 @@ export async function prepareWorkflow(name: string, options: { stage?: string; c
 }
 export { testState, TestStateValidationError } from "./test-state";
 export type { TestStateRequest, TestStateResponse, TestStateOptions, InspectionData, InspectionErrorDetails, InspectionLevel } from "./test-state";
+export { executionCost, formatCost, STEP_FUNCTIONS_PRICES } from "./cost";
+export type { ExecutionCost, CostOptions } from "./cost";
