@@ -68,3 +68,30 @@ test.each(cases)("%s: a throttled first call to each function is retried and cha
   const throttles = throttled.history.filter((e) => JSON.stringify(e).includes("Lambda.TooManyRequestsException")).length;
   expect(throttles).toBeGreaterThanOrEqual(throttledOnce.size);
 });
+
+test("error-handling: the generic error path retries a throttled handle-error too", async () => {
+  const prepared = await prepareWorkflow("error-handling", EMPTY_ENV);
+  let throttled = false;
+  const r = await runWorkflow("error-handling", order, {
+    ...EMPTY_ENV,
+    startTime: START,
+    resolveHandler: async (fn: string) => {
+      if (fn.endsWith("-validate-order")) {
+        return (() => {
+          throw Object.assign(new Error("disk on fire"), { name: "Unexpected" });
+        }) as LambdaHandler;
+      }
+      const real = (await prepared.resolveHandler(fn)) as (e: unknown, c: unknown) => unknown;
+      return (async (event: unknown, context: unknown) => {
+        if (!throttled) {
+          throttled = true;
+          throw Object.assign(new Error("Rate exceeded"), { name: "Lambda.TooManyRequestsException" });
+        }
+        return real(event, context);
+      }) as LambdaHandler;
+    },
+  });
+  expect(throttled).toBe(true);
+  expect(r).toHaveVisited(["ValidateInput", "HandleGenericError", "Failed"]);
+  expect(r).toHaveFailedWith("Unexpected");
+});
