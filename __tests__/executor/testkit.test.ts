@@ -64,7 +64,7 @@ describe("CallRecorder", () => {
       calls.options({ lambdas: { big: async (e: { n: number }) => ({ doubled: e.n * 2 }) } }),
     );
     expect(r.status).toBe("SUCCEEDED");
-    expect(calls.calls).toEqual([{ kind: "lambda", function: "big", state: "Big", input: { n: 9 }, output: { doubled: 18 } }]);
+    expect(calls.calls).toEqual([{ kind: "lambda", function: "arn:aws:lambda:us-east-1:123456789012:function:big", state: "Big", input: { n: 9 }, output: { doubled: 18 } }]);
     expect(calls.inputsTo("Big")).toEqual([{ n: 9 }]);
   });
 
@@ -148,4 +148,21 @@ describe("workflow coverage", () => {
 test("stateVisits is exported", async () => {
   const r = await runDefinition({ StartAt: "A", States: { A: { Type: "Pass", End: true } } }, {});
   expect(stateVisits(r.history).map((v) => v.name)).toEqual(["A"]);
+});
+
+describe("the README's examples", () => {
+  test("a recorder, ordered visits and a partial output", async () => {
+    const calls = new CallRecorder();
+    const r = await runWorkflow("order-processing", order("tok_unavailable_1"), calls.options({ ...EMPTY_ENV, mocks: { UpdateInventory: () => ({ Payload: { orderId: "ord-1", status: "COMPLETED" } }) } }));
+    expect(r).toHaveVisited(["ValidateOrder", "ProcessPayment", "UpdateInventory"]);
+    expect(calls.inputsTo("UpdateInventory")).toHaveLength(1);
+    expect(calls.callsTo("ProcessPayment").map((c) => c.error?.name)).toEqual(["Payment.TransientFailure", undefined]);
+    expect(r).toHaveSucceededWith({ status: "COMPLETED" });
+    expect(calls.inputsTo("my-app-dev-process-payment")).toHaveLength(2); // by function name too
+  });
+
+  test("declined", async () => {
+    const r = await runWorkflow("order-processing", order("tok_declined_card"), EMPTY_ENV);
+    expect(r).toHaveFailedWith("Payment.Declined", { errorType: "Payment.Declined" });
+  });
 });

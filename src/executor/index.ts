@@ -70,6 +70,8 @@ export interface RunOptions {
   readonly observer?: ExecutionObserver;
   /** Before running, refuse (MissingMocksError, listing every one) if any Task would need a mock. @default false */
   readonly requireMocks?: boolean;
+  /** Wraps every handler found (lambdas, resolveHandler, runWorkflow's real handlers), e.g. to record calls. */
+  readonly wrapHandler?: (functionRef: string, handler: LambdaHandler) => LambdaHandler;
 }
 
 export interface ExecutionResult {
@@ -171,7 +173,8 @@ export async function runDefinition(definition: object | string, input: unknown,
   if (options.mocks) mocks = { ...mocks, ...options.mocks };
 
   const finder = new LambdaFinder(options.lambdas ?? {}, options.resolveHandler, region, accountId);
-  const findLambda = finder.find.bind(finder);
+  let findLambda: (ref: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined> = finder.find.bind(finder);
+  if (options.wrapHandler) findLambda = wrapFinder(findLambda, options.wrapHandler);
   if (options.requireMocks) await assertMocked(definition, { ...options, mocks }, findLambda);
 
   const history = new HistoryRecorder(options.history !== false);
@@ -197,6 +200,16 @@ export async function runDefinition(definition: object | string, input: unknown,
     observer: options.observer,
   }).run();
   return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
+}
+
+function wrapFinder(
+  find: (ref: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>,
+  wrap: (ref: string, h: LambdaHandler) => LambdaHandler,
+): (ref: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined> {
+  return (ref) => {
+    const h = find(ref);
+    return h instanceof Promise ? h.then((x) => (x ? wrap(ref, x) : x)) : h ? wrap(ref, h) : h;
+  };
 }
 
 /** Finds a handler by name or ARN (a class, not a closure per execution: tsx's keepNames renames every closure it creates). */

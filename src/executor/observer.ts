@@ -27,7 +27,7 @@ export interface RecordedCall {
 }
 
 /**
- * Records every mock and handler call of the executions run with
+ * Records every mock and handler call (lambdas, resolveHandler, runWorkflow's real handlers) of the executions run with
  * `recorder.options(...)`:
  *
  *   const calls = new CallRecorder();
@@ -38,25 +38,17 @@ export class CallRecorder implements ExecutionObserver {
   readonly calls: RecordedCall[] = [];
   private lastTask: string | undefined;
 
-  /** The run options with their mocks, lambdas and resolveHandler wrapped to record, and this recorder as an observer. */
-  options<T extends { mocks?: Readonly<Record<string, StateMock>>; lambdas?: Readonly<Record<string, LambdaHandler>>; resolveHandler?: Json; observer?: ExecutionObserver }>(options: T = {} as T): T {
+  /** The run options with their mocks wrapped to record, every handler wrapped (`wrapHandler`), and this recorder as an observer. */
+  options<T extends object>(options: T = {} as T): T {
+    const o = options as { mocks?: Readonly<Record<string, StateMock>>; wrapHandler?: (ref: string, h: LambdaHandler) => LambdaHandler; observer?: ExecutionObserver };
     const mocks: Record<string, StateMock> = {};
-    for (const [state, mock] of Object.entries(options.mocks ?? {})) mocks[state] = (params, n) => this.record({ kind: "mock", state, input: copy(params), invocation: n }, () => mock(params, n));
-    const lambdas: Record<string, LambdaHandler> = {};
-    for (const [name, fn] of Object.entries(options.lambdas ?? {})) lambdas[name] = this.wrapHandler(name, fn);
-    const resolve = options.resolveHandler as ((name: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>) | undefined;
-    const wrapped = new Map<LambdaHandler, LambdaHandler>();
-    const resolveHandler = async (name: string) => {
-      const fn = await resolve?.(name);
-      if (!fn) return undefined;
-      let w = wrapped.get(fn);
-      if (!w) wrapped.set(fn, (w = this.wrapHandler(name, fn)));
-      return w;
-    };
-    return { ...options, mocks, lambdas, resolveHandler, observer: combineObservers(options.observer, this) };
+    for (const [state, mock] of Object.entries(o.mocks ?? {})) mocks[state] = (params, n) => this.record({ kind: "mock", state, input: copy(params), invocation: n }, () => mock(params, n));
+    const inner = o.wrapHandler;
+    const wrapHandler = (ref: string, h: LambdaHandler) => this.wrapHandler(ref, inner ? inner(ref, h) : h);
+    return { ...options, mocks, wrapHandler, observer: combineObservers(o.observer, this) };
   }
 
-  /** runWorkflow resolves the real handlers itself: wrap them with this. */
+  /** A handler that records its calls (what `options()` installs through `wrapHandler`). */
   wrapHandler(name: string, fn: LambdaHandler): LambdaHandler {
     return ((event: Json, context: Json) => this.record({ kind: "lambda", function: name, state: this.lastTask, input: copy(event) }, () => (fn as Json)(event, context))) as LambdaHandler;
   }
@@ -67,7 +59,7 @@ export class CallRecorder implements ExecutionObserver {
 
   /** Calls made by a Task state or to a function (by state name or function name). */
   callsTo(name: string): RecordedCall[] {
-    return this.calls.filter((c) => c.state === name || c.function === name);
+    return this.calls.filter((c) => c.state === name || c.function === name || (c.function !== undefined && c.function.endsWith(`:function:${name}`)));
   }
 
   /** The inputs of those calls, in order. */
