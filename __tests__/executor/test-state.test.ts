@@ -273,3 +273,40 @@ describe("npm run test-state", () => {
     expect(r.err).not.toContain("\n");
   });
 });
+
+describe("Map inspection data", () => {
+  const map = {
+    Type: "Map",
+    ItemsPath: "$.items",
+    ItemSelector: { "v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index", "tag.$": "$.tag" },
+    MaxConcurrency: 2,
+    ToleratedFailurePercentage: 50,
+    ItemProcessor: { StartAt: "I", States: { I: { Type: "Pass", End: true } } },
+    End: true,
+  };
+  const expected = {
+    afterItemsPath: "[1,2]",
+    afterItemSelector: JSON.stringify([{ v: 1, i: 0, tag: "t" }, { v: 2, i: 1, tag: "t" }]),
+    maxConcurrency: 2,
+    toleratedFailurePercentage: 50,
+  };
+
+  test("run for real: items, per-item selector output, concurrency and tolerance", async () => {
+    const r = await testState({ definition: map, input: '{"items":[1,2],"tag":"t"}', inspectionLevel: "DEBUG" });
+    expect(r.status).toBe("SUCCEEDED");
+    expect(JSON.parse(r.output!)).toEqual([{ v: 1, i: 0, tag: "t" }, { v: 2, i: 1, tag: "t" }]);
+    expect(r.inspectionData).toMatchObject(expected);
+  });
+
+  test("mocked: the same inspection data, the mock as the result", async () => {
+    const r = await testState({ definition: map, input: '{"items":[1,2],"tag":"t"}', inspectionLevel: "DEBUG", mock: { result: '["a","b"]' } });
+    expect(r).toMatchObject({ status: "SUCCEEDED", output: '["a","b"]', inspectionData: { ...expected, result: '["a","b"]' } });
+  });
+
+  test("mapItemReaderData stands for what an ItemReader reads", async () => {
+    const reader = { ...map, ItemsPath: undefined, ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSON" }, Parameters: { Bucket: "b", Key: "k" } } };
+    const r = await testState({ definition: reader, input: '{"tag":"t"}', inspectionLevel: "DEBUG", mock: { result: "[]" }, stateConfiguration: { mapItemReaderData: "[1,2]" } });
+    expect(r.inspectionData!.afterItemSelector).toBe(expected.afterItemSelector);
+    await expect(testState({ definition: map, mock: { result: "[]" }, stateConfiguration: { mapItemReaderData: "[1]" } })).rejects.toThrow(/applies to a Map state with an ItemReader/);
+  });
+});

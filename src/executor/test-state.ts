@@ -22,7 +22,7 @@ import { LambdaHandler, parseFunctionRef } from "./lambda";
 import { StateMock } from "./mocks";
 import { errorMatches, retryDelayMs, seededRandom } from "./retry";
 import { applyResultPath } from "./jsonpath";
-import type { QueryLanguage } from "./query";
+import type { FieldValue, QueryLanguage } from "./query";
 import type { Catcher } from "./retry";
 
 type Json = any;
@@ -177,6 +177,15 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
     }
   }
 
+  let readerData: Json[] | undefined;
+  if (config.mapItemReaderData !== undefined) {
+    if (compiledState.type !== "Map" || def.ItemReader === undefined) {
+      throw new TestStateValidationError(`testState: stateConfiguration.mapItemReaderData applies to a Map state with an ItemReader; "${name}" has none.`);
+    }
+    readerData = parseJsonField(config.mapItemReaderData, "stateConfiguration.mapItemReaderData", true);
+    if (!Array.isArray(readerData)) throw new TestStateValidationError(`testState: stateConfiguration.mapItemReaderData must be a JSON array of the items the reader finds. Received: ${short(readerData)}`);
+  }
+
   // One execution's worth of setup, with a history that only counts ids.
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
@@ -229,11 +238,11 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
     maxDurationMs: 365 * 24 * 3600 * 1000,
   });
 
-  const rec: Recorded = {};
+  const rec: Recorded = { mapFields: {} };
   const state: CompiledState = {
     ...compiledState,
     ql: new RecordingLanguage(compiledState.ql, rec),
-    run: mockValue && compiledState.type !== "Task" ? mockedComposite(mockValue, config.mapIterationFailureCount) : compiledState.run,
+    run: mockValue && compiledState.type !== "Task" ? mockedComposite(mockValue, config.mapIterationFailureCount, readerData) : compiledState.run,
   };
   const frame: Frame = { variables: { ...variables }, cursor: { lastEventId: 0 }, time: timeline };
   const retryCount = config.retrierRetryCount ?? 0;
@@ -252,6 +261,10 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
     if (rec.afterResultSelector !== undefined) data.afterResultSelector = rec.afterResultSelector;
     if (rec.afterResultPath !== undefined) data.afterResultPath = rec.afterResultPath;
     if (rec.afterItemsPath !== undefined) data.afterItemsPath = rec.afterItemsPath;
+    if (rec.itemSelector !== undefined) data.afterItemSelector = JSON.stringify(rec.itemSelector);
+    if (rec.mapFields.MaxConcurrency !== undefined) data.maxConcurrency = rec.mapFields.MaxConcurrency;
+    if (rec.mapFields.ToleratedFailureCount !== undefined) data.toleratedFailureCount = rec.mapFields.ToleratedFailureCount;
+    if (rec.mapFields.ToleratedFailurePercentage !== undefined) data.toleratedFailurePercentage = rec.mapFields.ToleratedFailurePercentage;
     data.variables = JSON.stringify(frame.variables);
     if (response.errorDetails) data.errorDetails = response.errorDetails;
     response.out.inspectionData = data;
@@ -298,20 +311,35 @@ async function runOnce(ec: EvalContext, state: CompiledState, retryCount: number
 }
 
 /** A mocked Map or Parallel: its branches do not run; the mock is its result (or its error). */
-function mockedComposite(mock: { result: Json } | { error: StatesError }, failureCount: number | undefined) {
+function mockedComposite(mock: { result: Json } | { error: StatesError }, failureCount: number | undefined, readerData: Json[] | undefined) {
   return async (ec: EvalContext) => {
     const ql = ec.ql;
     const effective = ql.effectiveInput(ec);
-    if (ec.state.type === "Map" && failureCount !== undefined && failureCount > 0) {
+    if (ec.state.type === "Parallel") {
+      const params = ec.def[ql.parametersField];
+      if (params !== undefined) await ql.payload(ec, params, effective, ql.parametersField);
+    }
+    if (ec.state.type === "Map") {
       const d = ec.def;
+      // What the Map would hand its iterations (shown at DEBUG), though the mock replaces them.
+      const items = d.ItemReader === undefined ? await ql.mapItems(ec, effective) : readerData;
+      const selectorField = d.ItemSelector !== undefined ? "ItemSelector" : ql.parametersField === "Parameters" && d.Parameters !== undefined ? "Parameters" : undefined;
+      if (selectorField !== undefined && items !== undefined) {
+        const base = ec.context;
+        for (let i = 0; i < items.length; i++) {
+          await ql.payload(ec, d[selectorField], effective, selectorField, { Execution: base.Execution, StateMachine: base.StateMachine, State: base.State, Map: { Item: { Index: i, Value: items[i] } } });
+        }
+      }
+      await ql.field(ec, d, "MaxConcurrency", effective);
       const count = (await ql.field(ec, d, "ToleratedFailureCount", effective))?.value;
       const percentage = (await ql.field(ec, d, "ToleratedFailurePercentage", effective))?.value;
-      const items = d.ItemReader === undefined ? await ql.mapItems(ec, effective) : undefined;
+      if (failureCount !== undefined && failureCount > 0) {
       const overCount = count !== undefined && failureCount > count;
       const overPercentage = percentage !== undefined && items !== undefined && items.length > 0 && (failureCount * 100) / items.length > percentage;
       const noTolerance = count === undefined && percentage === undefined;
       if (noTolerance || overCount || overPercentage) {
         throw new StatesError("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
+      }
       }
     }
     if ("error" in mock) throw mock.error;
@@ -320,7 +348,11 @@ function mockedComposite(mock: { result: Json } | { error: StatesError }, failur
   };
 }
 
+const MAP_FIELDS = ["MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"];
+
 interface Recorded {
+  itemSelector?: Json[];
+  mapFields: Record<string, number>;
   afterInputPath?: string;
   afterParameters?: string;
   result?: string;
@@ -349,13 +381,26 @@ class RecordingLanguage implements QueryLanguage {
   }
   payload(ec: EvalContext, value: Json, effective: Json, field: string, context?: Json): Json {
     const v = this.inner.payload(ec, value, effective, field, context);
+    if (ec.state.type === "Map" && context !== undefined) {
+      // ItemSelector (or a JSONPath Map's Parameters): one input per item.
+      const items = (this.rec.itemSelector ??= []);
+      return v instanceof Promise ? v.then((x) => (items.push(x), x)) : (items.push(v), v);
+    }
     if (field === this.parametersField && context === undefined) {
       return v instanceof Promise ? v.then((x) => ((this.rec.afterParameters = JSON.stringify(x)), x)) : ((this.rec.afterParameters = JSON.stringify(v)), v);
     }
     return v;
   }
-  field(ec: EvalContext, holder: Record<string, Json>, field: string, effective: Json) {
-    return this.inner.field(ec, holder, field, effective);
+  field(ec: EvalContext, holder: Record<string, Json>, field: string, effective: Json): FieldValue | undefined | Promise<FieldValue | undefined> {
+    const v = this.inner.field(ec, holder, field, effective);
+    if (ec.state.type === "Map" && MAP_FIELDS.includes(field)) {
+      const note = (f: FieldValue | undefined): FieldValue | undefined => {
+        if (f !== undefined && typeof f.value === "number") this.rec.mapFields[field] = f.value;
+        return f;
+      };
+      return v instanceof Promise ? v.then(note) : note(v);
+    }
+    return v;
   }
   output(ec: EvalContext, result: Json, hasResult: boolean): Json {
     if (hasResult) this.rec.result = JSON.stringify(result);
