@@ -99,7 +99,9 @@ export interface TestStateResponse {
 /** Local options (what the API gets from the account): handlers, region, clock. */
 export interface TestStateOptions {
   readonly lambdas?: Readonly<Record<string, LambdaHandler>>;
-  readonly resolveHandler?: (functionName: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>;
+  readonly resolveHandler?: (
+    functionName: string
+  ) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>;
   /** Mocks for other Task states (full definitions): not needed for the state under test, which takes `mock`. */
   readonly region?: string;
   readonly accountId?: string;
@@ -114,29 +116,92 @@ export interface TestStateOptions {
 /** A TestState request AWS would refuse (ValidationException / InvalidDefinition), as one line. */
 export class TestStateValidationError extends ProjectError {}
 
-export async function testState(request: TestStateRequest, options: TestStateOptions = {}): Promise<TestStateResponse> {
-  if (!request || typeof request !== "object") throw new TestStateValidationError(`testState: expected a request object with "definition". Received: ${JSON.stringify(request)}`);
+export async function testState(
+  request: TestStateRequest,
+  options: TestStateOptions = {}
+): Promise<TestStateResponse> {
+  if (!request || typeof request !== "object")
+    throw new TestStateValidationError(
+      `testState: expected a request object with "definition". Received: ${JSON.stringify(
+        request
+      )}`
+    );
   const level = request.inspectionLevel ?? "INFO";
   if (!["INFO", "DEBUG", "TRACE"].includes(level)) {
-    throw new TestStateValidationError(`testState: inspectionLevel must be INFO, DEBUG or TRACE. Received: ${JSON.stringify(level)}`);
+    throw new TestStateValidationError(
+      `testState: inspectionLevel must be INFO, DEBUG or TRACE. Received: ${JSON.stringify(
+        level
+      )}`
+    );
   }
-  const definition = parseJsonField(request.definition, "definition", typeof request.definition === "string");
-  if (!definition || typeof definition !== "object" || Array.isArray(definition)) {
-    throw new TestStateValidationError(`testState: definition must be a JSON object (one state, or a state machine with stateName). Received: ${short(definition)}`);
+  const definition = parseJsonField(
+    request.definition,
+    "definition",
+    typeof request.definition === "string"
+  );
+  if (
+    !definition ||
+    typeof definition !== "object" ||
+    Array.isArray(definition)
+  ) {
+    throw new TestStateValidationError(
+      `testState: definition must be a JSON object (one state, or a state machine with stateName). Received: ${short(
+        definition
+      )}`
+    );
   }
-  const input = request.input === undefined ? {} : parseJsonField(request.input, "input", typeof request.input === "string");
-  const variables = request.variables === undefined ? {} : parseJsonField(request.variables, "variables", typeof request.variables === "string");
+  const input =
+    request.input === undefined
+      ? {}
+      : parseJsonField(
+          request.input,
+          "input",
+          typeof request.input === "string"
+        );
+  const variables =
+    request.variables === undefined
+      ? {}
+      : parseJsonField(
+          request.variables,
+          "variables",
+          typeof request.variables === "string"
+        );
   if (!variables || typeof variables !== "object" || Array.isArray(variables)) {
-    throw new TestStateValidationError(`testState: variables must be a JSON object of variable names. Received: ${short(variables)}`);
+    throw new TestStateValidationError(
+      `testState: variables must be a JSON object of variable names. Received: ${short(
+        variables
+      )}`
+    );
   }
-  const contextOverride = request.context === undefined ? undefined : parseJsonField(request.context, "context", typeof request.context === "string");
-  if (contextOverride !== undefined && (!contextOverride || typeof contextOverride !== "object" || Array.isArray(contextOverride))) {
-    throw new TestStateValidationError(`testState: context must be a JSON object (context object fields). Received: ${short(contextOverride)}`);
+  const contextOverride =
+    request.context === undefined
+      ? undefined
+      : parseJsonField(
+          request.context,
+          "context",
+          typeof request.context === "string"
+        );
+  if (
+    contextOverride !== undefined &&
+    (!contextOverride ||
+      typeof contextOverride !== "object" ||
+      Array.isArray(contextOverride))
+  ) {
+    throw new TestStateValidationError(
+      `testState: context must be a JSON object (context object fields). Received: ${short(
+        contextOverride
+      )}`
+    );
   }
   const config = request.stateConfiguration ?? {};
   for (const k of ["retrierRetryCount", "mapIterationFailureCount"] as const) {
     const v = config[k];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new TestStateValidationError(`testState: stateConfiguration.${k} must be an integer >= 0. Received: ${JSON.stringify(v)}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 0))
+      throw new TestStateValidationError(
+        `testState: stateConfiguration.${k} must be an integer >= 0. Received: ${JSON.stringify(
+          v
+        )}`
+      );
   }
 
   // The state under test, with its query language.
@@ -147,43 +212,95 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
   const mock = request.mock;
   let mockValue: { result: Json } | { error: StatesError } | undefined;
   if (mock !== undefined) {
-    if (compiledState.type !== "Task" && compiledState.type !== "Map" && compiledState.type !== "Parallel") {
-      throw new TestStateValidationError(`testState: a mock applies to Task, Map and Parallel states; state "${name}" is a ${compiledState.type}. Remove "mock".`);
+    if (
+      compiledState.type !== "Task" &&
+      compiledState.type !== "Map" &&
+      compiledState.type !== "Parallel"
+    ) {
+      throw new TestStateValidationError(
+        `testState: a mock applies to Task, Map and Parallel states; state "${name}" is a ${compiledState.type}. Remove "mock".`
+      );
     }
     if ((mock.result === undefined) === (mock.errorOutput === undefined)) {
-      throw new TestStateValidationError(`testState: mock needs exactly one of "result" (a JSON string) or "errorOutput" ({error, cause}) for state "${name}".`);
+      throw new TestStateValidationError(
+        `testState: mock needs exactly one of "result" (a JSON string) or "errorOutput" ({error, cause}) for state "${name}".`
+      );
     }
-    if (mock.fieldValidationMode !== undefined && !["STRICT", "PRESENT", "NONE"].includes(mock.fieldValidationMode)) {
-      throw new TestStateValidationError(`testState: mock.fieldValidationMode must be STRICT, PRESENT or NONE. Received: ${JSON.stringify(mock.fieldValidationMode)}`);
+    if (
+      mock.fieldValidationMode !== undefined &&
+      !["STRICT", "PRESENT", "NONE"].includes(mock.fieldValidationMode)
+    ) {
+      throw new TestStateValidationError(
+        `testState: mock.fieldValidationMode must be STRICT, PRESENT or NONE. Received: ${JSON.stringify(
+          mock.fieldValidationMode
+        )}`
+      );
     }
     if (mock.result !== undefined) {
-      if (typeof mock.result !== "string") throw new TestStateValidationError(`testState: mock.result must be a JSON string (the API's type). Received: ${short(mock.result)}`);
+      if (typeof mock.result !== "string")
+        throw new TestStateValidationError(
+          `testState: mock.result must be a JSON string (the API's type). Received: ${short(
+            mock.result
+          )}`
+        );
       mockValue = { result: parseJsonField(mock.result, "mock.result", true) };
     } else {
       const e = mock.errorOutput!;
-      mockValue = { error: new StatesError(e.error ?? "States.TaskFailed", e.cause) };
+      mockValue = {
+        error: new StatesError(e.error ?? "States.TaskFailed", e.cause),
+      };
     }
-  } else if (compiledState.type === "Task" && /\.(waitForTaskToken|sync(:2)?)$/.test(String(def.Resource))) {
-    throw new TestStateValidationError(`testState: state "${name}" uses ${def.Resource}; TestState runs .sync and .waitForTaskToken tasks only with a mock. Add "mock": {"result": "..."}.`);
-  } else if (compiledState.type === "Task" && typeof def.Resource === "string" && def.Resource.startsWith("arn:aws:states:::activity")) {
-    throw new TestStateValidationError(`testState: state "${name}" is an activity task; TestState runs activities only with a mock.`);
+  } else if (
+    compiledState.type === "Task" &&
+    /\.(waitForTaskToken|sync(:2)?)$/.test(String(def.Resource))
+  ) {
+    throw new TestStateValidationError(
+      `testState: state "${name}" uses ${def.Resource}; TestState runs .sync and .waitForTaskToken tasks only with a mock. Add "mock": {"result": "..."}.`
+    );
+  } else if (
+    compiledState.type === "Task" &&
+    typeof def.Resource === "string" &&
+    def.Resource.startsWith("arn:aws:states:::activity")
+  ) {
+    throw new TestStateValidationError(
+      `testState: state "${name}" is an activity task; TestState runs activities only with a mock.`
+    );
   }
   if (config.errorCausedByState !== undefined) {
     if (compiledState.type !== "Map" && compiledState.type !== "Parallel") {
-      throw new TestStateValidationError(`testState: stateConfiguration.errorCausedByState applies to Map and Parallel states; "${name}" is a ${compiledState.type}.`);
+      throw new TestStateValidationError(
+        `testState: stateConfiguration.errorCausedByState applies to Map and Parallel states; "${name}" is a ${compiledState.type}.`
+      );
     }
     if (!innerStateNames(def).includes(config.errorCausedByState)) {
-      throw new TestStateValidationError(`testState: stateConfiguration.errorCausedByState "${config.errorCausedByState}" names no state inside "${name}". Inner states: ${innerStateNames(def).join(", ")}.`);
+      throw new TestStateValidationError(
+        `testState: stateConfiguration.errorCausedByState "${
+          config.errorCausedByState
+        }" names no state inside "${name}". Inner states: ${innerStateNames(
+          def
+        ).join(", ")}.`
+      );
     }
   }
 
   let readerData: Json[] | undefined;
   if (config.mapItemReaderData !== undefined) {
     if (compiledState.type !== "Map" || def.ItemReader === undefined) {
-      throw new TestStateValidationError(`testState: stateConfiguration.mapItemReaderData applies to a Map state with an ItemReader; "${name}" has none.`);
+      throw new TestStateValidationError(
+        `testState: stateConfiguration.mapItemReaderData applies to a Map state with an ItemReader; "${name}" has none.`
+      );
     }
-    readerData = parseJsonField(config.mapItemReaderData, "stateConfiguration.mapItemReaderData", true);
-    if (!Array.isArray(readerData)) throw new TestStateValidationError(`testState: stateConfiguration.mapItemReaderData must be a JSON array of the items the reader finds. Received: ${short(readerData)}`);
+    readerData = parseJsonField(
+      config.mapItemReaderData,
+      "stateConfiguration.mapItemReaderData",
+      true
+    );
+    if (!Array.isArray(readerData))
+      throw new TestStateValidationError(
+        `testState: stateConfiguration.mapItemReaderData must be a JSON array of the items the reader finds. Received: ${short(
+          readerData
+        )}`
+      );
   }
 
   // One execution's worth of setup, with a history that only counts ids.
@@ -191,8 +308,14 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
   const accountId = options.accountId ?? "123456789012";
   const smName = options.stateMachineName ?? "local-test-state";
   const execName = options.executionName ?? randomUUID();
-  const startMs = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
-  if (Number.isNaN(startMs)) throw new TestStateValidationError(`testState: startTime ${JSON.stringify(options.startTime)} is not a date.`);
+  const startMs =
+    options.startTime === undefined
+      ? Date.now()
+      : new Date(options.startTime).getTime();
+  if (Number.isNaN(startMs))
+    throw new TestStateValidationError(
+      `testState: startTime ${JSON.stringify(options.startTime)} is not a date.`
+    );
   const timeline = new VirtualTimeline(startMs);
   const lambdas = options.lambdas ?? {};
   const findLambda = (ref: string) => {
@@ -211,7 +334,9 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
     };
   }
   const exec = new Execution({
-    compiled: { root: { startAt: name, states: new Map([[name, compiledState]]) } },
+    compiled: {
+      root: { startAt: name, states: new Map([[name, compiledState]]) },
+    },
     input,
     history: new HistoryRecorder(false),
     timeline,
@@ -220,18 +345,25 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
         Id: `arn:aws:states:${region}:${accountId}:execution:${smName}:${execName}`,
         Input: input,
         Name: execName,
-        RoleArn: request.roleArn ?? `arn:aws:iam::${accountId}:role/${smName}-role`,
+        RoleArn:
+          request.roleArn ?? `arn:aws:iam::${accountId}:role/${smName}-role`,
         StartTime: isoTime(startMs),
         RedriveCount: 0,
       },
-      StateMachine: { Id: `arn:aws:states:${region}:${accountId}:stateMachine:${smName}`, Name: smName },
+      StateMachine: {
+        Id: `arn:aws:states:${region}:${accountId}:stateMachine:${smName}`,
+        Name: smName,
+      },
     },
     region,
     accountId,
     findLambda,
     mocks,
     lambdaRuntime: "nodejs",
-    random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
+    random:
+      options.jitterSeed !== undefined
+        ? seededRandom(options.jitterSeed)
+        : Math.random,
     taskTokenFactory: randomUUID,
     realTime: false,
     // A Wait moves the virtual clock only (no real time passes): it never hits TestState's five minutes of real time.
@@ -242,68 +374,163 @@ export async function testState(request: TestStateRequest, options: TestStateOpt
   const state: CompiledState = {
     ...compiledState,
     ql: new RecordingLanguage(compiledState.ql, rec),
-    run: mockValue && compiledState.type !== "Task" ? mockedComposite(mockValue, config.mapIterationFailureCount, readerData) : compiledState.run,
+    run:
+      mockValue && compiledState.type !== "Task"
+        ? mockedComposite(
+            mockValue,
+            config.mapIterationFailureCount,
+            readerData
+          )
+        : compiledState.run,
   };
-  const frame: Frame = { variables: { ...variables }, cursor: { lastEventId: 0 }, time: timeline };
+  const frame: Frame = {
+    variables: { ...variables },
+    cursor: { lastEventId: 0 },
+    time: timeline,
+  };
   const retryCount = config.retrierRetryCount ?? 0;
-  const enteredId = exec.setup.history.addState(frame.cursor, startMs, state.enteredType, name, input);
-  const ec = new EvalContext(exec, state, input, frame, startMs, retryCount, enteredId);
+  const enteredId = exec.setup.history.addState(
+    frame.cursor,
+    startMs,
+    state.enteredType,
+    name,
+    input
+  );
+  const ec = new EvalContext(
+    exec,
+    state,
+    input,
+    frame,
+    startMs,
+    retryCount,
+    enteredId
+  );
   if (contextOverride) ec.context = mergeContext(ec.context, contextOverride);
 
-  const response = await runOnce(ec, state, retryCount, exec);
+  // AWS echoes the input text as sent: as `inspectionData.input`, and as the output of a state that passes its input through.
+  const inputText =
+    typeof request.input === "string" ? request.input : JSON.stringify(input);
+  const response = await runOnce(ec, state, retryCount, exec, input, inputText);
   if (level !== "INFO") {
-    const data: InspectionData = { input: JSON.stringify(input) };
-    if (rec.afterInputPath !== undefined) data.afterInputPath = rec.afterInputPath;
+    const data: InspectionData = { input: inputText };
+    if (rec.afterInputPath !== undefined)
+      data.afterInputPath = rec.afterInputPath;
     // JSONPath: each step is shown even when its field is absent (then it passes its input through).
-    const afterParameters = rec.afterParameters ?? (ql === "JSONPath" && rec.result !== undefined ? rec.afterInputPath : undefined);
-    if (afterParameters !== undefined) data[ql === "JSONata" ? "afterArguments" : "afterParameters"] = afterParameters;
-    if (rec.result !== undefined) data.result = rec.result;
-    if (rec.afterResultSelector !== undefined) data.afterResultSelector = rec.afterResultSelector;
-    if (rec.afterResultPath !== undefined) data.afterResultPath = rec.afterResultPath;
-    if (rec.afterItemsPath !== undefined) data.afterItemsPath = rec.afterItemsPath;
-    if (rec.itemSelector !== undefined) data.afterItemSelector = JSON.stringify(rec.itemSelector);
-    if (rec.mapFields.MaxConcurrency !== undefined) data.maxConcurrency = rec.mapFields.MaxConcurrency;
-    if (rec.mapFields.ToleratedFailureCount !== undefined) data.toleratedFailureCount = rec.mapFields.ToleratedFailureCount;
-    if (rec.mapFields.ToleratedFailurePercentage !== undefined) data.toleratedFailurePercentage = rec.mapFields.ToleratedFailurePercentage;
-    data.variables = JSON.stringify(frame.variables);
+    const afterParameters =
+      rec.afterParameters ??
+      (ql === "JSONPath" && rec.result !== undefined
+        ? rec.afterInputPath
+        : undefined);
+    if (afterParameters !== undefined)
+      data[ql === "JSONata" ? "afterArguments" : "afterParameters"] =
+        afterParameters;
+    // AWS shows the raw result for a Task only (its documented Pass example has none).
+    if (rec.result !== undefined && compiledState.type === "Task")
+      data.result = rec.result;
+    if (rec.afterResultSelector !== undefined)
+      data.afterResultSelector = rec.afterResultSelector;
+    if (rec.afterResultPath !== undefined)
+      data.afterResultPath = rec.afterResultPath;
+    if (rec.afterItemsPath !== undefined)
+      data.afterItemsPath = rec.afterItemsPath;
+    if (rec.itemSelector !== undefined)
+      data.afterItemSelector = JSON.stringify(rec.itemSelector);
+    if (compiledState.type === "Map")
+      data.maxConcurrency = rec.mapFields.MaxConcurrency ?? 0;
+    if (rec.mapFields.ToleratedFailureCount !== undefined)
+      data.toleratedFailureCount = rec.mapFields.ToleratedFailureCount;
+    if (rec.mapFields.ToleratedFailurePercentage !== undefined)
+      data.toleratedFailurePercentage =
+        rec.mapFields.ToleratedFailurePercentage;
+    if (Object.keys(frame.variables).length > 0)
+      data.variables = JSON.stringify(frame.variables);
     if (response.errorDetails) data.errorDetails = response.errorDetails;
     response.out.inspectionData = data;
   }
   return response.out;
 }
 
-async function runOnce(ec: EvalContext, state: CompiledState, retryCount: number, exec: Execution): Promise<{ out: TestStateResponse; errorDetails?: InspectionErrorDetails }> {
+async function runOnce(
+  ec: EvalContext,
+  state: CompiledState,
+  retryCount: number,
+  exec: Execution,
+  input: Json,
+  inputText: string
+): Promise<{ out: TestStateResponse; errorDetails?: InspectionErrorDetails }> {
   let err: StatesError;
   try {
     const outcome = await state.run(ec);
     ec.checkSize(outcome.output);
-    const out: TestStateResponse = { status: "SUCCEEDED", output: JSON.stringify(outcome.output) };
+    const out: TestStateResponse = {
+      status: "SUCCEEDED",
+      output:
+        outcome.output === input ? inputText : JSON.stringify(outcome.output),
+    };
     if (outcome.next !== undefined) out.nextState = outcome.next;
     return { out };
   } catch (raw) {
     if (raw instanceof ExecutionStop) {
-      return { out: { status: "FAILED", error: "States.Timeout", cause: "The state did not finish within TestState's five minutes." } };
+      return {
+        out: {
+          status: "FAILED",
+          error: "States.Timeout",
+          cause: "The state did not finish within TestState's five minutes.",
+        },
+      };
     }
     err = ec.asStatesError(raw);
   }
-  const failed = { error: err.error, ...(err.causeText !== undefined ? { cause: err.causeText } : {}) };
+  const failed = {
+    error: err.error,
+    ...(err.causeText !== undefined ? { cause: err.causeText } : {}),
+  };
   if (state.recovers) {
-    const ri = state.retry.findIndex((r) => errorMatches(r.ErrorEquals, err.error));
+    const ri = state.retry.findIndex((r) =>
+      errorMatches(r.ErrorEquals, err.error)
+    );
     if (ri >= 0 && retryCount < (state.retry[ri].MaxAttempts ?? 3)) {
-      const seconds = Math.round(retryDelayMs(state.retry[ri], retryCount, exec.setup.random) / 1000);
-      return { out: { status: "RETRIABLE", ...failed }, errorDetails: { retryIndex: ri, retryBackoffIntervalSeconds: seconds } };
+      const seconds = Math.round(
+        retryDelayMs(state.retry[ri], retryCount, exec.setup.random) / 1000
+      );
+      return {
+        out: { status: "RETRIABLE", ...failed },
+        errorDetails: { retryIndex: ri, retryBackoffIntervalSeconds: seconds },
+      };
     }
-    const ci = state.catch.findIndex((c) => errorMatches(c.ErrorEquals, err.error));
+    const ci = state.catch.findIndex((c) =>
+      errorMatches(c.ErrorEquals, err.error)
+    );
+    // Retries spent and nothing catches: FAILED, naming the retrier (as AWS records it).
+    if (ri >= 0 && ci < 0)
+      return {
+        out: { status: "FAILED", ...failed },
+        errorDetails: { retryIndex: ri },
+      };
     if (ci >= 0) {
       const catcher: Catcher = state.catch[ci];
       try {
         const output = await ec.caught(catcher, err);
         ec.checkSize(output);
-        return { out: { status: "CAUGHT_ERROR", output: JSON.stringify(output), ...failed, nextState: catcher.Next }, errorDetails: { catchIndex: ci } };
+        return {
+          out: {
+            status: "CAUGHT_ERROR",
+            output: JSON.stringify(output),
+            ...failed,
+            nextState: catcher.Next,
+          },
+          errorDetails: { catchIndex: ci },
+        };
       } catch (raw) {
         if (raw instanceof ExecutionStop) throw raw;
         const e2 = ec.asStatesError(raw);
-        return { out: { status: "FAILED", error: e2.error, ...(e2.causeText !== undefined ? { cause: e2.causeText } : {}) } };
+        return {
+          out: {
+            status: "FAILED",
+            error: e2.error,
+            ...(e2.causeText !== undefined ? { cause: e2.causeText } : {}),
+          },
+        };
       }
     }
   }
@@ -311,35 +538,67 @@ async function runOnce(ec: EvalContext, state: CompiledState, retryCount: number
 }
 
 /** A mocked Map or Parallel: its branches do not run; the mock is its result (or its error). */
-function mockedComposite(mock: { result: Json } | { error: StatesError }, failureCount: number | undefined, readerData: Json[] | undefined) {
+function mockedComposite(
+  mock: { result: Json } | { error: StatesError },
+  failureCount: number | undefined,
+  readerData: Json[] | undefined
+) {
   return async (ec: EvalContext) => {
     const ql = ec.ql;
     const effective = ql.effectiveInput(ec);
     if (ec.state.type === "Parallel") {
       const params = ec.def[ql.parametersField];
-      if (params !== undefined) await ql.payload(ec, params, effective, ql.parametersField);
+      if (params !== undefined)
+        await ql.payload(ec, params, effective, ql.parametersField);
     }
     if (ec.state.type === "Map") {
       const d = ec.def;
       // What the Map would hand its iterations (shown at DEBUG), though the mock replaces them.
-      const items = d.ItemReader === undefined ? await ql.mapItems(ec, effective) : readerData;
-      const selectorField = d.ItemSelector !== undefined ? "ItemSelector" : ql.parametersField === "Parameters" && d.Parameters !== undefined ? "Parameters" : undefined;
+      const items =
+        d.ItemReader === undefined
+          ? await ql.mapItems(ec, effective)
+          : readerData;
+      const selectorField =
+        d.ItemSelector !== undefined
+          ? "ItemSelector"
+          : ql.parametersField === "Parameters" && d.Parameters !== undefined
+          ? "Parameters"
+          : undefined;
       if (selectorField !== undefined && items !== undefined) {
         const base = ec.context;
         for (let i = 0; i < items.length; i++) {
-          await ql.payload(ec, d[selectorField], effective, selectorField, { Execution: base.Execution, StateMachine: base.StateMachine, State: base.State, Map: { Item: { Index: i, Value: items[i] } } });
+          await ql.payload(ec, d[selectorField], effective, selectorField, {
+            Execution: base.Execution,
+            StateMachine: base.StateMachine,
+            State: base.State,
+            Map: { Item: { Index: i, Value: items[i] } },
+          });
         }
       }
       await ql.field(ec, d, "MaxConcurrency", effective);
-      const count = (await ql.field(ec, d, "ToleratedFailureCount", effective))?.value;
-      const percentage = (await ql.field(ec, d, "ToleratedFailurePercentage", effective))?.value;
-      if (failureCount !== undefined && failureCount > 0) {
-      const overCount = count !== undefined && failureCount > count;
-      const overPercentage = percentage !== undefined && items !== undefined && items.length > 0 && (failureCount * 100) / items.length > percentage;
-      const noTolerance = count === undefined && percentage === undefined;
-      if (noTolerance || overCount || overPercentage) {
-        throw new StatesError("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
-      }
+      const count = (await ql.field(ec, d, "ToleratedFailureCount", effective))
+        ?.value;
+      const percentage = (
+        await ql.field(ec, d, "ToleratedFailurePercentage", effective)
+      )?.value;
+      // A mocked error wins; without a tolerance the count is not checked (both as AWS records them).
+      if (
+        failureCount !== undefined &&
+        failureCount > 0 &&
+        !("error" in mock)
+      ) {
+        const overCount = count !== undefined && failureCount > count;
+        const overPercentage =
+          percentage !== undefined &&
+          items !== undefined &&
+          items.length > 0 &&
+          (failureCount * 100) / items.length > percentage;
+        if (overCount || overPercentage) {
+          throw new StatesError(
+            "States.ExceedToleratedFailureThreshold",
+            "The specified tolerated failure threshold was exceeded"
+          );
+        }
       }
     }
     if ("error" in mock) throw mock.error;
@@ -348,7 +607,11 @@ function mockedComposite(mock: { result: Json } | { error: StatesError }, failur
   };
 }
 
-const MAP_FIELDS = ["MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"];
+const MAP_FIELDS = [
+  "MaxConcurrency",
+  "ToleratedFailureCount",
+  "ToleratedFailurePercentage",
+];
 
 interface Recorded {
   itemSelector?: Json[];
@@ -368,7 +631,7 @@ class RecordingLanguage implements QueryLanguage {
   readonly taskSendsInputByDefault: boolean;
   constructor(
     private readonly inner: QueryLanguage,
-    private readonly rec: Recorded,
+    private readonly rec: Recorded
   ) {
     this.name = inner.name;
     this.parametersField = inner.parametersField;
@@ -376,26 +639,43 @@ class RecordingLanguage implements QueryLanguage {
   }
   effectiveInput(ec: EvalContext): Json {
     const v = this.inner.effectiveInput(ec);
-    if (this.name === "JSONPath" && this.rec.afterInputPath === undefined) this.rec.afterInputPath = JSON.stringify(v);
+    if (this.name === "JSONPath" && this.rec.afterInputPath === undefined)
+      this.rec.afterInputPath = JSON.stringify(v);
     return v;
   }
-  payload(ec: EvalContext, value: Json, effective: Json, field: string, context?: Json): Json {
+  payload(
+    ec: EvalContext,
+    value: Json,
+    effective: Json,
+    field: string,
+    context?: Json
+  ): Json {
     const v = this.inner.payload(ec, value, effective, field, context);
     if (ec.state.type === "Map" && context !== undefined) {
       // ItemSelector (or a JSONPath Map's Parameters): one input per item.
       const items = (this.rec.itemSelector ??= []);
-      return v instanceof Promise ? v.then((x) => (items.push(x), x)) : (items.push(v), v);
+      return v instanceof Promise
+        ? v.then((x) => (items.push(x), x))
+        : (items.push(v), v);
     }
     if (field === this.parametersField && context === undefined) {
-      return v instanceof Promise ? v.then((x) => ((this.rec.afterParameters = JSON.stringify(x)), x)) : ((this.rec.afterParameters = JSON.stringify(v)), v);
+      return v instanceof Promise
+        ? v.then((x) => ((this.rec.afterParameters = JSON.stringify(x)), x))
+        : ((this.rec.afterParameters = JSON.stringify(v)), v);
     }
     return v;
   }
-  field(ec: EvalContext, holder: Record<string, Json>, field: string, effective: Json): FieldValue | undefined | Promise<FieldValue | undefined> {
+  field(
+    ec: EvalContext,
+    holder: Record<string, Json>,
+    field: string,
+    effective: Json
+  ): FieldValue | undefined | Promise<FieldValue | undefined> {
     const v = this.inner.field(ec, holder, field, effective);
     if (ec.state.type === "Map" && MAP_FIELDS.includes(field)) {
       const note = (f: FieldValue | undefined): FieldValue | undefined => {
-        if (f !== undefined && typeof f.value === "number") this.rec.mapFields[field] = f.value;
+        if (f !== undefined && typeof f.value === "number")
+          this.rec.mapFields[field] = f.value;
         return f;
       };
       return v instanceof Promise ? v.then(note) : note(v);
@@ -408,20 +688,44 @@ class RecordingLanguage implements QueryLanguage {
       const d = ec.def;
       // Side-effect free: the same evaluations the state's own output processing makes next.
       try {
-        const selected = d.ResultSelector !== undefined ? ec.template(d.ResultSelector, JSON.parse(this.rec.result ?? "null"), "ResultSelector") : undefined;
-        this.rec.afterResultSelector = selected !== undefined ? JSON.stringify(selected) : this.rec.result;
-        const base = selected !== undefined ? selected : JSON.parse(this.rec.result ?? "null");
-        this.rec.afterResultPath = JSON.stringify(applyResultPath(ec.input, d.ResultPath, base, { state: ec.state.name, enteredEventId: ec.enteredId }));
+        const selected =
+          d.ResultSelector !== undefined
+            ? ec.template(
+                d.ResultSelector,
+                JSON.parse(this.rec.result ?? "null"),
+                "ResultSelector"
+              )
+            : undefined;
+        this.rec.afterResultSelector =
+          selected !== undefined ? JSON.stringify(selected) : this.rec.result;
+        const base =
+          selected !== undefined
+            ? selected
+            : JSON.parse(this.rec.result ?? "null");
+        this.rec.afterResultPath = JSON.stringify(
+          applyResultPath(ec.input, d.ResultPath, base, {
+            state: ec.state.name,
+            enteredEventId: ec.enteredId,
+          })
+        );
       } catch {
         // The state's own processing raises the error below, with AWS's wording.
       }
     }
     return this.inner.output(ec, result, hasResult);
   }
-  passThrough(ec: EvalContext, effective: Json, source: { Assign?: Json; Output?: Json }): Json {
+  passThrough(
+    ec: EvalContext,
+    effective: Json,
+    source: { Assign?: Json; Output?: Json }
+  ): Json {
     return this.inner.passThrough(ec, effective, source);
   }
-  catchOutput(ec: EvalContext, catcher: Catcher, errorOutput: Record<string, Json>): Json {
+  catchOutput(
+    ec: EvalContext,
+    catcher: Catcher,
+    errorOutput: Record<string, Json>
+  ): Json {
     return this.inner.catchOutput(ec, catcher, errorOutput);
   }
   matchChoice(ec: EvalContext, effective: Json) {
@@ -433,7 +737,9 @@ class RecordingLanguage implements QueryLanguage {
   mapItems(ec: EvalContext, effective: Json): Json {
     const v = this.inner.mapItems(ec, effective);
     if (this.name === "JSONPath" && ec.def.ItemsPath !== undefined) {
-      return v instanceof Promise ? v.then((x) => ((this.rec.afterItemsPath = JSON.stringify(x)), x)) : ((this.rec.afterItemsPath = JSON.stringify(v)), v);
+      return v instanceof Promise
+        ? v.then((x) => ((this.rec.afterItemsPath = JSON.stringify(x)), x))
+        : ((this.rec.afterItemsPath = JSON.stringify(v)), v);
     }
     return v;
   }
@@ -443,30 +749,61 @@ class RecordingLanguage implements QueryLanguage {
 }
 
 /** The state to test: the definition itself (one state) or `stateName` inside a full definition. */
-function pickState(definition: Record<string, Json>, stateName: string | undefined): { name: string; def: Record<string, Json>; ql: "JSONPath" | "JSONata" } {
+function pickState(
+  definition: Record<string, Json>,
+  stateName: string | undefined
+): { name: string; def: Record<string, Json>; ql: "JSONPath" | "JSONata" } {
   const topQl = definition.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath";
   if (stateName === undefined) {
     if (definition.States !== undefined) {
-      throw new TestStateValidationError(`testState: the definition is a state machine; pass stateName to choose the state to test (states: ${Object.keys(definition.States).join(", ")}).`);
+      throw new TestStateValidationError(
+        `testState: the definition is a state machine; pass stateName to choose the state to test (states: ${Object.keys(
+          definition.States
+        ).join(", ")}).`
+      );
     }
-    if (typeof definition.Type !== "string") throw new TestStateValidationError(`testState: the definition must be one state with a "Type" (or a state machine with stateName).`);
-    return { name: "TestState", def: definition, ql: definition.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath" };
+    if (typeof definition.Type !== "string")
+      throw new TestStateValidationError(
+        `testState: the definition must be one state with a "Type" (or a state machine with stateName).`
+      );
+    return {
+      name: "TestState",
+      def: definition,
+      ql: definition.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath",
+    };
   }
   if (!definition.States || typeof definition.States !== "object") {
-    throw new TestStateValidationError(`testState: stateName "${stateName}" needs a full state machine definition (with "States").`);
+    throw new TestStateValidationError(
+      `testState: stateName "${stateName}" needs a full state machine definition (with "States").`
+    );
   }
   const found = findState(definition, stateName, topQl);
   if (!found) {
-    throw new TestStateValidationError(`testState: stateName "${stateName}" names no state in the definition. States: ${allStateNames(definition).join(", ")}.`);
+    throw new TestStateValidationError(
+      `testState: stateName "${stateName}" names no state in the definition. States: ${allStateNames(
+        definition
+      ).join(", ")}.`
+    );
   }
   return { name: stateName, ...found };
 }
 
-function findState(machine: Record<string, Json>, name: string, ql: "JSONPath" | "JSONata"): { def: Record<string, Json>; ql: "JSONPath" | "JSONata" } | undefined {
+function findState(
+  machine: Record<string, Json>,
+  name: string,
+  ql: "JSONPath" | "JSONata"
+): { def: Record<string, Json>; ql: "JSONPath" | "JSONata" } | undefined {
   const states = machine.States ?? {};
   if (Object.prototype.hasOwnProperty.call(states, name)) {
     const def = states[name];
-    return { def, ql: def?.QueryLanguage === "JSONata" || (def?.QueryLanguage === undefined && ql === "JSONata") ? "JSONata" : "JSONPath" };
+    return {
+      def,
+      ql:
+        def?.QueryLanguage === "JSONata" ||
+        (def?.QueryLanguage === undefined && ql === "JSONata")
+          ? "JSONata"
+          : "JSONPath",
+    };
   }
   for (const def of Object.values(states) as Record<string, Json>[]) {
     const inner = def?.QueryLanguage ?? ql;
@@ -487,7 +824,10 @@ function subMachines(def: Record<string, Json>): Record<string, Json>[] {
 
 function allStateNames(machine: Record<string, Json>): string[] {
   const out: string[] = [];
-  for (const [n, def] of Object.entries(machine.States ?? {}) as [string, Record<string, Json>][]) {
+  for (const [n, def] of Object.entries(machine.States ?? {}) as [
+    string,
+    Record<string, Json>
+  ][]) {
     out.push(n);
     for (const sub of subMachines(def)) out.push(...allStateNames(sub));
   }
@@ -499,41 +839,83 @@ function innerStateNames(def: Record<string, Json>): string[] {
 }
 
 /** Compiles one state alone: its Next/Default/Catch targets become placeholders (TestState does not go there). */
-function compileAlone(name: string, def: Record<string, Json>, ql: "JSONPath" | "JSONata"): CompiledState {
+function compileAlone(
+  name: string,
+  def: Record<string, Json>,
+  ql: "JSONPath" | "JSONata"
+): CompiledState {
   const states: Record<string, Json> = { [name]: def };
-  const targets = [def.Next, def.Default, ...(Array.isArray(def.Choices) ? def.Choices.map((c: Json) => c?.Next) : []), ...(Array.isArray(def.Catch) ? def.Catch.map((c: Json) => c?.Next) : [])];
-  for (const t of targets) if (typeof t === "string" && !(t in states)) states[t] = { Type: "Succeed" };
+  const targets = [
+    def.Next,
+    def.Default,
+    ...(Array.isArray(def.Choices)
+      ? def.Choices.map((c: Json) => c?.Next)
+      : []),
+    ...(Array.isArray(def.Catch) ? def.Catch.map((c: Json) => c?.Next) : []),
+  ];
+  for (const t of targets)
+    if (typeof t === "string" && !(t in states))
+      states[t] = { Type: "Succeed" };
   try {
-    return compileDefinition({ QueryLanguage: ql, StartAt: name, States: states }).root.states.get(name)!;
+    return compileDefinition({
+      QueryLanguage: ql,
+      StartAt: name,
+      States: states,
+    }).root.states.get(name)!;
   } catch (err) {
-    if (err instanceof InvalidDefinitionError) throw new TestStateValidationError(`testState: invalid definition: ${err.message}`);
+    if (err instanceof InvalidDefinitionError)
+      throw new TestStateValidationError(
+        `testState: invalid definition: ${err.message}`
+      );
     throw err;
   }
 }
 
 function parseJsonField(value: Json, field: string, isText: boolean): Json {
   if (!isText) return value;
-  if (typeof value !== "string") throw new TestStateValidationError(`testState: ${field} must be a JSON string. Received: ${short(value)}`);
+  if (typeof value !== "string")
+    throw new TestStateValidationError(
+      `testState: ${field} must be a JSON string. Received: ${short(value)}`
+    );
   try {
     return JSON.parse(value);
   } catch (err) {
-    throw new TestStateValidationError(`testState: ${field} is not valid JSON (${(err as Error).message}). Received: ${short(value)}`);
+    throw new TestStateValidationError(
+      `testState: ${field} is not valid JSON (${
+        (err as Error).message
+      }). Received: ${short(value)}`
+    );
   }
 }
 
-function mergeContext(base: Record<string, Json>, override: Record<string, Json>): Record<string, Json> {
+function mergeContext(
+  base: Record<string, Json>,
+  override: Record<string, Json>
+): Record<string, Json> {
   const out: Record<string, Json> = { ...base };
   for (const k of Object.keys(override)) {
     const b = base[k];
     const o = override[k];
-    out[k] = b && o && typeof b === "object" && typeof o === "object" && !Array.isArray(b) && !Array.isArray(o) ? { ...b, ...o } : o;
+    out[k] =
+      b &&
+      o &&
+      typeof b === "object" &&
+      typeof o === "object" &&
+      !Array.isArray(b) &&
+      !Array.isArray(o)
+        ? { ...b, ...o }
+        : o;
   }
   return out;
 }
 
 function short(v: Json): string {
   const s = typeof v === "string" ? v : JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return s === undefined
+    ? String(v)
+    : s.length > 80
+    ? `${s.slice(0, 77)}...`
+    : s;
 }
 
 // ---------------------------------------------------------------------------
@@ -561,12 +943,18 @@ interface CommandArgs {
   json: boolean;
 }
 
-export function parseTestStateArgs(argv: readonly string[], readText: (path: string) => string): CommandArgs {
+export function parseTestStateArgs(
+  argv: readonly string[],
+  readText: (path: string) => string
+): CommandArgs {
   const args: Partial<CommandArgs> & { json: boolean } = { json: false };
   const raw: Record<string, string> = {};
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new TestStateUsageError(`${flag} needs a value. ${TEST_STATE_USAGE}`);
+    if (v === undefined || v.startsWith("--"))
+      throw new TestStateUsageError(
+        `${flag} needs a value. ${TEST_STATE_USAGE}`
+      );
     return v;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -586,17 +974,34 @@ export function parseTestStateArgs(argv: readonly string[], readText: (path: str
         args.json = true;
         break;
       default:
-        if (a.startsWith("-")) throw new TestStateUsageError(`Unknown option "${a}". ${TEST_STATE_USAGE}`);
-        if (args.workflow !== undefined) throw new TestStateUsageError(`Only one workflow (got "${args.workflow}" and "${a}"). ${TEST_STATE_USAGE}`);
+        if (a.startsWith("-"))
+          throw new TestStateUsageError(
+            `Unknown option "${a}". ${TEST_STATE_USAGE}`
+          );
+        if (args.workflow !== undefined)
+          throw new TestStateUsageError(
+            `Only one workflow (got "${args.workflow}" and "${a}"). ${TEST_STATE_USAGE}`
+          );
         args.workflow = a;
     }
   }
-  if (args.workflow === undefined) throw new TestStateUsageError(`Name a workflow. ${TEST_STATE_USAGE}`);
-  if (raw["--state"] === undefined) throw new TestStateUsageError(`--state is required: the name of the state to test. ${TEST_STATE_USAGE}`);
-  if (raw["--input"] === undefined) throw new TestStateUsageError(`--input is required: a JSON value ('{"orderId":"o-1"}') or a JSON file. ${TEST_STATE_USAGE}`);
+  if (args.workflow === undefined)
+    throw new TestStateUsageError(`Name a workflow. ${TEST_STATE_USAGE}`);
+  if (raw["--state"] === undefined)
+    throw new TestStateUsageError(
+      `--state is required: the name of the state to test. ${TEST_STATE_USAGE}`
+    );
+  if (raw["--input"] === undefined)
+    throw new TestStateUsageError(
+      `--input is required: a JSON value ('{"orderId":"o-1"}') or a JSON file. ${TEST_STATE_USAGE}`
+    );
   const level = (raw["--inspection-level"] ?? "INFO").toUpperCase();
-  if (!["INFO", "DEBUG", "TRACE"].includes(level)) throw new TestStateUsageError(`--inspection-level must be INFO, DEBUG or TRACE. Received: ${raw["--inspection-level"]}`);
-  const json = (flag: string) => (raw[flag] === undefined ? undefined : jsonArg(raw[flag], flag, readText));
+  if (!["INFO", "DEBUG", "TRACE"].includes(level))
+    throw new TestStateUsageError(
+      `--inspection-level must be INFO, DEBUG or TRACE. Received: ${raw["--inspection-level"]}`
+    );
+  const json = (flag: string) =>
+    raw[flag] === undefined ? undefined : jsonArg(raw[flag], flag, readText);
   return {
     ...args,
     workflow: args.workflow,
@@ -612,51 +1017,97 @@ export function parseTestStateArgs(argv: readonly string[], readText: (path: str
 }
 
 /** Inline JSON when it looks like JSON, else a file path. */
-function jsonArg(arg: string, flag: string, readText: (path: string) => string): Json {
+function jsonArg(
+  arg: string,
+  flag: string,
+  readText: (path: string) => string
+): Json {
   const trimmed = arg.trim();
-  const inline = /^[[{"]/.test(trimmed) || /^(-?\d|true$|false$|null$)/.test(trimmed);
+  const inline =
+    /^[[{"]/.test(trimmed) || /^(-?\d|true$|false$|null$)/.test(trimmed);
   let text = trimmed;
   if (!inline) {
     try {
       text = readText(arg);
     } catch (err) {
-      throw new TestStateUsageError(`${flag} ${arg}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Pass inline JSON or an existing JSON file.`);
+      throw new TestStateUsageError(
+        `${flag} ${arg}: cannot read the file (${
+          (err as NodeJS.ErrnoException).code ?? (err as Error).message
+        }). Pass inline JSON or an existing JSON file.`
+      );
     }
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new TestStateUsageError(`${flag}${inline ? "" : ` ${arg}`} is not valid JSON (${(err as Error).message}). Quote inline JSON for the shell, e.g. ${flag} '{"a":1}'.`);
+    throw new TestStateUsageError(
+      `${flag}${inline ? "" : ` ${arg}`} is not valid JSON (${
+        (err as Error).message
+      }). Quote inline JSON for the shell, e.g. ${flag} '{"a":1}'.`
+    );
   }
 }
 
 /** Runs the command; returns the exit code: 0 SUCCEEDED or CAUGHT_ERROR, 1 FAILED or RETRIABLE, 2 the command could not run. */
-export async function testStateCommand(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, readText: (path: string) => string): Promise<number> {
+export async function testStateCommand(
+  argv: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  readText: (path: string) => string
+): Promise<number> {
   try {
     const args = parseTestStateArgs(argv, readText);
     const { prepareWorkflow } = await import("./index");
-    const prepared = await prepareWorkflow(args.workflow, { stage: args.stage });
+    const prepared = await prepareWorkflow(args.workflow, {
+      stage: args.stage,
+    });
     let mock = args.mock;
     // The API's mock.result is a JSON string; on the command line a JSON value is accepted too.
-    if (mock && typeof mock === "object" && mock.result !== undefined && typeof mock.result !== "string") mock = { ...mock, result: JSON.stringify(mock.result) };
+    if (
+      mock &&
+      typeof mock === "object" &&
+      mock.result !== undefined &&
+      typeof mock.result !== "string"
+    )
+      mock = { ...mock, result: JSON.stringify(mock.result) };
     const response = await testState(
       {
         definition: prepared.definition,
         stateName: args.state,
         input: JSON.stringify(args.input),
         mock,
-        variables: args.variables === undefined ? undefined : JSON.stringify(args.variables),
-        context: args.context === undefined ? undefined : JSON.stringify(args.context),
+        variables:
+          args.variables === undefined
+            ? undefined
+            : JSON.stringify(args.variables),
+        context:
+          args.context === undefined ? undefined : JSON.stringify(args.context),
         stateConfiguration: args.stateConfiguration,
         inspectionLevel: args.inspectionLevel,
       },
-      { resolveHandler: prepared.resolveHandler, region: prepared.region, stateMachineName: prepared.stateMachineName },
+      {
+        resolveHandler: prepared.resolveHandler,
+        region: prepared.region,
+        stateMachineName: prepared.stateMachineName,
+      }
     );
     if (args.json) out(JSON.stringify(response, null, 2));
     else out(formatTestState(response));
-    return response.status === "SUCCEEDED" || response.status === "CAUGHT_ERROR" ? 0 : 1;
+    return response.status === "SUCCEEDED" || response.status === "CAUGHT_ERROR"
+      ? 0
+      : 1;
   } catch (e) {
-    if (e instanceof ProjectError || (e instanceof Error && ["InvalidDefinitionError", "UnknownWorkflowError", "ConfigError", "TemplateError", "WorkflowLintError"].includes(e.name))) {
+    if (
+      e instanceof ProjectError ||
+      (e instanceof Error &&
+        [
+          "InvalidDefinitionError",
+          "UnknownWorkflowError",
+          "ConfigError",
+          "TemplateError",
+          "WorkflowLintError",
+        ].includes(e.name))
+    ) {
       err((e as Error).message.split("\n").join(" "));
       return 2;
     }
@@ -674,7 +1125,10 @@ export function formatTestState(r: TestStateResponse): string {
   const d = r.inspectionData;
   if (d) {
     lines.push("", "Inspection data:");
-    for (const [k, v] of Object.entries(d)) lines.push(`  ${k.padEnd(20)} ${typeof v === "string" ? v : JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(d))
+      lines.push(
+        `  ${k.padEnd(20)} ${typeof v === "string" ? v : JSON.stringify(v)}`
+      );
   }
   return lines.join("\n");
 }
