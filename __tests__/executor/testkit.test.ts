@@ -166,3 +166,25 @@ describe("the README's examples", () => {
     expect(r).toHaveFailedWith("Payment.Declined", { errorType: "Payment.Declined" });
   });
 });
+
+test("coverage records: each test file's flush is read back and summed by the teardown's reader", () => {
+  const { mkdtempSync } = require("node:fs") as typeof import("node:fs");
+  const { tmpdir } = require("node:os") as typeof import("node:os");
+  const { join } = require("node:path") as typeof import("node:path");
+  const { flushWorkflowCoverage, readCoverageRecords } = require("../../src/executor/coverage") as typeof import("../../src/executor/coverage");
+  const dir = mkdtempSync(join(tmpdir(), "wf-coverage-"));
+  // A store of its own: this file's real records stay for the jest teardown.
+  const holder = globalThis as unknown as Record<symbol, unknown>;
+  const key = Symbol.for("sfn-workflows.workflow-coverage");
+  const saved = holder[key];
+  holder[key] = {};
+  const flushAs = (n: number) => {
+    for (let i = 0; i < n; i++) coverageObserver("round-trip")!.stateEntered!({ path: "A" } as never, {});
+    return flushWorkflowCoverage(dir);
+  };
+  expect(flushAs(2)).toMatch(/\.json$/);
+  expect(flushAs(3)).toMatch(/\.json$/);
+  expect(workflowCoverageCounts()).toEqual({}); // a flush starts afresh
+  expect(readCoverageRecords(dir)["round-trip"]).toEqual({ executions: 5, entered: { A: 5 }, choices: {}, retries: {}, catches: {} });
+  holder[key] = saved;
+});
