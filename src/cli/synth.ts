@@ -83,21 +83,28 @@ export async function synthesize(options: SynthOptions, io: Io): Promise<number>
     swapInto(json, OUT);
 
     const report = JSON.parse(readFileSync(reportFile, "utf8")) as Report;
-    const lines: string[] = [];
-    const stacks = readdirSync(join(OUT, "stacks")).sort();
-    for (const stack of stacks) {
-      const tf = JSON.parse(readFileSync(join(OUT, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
-      const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-      const warnings = report.stacks.find((s) => s.name === stack)?.warnings ?? [];
-      lines.push(`  ${stack}: ${resources} resources, ${warnings.length} lint warning(s)`);
-      for (const w of warnings) lines.push(`    warning ${w.code} ${w.file} ${w.path || "(root)"}: ${w.message}`);
-    }
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    io.stdout(`Synthesized ${stacks.length} stack(s) into ${shownOut}/stacks (JSON) and ${shownOut}/hcl (HCL) in ${seconds} s:\n${lines.join("\n")}`);
+    const stacks = readdirSync(join(OUT, "stacks"))
+      .sort()
+      .map((name) => {
+        const tf = JSON.parse(readFileSync(join(OUT, "stacks", name, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+        const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+        return { name, resources, warnings: report.stacks.find((s) => s.name === name)?.warnings ?? [] };
+      });
+    io.stdout(synthSummary(stacks, shownOut, (performance.now() - started) / 1000));
     return 0;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** What a successful synth prints: one line per stack (its warnings under it), counting stacks, not lines. */
+export function synthSummary(stacks: ReadonlyArray<{ name: string; resources: number; warnings: Report["stacks"][number]["warnings"] }>, out: string, seconds: number): string {
+  const lines = [`Synthesized ${stacks.length} stack(s) into ${out}/stacks (JSON) and ${out}/hcl (HCL) in ${seconds.toFixed(2)} s:`];
+  for (const stack of stacks) {
+    lines.push(`  ${stack.name}: ${stack.resources} resources, ${stack.warnings.length} lint warning(s)`);
+    for (const w of stack.warnings) lines.push(`    warning ${w.code} ${w.file} ${w.path || "(root)"}: ${w.message}`);
+  }
+  return lines.join("\n");
 }
 
 /** Replaces `target` with `source` by two renames, so readers never see a half-written folder for long. */
