@@ -81,7 +81,8 @@ export class InvalidInputError extends ProjectError {
 export class ConfigError extends ProjectError {
   constructor(public readonly problems: string[], file?: string) {
     super(
-      `Invalid stage configuration${file ? ` (${file})` : ""}:\n` + problems.map((p) => `  - ${p}`).join("\n"),
+      // One problem: one line; several: one per line under the heading.
+      `Invalid stage configuration${file ? ` (${file})` : ""}:` + (problems.length === 1 ? ` ${problems[0]}` : "\n" + problems.map((p) => `  - ${p}`).join("\n")),
       file,
     );
   }

@@ -148,7 +148,8 @@ function helpText(spec: CommandSpec, all: Readonly<Record<string, OptionSpec>>, 
 
 /** node:util's messages, reworded as what/received/fix. */
 function rewordParseError(error: Error & { code?: string }, all: Readonly<Record<string, OptionSpec>>): string {
-  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
+  // "Option '-h, --help' does not take an argument": prefer the long name.
+  const option = /'(?:-\w, )?(-{1,2}[^' ]+)/.exec(error.message)?.[1];
   const name = option?.replace(/^-+/, "");
   const spec = name ? (all[name] ?? Object.entries(all).find(([, o]) => o.short === name)?.[1]) : undefined;
   const known = Object.keys(all).map((k) => `--${k}`).join(", ");

@@ -77,8 +77,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stdout(c.help());
         return 0;
       }
-      (name === undefined ? io.stderr : io.stdout)(topLevelHelp());
-      return name === undefined ? 2 : 0;
+      if (name === undefined) throw new UsageError({ what: `No command given. Commands: ${listCommands().map((c) => c.name).join(", ")}`, fix: "run `sfn-workflows --help`" });
+      io.stdout(topLevelHelp());
+      return 0;
     }
     if (name === "--version" || name === "-v") {
       io.stdout(version());
@@ -125,7 +126,8 @@ export function describeError(error: unknown, command?: string): { message: stri
   }
   const fs = fileSystemError(error);
   if (fs) return { message: fs, exitCode: 2, bug: false };
-  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+  // By name, not instanceof: errors from Node's own modules come from another realm under jest's vm.
+  if ((error as Error | undefined)?.name === "RangeError" && /call stack/i.test((error as Error).message)) {
     return {
       message: "The input is nested too deeply to process (the JavaScript call stack ran out). Fix: flatten the JSON, or pass the definition or input that was meant.",
       exitCode: 2,
@@ -156,11 +158,12 @@ const FS_CODES: Record<string, string> = {
 
 /** Node's errors on files (an unreadable `.env`, a folder where a file belongs) as one line. */
 function fileSystemError(error: unknown): string | undefined {
-  const e = error as NodeJS.ErrnoException;
-  if (!(error instanceof Error) || typeof e.code !== "string" || !(e.code in FS_CODES)) return undefined;
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (typeof e !== "object" || e === null || typeof e.code !== "string" || !Object.hasOwn(FS_CODES, e.code)) return undefined;
   const path = e.path ?? (e as { dest?: string }).dest;
-  const action = e.syscall ? ` (${e.syscall})` : "";
-  return `${path ?? "a file"}: ${FS_CODES[e.code]}${action}. Fix: check that the path exists and is ${e.code === "EISDIR" ? "a file" : "readable and writable as needed"}, or pass another one.`;
+  const fix = `Fix: check that the path exists and is ${e.code === "EISDIR" ? "a file" : "readable and writable as needed"}, or pass another one.`;
+  // Reading a folder as a file fails on the descriptor, so Node names no path: keep its own words then.
+  return path ? `${path}: ${FS_CODES[e.code]}${e.syscall ? ` (${e.syscall})` : ""}. ${fix}` : `A file the command reads or writes: ${FS_CODES[e.code]} (${oneLine(e.message)}). ${fix}`;
 }
 
 /** Where bugs go: package.json's `bugs`, else its repository's issues. */

@@ -63,15 +63,18 @@ export default defineCommand({
         ? undefined
         : parseJson(readTextFile(mockConfigFile, { cwd: io.cwd, where: `--mock-config ${mockConfigFile}`, fix: "pass the path of a MockConfigFile.json" }), `--mock-config ${mockConfigFile}`, "fix the file's JSON");
 
-    const [{ prepareWorkflow, runDefinition }, { formatVisits, stateVisits }, { findWorkflow, getWorkflow }] = await Promise.all([
+    const [{ prepareWorkflow, runDefinition }, { formatVisits, stateVisits }, { findWorkflow, getWorkflow }, { loadStageConfig }] = await Promise.all([
       import("../../executor/index"),
       import("../../executor/summary"),
       import("../../catalogue"),
+      import("../../config/stage"),
     ]);
     try {
       // A catalogued name also brings its handlers; with --definition any other name only keys the mock config.
       if (definition === undefined) getWorkflow(workflow!);
       const catalogued = workflow !== undefined && findWorkflow(workflow) !== undefined;
+      // prepareWorkflow reads process.env; check the configuration this command was given first.
+      if (catalogued) loadStageConfig({ cwd: io.cwd, env: io.env, stage: values.stage as string | undefined });
       const prepared = catalogued ? await prepareWorkflow(workflow!, { stage: values.stage as string | undefined, cwd: io.cwd }) : undefined;
       const result = await withStdoutOnStderr(() =>
         runDefinition((definition as object | undefined) ?? prepared!.definition, input, {
