@@ -4,7 +4,7 @@
  * things AWS rejects at create time). Synchronous and free of I/O so the renderer
  * can call it on every render.
  */
-import { parseJsonWithPosition } from '../render/json';
+import { parseJsonWithPosition } from '../json';
 import { sortFindings, type Finding } from './findings';
 import { isObject, walkDefinition, type StateRef } from './graph';
 import { RULES } from './rules/catalogue';

@@ -186,6 +186,13 @@ function oneLine(text: string): string {
 
 /** The Io of the real process: lines to stdout/stderr, bound now so that later redirections of process.stdout do not move them. */
 export function processIo(): Io {
+  // `sfn-workflows render map | head -1`: a reader that stops early is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   return { stdout: (line) => void out(`${line}\n`), stderr: (line) => void err(`${line}\n`), cwd: process.cwd(), env: process.env };
