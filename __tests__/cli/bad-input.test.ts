@@ -220,6 +220,7 @@ const more: Table = {
   "synth: --out under a file": { argv: ["synth", "--out", f("a-file/cdktf.out")], code: 2, says: /^--out .*: cannot use .*\(a part of the path is a file, not a folder\)/ },
   "synth: --out /dev/null": { argv: ["synth", "--out", "/dev/null"], code: 2, says: /^--out \/dev\/null: is not a folder\./ },
   "synth: --out under /dev/null": { argv: ["synth", "--out", "/dev/null/out"], code: 2, says: /^--out \/dev\/null\/out: / },
+  "synth: --out where no folder can be created (/proc)": { argv: ["synth", "--out", "/proc/sfn-workflows-out"], code: 2, says: /^--out \/proc\/sfn-workflows-out: / },
 
   // conformance.
   "conformance: folder missing": { argv: ["conformance", f("no-cases")], code: 2, says: /^Conformance folder not found: .*no-cases\./ },

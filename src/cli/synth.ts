@@ -26,6 +26,8 @@ export interface SynthOptions {
   readonly stages?: readonly string[];
   /** Print the app's full output on failure. */
   readonly debug?: boolean;
+  /** How errors name the output folder. @default `--out <out relative to the working folder>` */
+  readonly outLabel?: string;
 }
 
 interface Report {
@@ -45,7 +47,7 @@ export async function synthesize(options: SynthOptions, io: Io): Promise<number>
     work = mkdtempSync(join(dirname(OUT), `${workPrefix(OUT)}${process.pid}-`));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    throw new FileAccessError({ where: `--out ${shownOut}`, what: `cannot create the work folder beside it (${e.code ?? e.message})`, fix: "pass a folder whose parent you can write to" });
+    throw new FileAccessError({ where: options.outLabel ?? `--out ${shownOut}`, what: `cannot create the work folder beside it (${e.code ?? e.message})`, fix: "pass a folder whose parent you can write to" });
   }
   try {
     const json = join(work, "out");

@@ -34,6 +34,6 @@ export default defineCommand({
     // The app reads .env from the repository (its working folder): check the same configuration here, before compiling.
     const env = stages.length > 0 ? { ...io.env, STAGES: stages.join(","), STAGE: "" } : io.env;
     loadStageConfigs({ cwd: REPO_ROOT, env });
-    return synthesize({ out, stages, debug: values.debug === true }, io);
+    return synthesize({ out, stages, debug: values.debug === true, outLabel: `--out ${given ?? out}` }, io);
   },
 });
