@@ -4,6 +4,7 @@
  * Every input is read and checked before anything is written.
  */
 import { dirname, resolve } from "node:path";
+import { UsageError } from "../../errors";
 import { defineCommand } from "../command";
 import { checkJsonDepth, checkOutputFolder, readTextFile } from "../files";
 
@@ -29,8 +30,13 @@ export default defineCommand({
     const out = (values.out as string | undefined) ?? "cdktf.out/review";
     checkOutputFolder(out, { cwd: io.cwd, where: `--out ${out}` });
     const screenshot = values.screenshot as string | undefined;
-    if (screenshot !== undefined) checkOutputFolder(dirname(resolve(io.cwd, screenshot)), { cwd: io.cwd, where: `--screenshot ${screenshot}` });
     const { runReview } = await import("../../review/run");
+    if (screenshot !== undefined) {
+      checkOutputFolder(dirname(resolve(io.cwd, screenshot)), { cwd: io.cwd, where: `--screenshot ${screenshot}` });
+      // Before anything is written: the screenshot comes last.
+      const { chromiumAvailable, chromiumMissing } = await import("../../review/browser");
+      if (!chromiumAvailable()) throw new UsageError({ where: `--screenshot ${screenshot}`, what: chromiumMissing() });
+    }
     await runReview(
       {
         stages: (values.stage as string[] | undefined) ?? [],
