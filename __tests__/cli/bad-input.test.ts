@@ -236,12 +236,12 @@ const more: Table = {
 
   // The environment and .env files the commands read.
   "render: LOG_LEVEL not a level": { argv: ["render", "map"], env: { LOG_LEVEL: "loud" }, code: 2, says: /^Invalid stage configuration: LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR\. Received: "loud"$/ },
-  "lint: REGION not a region": { argv: ["lint"], env: { REGION: "mars-1" }, code: 2, says: /REGION must be an AWS region .*Received: "mars-1"$/ },
+  "lint: REGION not a region": { argv: ["lint"], env: { REGION: "mars-1" }, code: 2, says: /REGION must be an AWS region.*Received: "mars-1"$/ },
   "exec: PROJECT_NAME with capitals": { argv: ["exec", "map", "--input", "{}"], env: { PROJECT_NAME: "MyApp" }, code: 2, says: /PROJECT_NAME .*Received: "MyApp"$/ },
   "render: STAGES with a duplicate (review reads it)": { argv: ["review", "--synth", FIXTURE_SYNTH], env: { STAGES: "dev,dev" }, code: 2, says: /STAGES must be a comma-separated list of distinct stage names/ },
   "render: .env with a line that does not parse": { argv: ["render", "map"], cwd: (d) => writeFileSync(join(d, ".env"), "this is not a line\n"), code: 2, says: /^Invalid stage configuration \(.*\.env\): .*\.env:1: cannot parse "this is not a line"\./ },
-  "render: .env is a folder": { argv: ["render", "map"], cwd: (d) => mkdirSync(join(d, ".env")), code: 2, says: /is a folder/ },
-  "exec: .env.<stage> is a folder": { argv: ["exec", "map", "--stage", "qa", "--input", "{}"], cwd: (d) => mkdirSync(join(d, ".env.qa")), code: 2, says: /is a folder/ },
+  "render: .env is a folder": { argv: ["render", "map"], cwd: (d) => mkdirSync(join(d, ".env")), code: 2, says: /is a directory, not a file/ },
+  "exec: .env.<stage> is a folder": { argv: ["exec", "map", "--stage", "qa", "--input", "{}"], cwd: (d) => mkdirSync(join(d, ".env.qa")), code: 2, says: /is a directory, not a file/ },
 };
 Object.assign(rows, more);
 

@@ -1,5 +1,5 @@
 /** The pure parts of scripts/terraform-check.ts: plan comparison and the moto copy. */
-import { comparePlans, MOTO_CANNOT_SERVE, withoutUnservable } from "../../scripts/terraform-check";
+import { comparePlans, MOTO_CANNOT_SERVE, withoutUnservable } from "../../src/terraform/check";
 
 type Change = { address: string; actions: string[]; after: unknown; afterUnknown: unknown };
 const plan = (...changes: Change[]) => new Map(changes.map((c) => [c.address, c]));
