@@ -99,6 +99,10 @@ const SERVICE_ENDPOINTS: ReadonlyArray<readonly [prefix: string, endpoint: strin
   ["aws_sqs_", "sqs"],
   ["aws_s3_", "s3"],
   ["aws_caller_identity", "sts"],
+  ["aws_apigatewayv2_", "apigatewayv2"],
+  ["aws_scheduler_", "scheduler"],
+  ["aws_dynamodb_", "dynamodb"],
+  ["aws_secretsmanager_", "secretsmanager"],
 ];
 /** Types that call no AWS API (computed by the provider itself). */
 const LOCAL_ONLY = new Set(["aws_iam_policy_document", "aws_partition", "aws_region"]);
@@ -428,7 +432,7 @@ function endpointsFor(where: string, dir: string, motoUrl: string): Record<strin
     const hit = SERVICE_ENDPOINTS.find(([prefix]) => type.startsWith(prefix));
     if (!hit) {
       throw new CheckFailure(
-        `${where}: no moto endpoint is known for "${type}". Add its service to SERVICE_ENDPOINTS in scripts/terraform-check.ts (or LOCAL_ONLY if it calls no AWS API).`,
+        `${where}: no moto endpoint is known for "${type}". Add its service to SERVICE_ENDPOINTS in src/terraform/check.ts (or LOCAL_ONLY if it calls no AWS API).`,
       );
     }
     endpoints[hit[1]] = motoUrl;
