@@ -350,7 +350,7 @@ async function synthesize(work: string): Promise<Stack[]> {
     for (const [file, text] of Object.entries(variant.files ?? {})) writeFileSync(join(repo, file), text);
     const out = join(work, `synth-${variant.name}`);
     // One at a time: the synthesis compiles the app into node_modules/.cache, shared by the copies.
-    const r = await run(process.execPath, [join(repo, "node_modules", ".bin", "tsx"), "src/cli/synth.ts", "--out", out], repo, cleanEnv(variant.env), 300_000);
+    const r = await run(process.execPath, [join(repo, "bin", "sfn-workflows.mjs"), "synth", "--out", out], repo, cleanEnv(variant.env), 300_000);
     if (r.code !== 0) throw failure(`synthesis (${variant.what})`, "npm run synth", r, 300_000);
     console.log(`synth ${variant.name} (${variant.what}): ${r.seconds.toFixed(1)} s`);
     for (const name of readdirSync(join(out, "stacks")).sort()) {
