@@ -57,18 +57,21 @@ export const MOTO_CANNOT_SERVE: Readonly<Record<string, string>> = {
  * server the check starts (the test's moto, not the product). Without them the
  * provider retries the 500 for minutes on every state machine. One line each: why.
  */
-export const MOTO_PATCHES: ReadonlyArray<{ service: string; action: string; answer: unknown; why: string }> = [
+export const MOTO_PATCHES: ReadonlyArray<{ service: string; action: string; python: string; why: string }> = [
   {
     service: "stepfunctions",
     action: "validate_state_machine_definition",
-    answer: { result: "OK", diagnostics: [], truncated: false },
+    python: `json.dumps({"result": "OK", "diagnostics": [], "truncated": False})`,
     why: "the provider validates every known definition through ValidateStateMachineDefinition, which moto does not implement (the lint has already validated it)",
   },
   {
     service: "stepfunctions",
     action: "list_state_machine_versions",
-    answer: { stateMachineVersions: [] },
-    why: "the provider lists versions after CreateStateMachine; the stacks publish none",
+    // moto keeps the versions that publish = true creates (StateMachine.versions) but has no ListStateMachineVersions.
+    python:
+      `json.dumps({"stateMachineVersions": [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date.timestamp() if hasattr(v.creation_date, "timestamp") else 0} ` +
+      `for v in sorted(self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn")).versions.values(), key=lambda v: -int(v.arn.rsplit(":", 1)[1]))]})`,
+    why: "the provider lists the versions after CreateStateMachine (state_machine_version_arn, which the stage alias routes to); moto keeps them but does not implement ListStateMachineVersions, so the check's moto answers from its own versions",
   },
 ];
 
@@ -78,9 +81,7 @@ function motoProgram(): string {
   const lines = ["import json, sys, importlib"];
   for (const p of MOTO_PATCHES) {
     const [module, cls] = classes[p.service].split(":");
-    lines.push(
-      `setattr(getattr(importlib.import_module(${JSON.stringify(module)}), ${JSON.stringify(cls)}), ${JSON.stringify(p.action)}, lambda self: ${JSON.stringify(JSON.stringify(p.answer))})`,
-    );
+    lines.push(`setattr(getattr(importlib.import_module(${JSON.stringify(module)}), ${JSON.stringify(cls)}), ${JSON.stringify(p.action)}, lambda self: ${p.python})`);
   }
   lines.push("from moto.server import main", "main(sys.argv[1:])");
   return lines.join("\n");
