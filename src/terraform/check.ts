@@ -306,7 +306,7 @@ const VARIANTS: readonly Variant[] = [
 ];
 
 /** Configuration variables the synthesis reads: not inherited from the caller's shell, so every run checks the same stacks. */
-const CONFIG_KEYS = /^(PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
+const CONFIG_KEYS = /^(ROLLOUT_[A-Z0-9_]+|PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -561,6 +561,8 @@ function count(text: string, pattern: RegExp): number | undefined {
 }
 
 interface ApplyResult {
+  /** Per rollout weight: the addresses a plan against the applied stage would change. */
+  rollout: Array<{ weight: number; changed: string[] }>;
   planned: number;
   created: number;
   inState: number;
@@ -587,10 +589,52 @@ async function applyAndDestroy(ctx: Context, stack: Stack): Promise<ApplyResult>
   const applied = await step(ctx, where, dir, ["apply", "-input=false", "-no-color", "apply.tfplan"], TIMEOUT_MS.apply, seconds);
   const created = count(applied.stdout, /Resources: (\d+) added/) ?? -1;
   const inState = (await step(ctx, where, dir, ["state", "list"], TIMEOUT_MS.state, seconds, "state")).stdout.trim().split("\n").filter((l) => l && !l.startsWith("data.")).length;
+  const rollout = await rolloutPlans(ctx, stack, dir, seconds);
+  writeFileSync(file, JSON.stringify(doc, null, 2));
   const destroyedRun = await step(ctx, where, dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], TIMEOUT_MS.destroy, seconds);
   const destroyed = count(destroyedRun.stdout, /Resources: (\d+) destroyed/) ?? -1;
   const left = (await step(ctx, where, dir, ["state", "list"], TIMEOUT_MS.state, seconds, "state")).stdout.trim().split("\n").filter((l) => l && !l.startsWith("data.")).length;
-  return { planned, created, inState, destroyed, left, removed, seconds };
+  return { rollout, planned, created, inState, destroyed, left, removed, seconds };
+}
+
+/** The workflow whose gradual rollout is planned against the applied stage. */
+const ROLLOUT_WORKFLOW = { variable: "ROLLOUT_ORDER_PROCESSING", alias: "aws_sfn_alias.order_processing" };
+export const ROLLOUT_WEIGHTS = [10, 50, 100] as const;
+
+/**
+ * A gradual rollout is one change of the alias's routing: with the default
+ * stage applied, synthesize it again at each weight (previous version 1, the
+ * one the apply published), plan against the applied state, and list what
+ * the plan would change.
+ */
+async function rolloutPlans(ctx: Context, stack: Stack, dir: string, seconds: Record<string, number>): Promise<Array<{ weight: number; changed: string[] }>> {
+  const repo = join(ctx.work, `repo-${stack.variant}`);
+  const out: Array<{ weight: number; changed: string[] }> = [];
+  for (const weight of ROLLOUT_WEIGHTS) {
+    const where = `${stack.id} (JSON, rollout at ${weight}% planned against the applied stage)`;
+    const synthDir = join(ctx.work, `synth-rollout-${weight}`);
+    const env = cleanEnv({ [ROLLOUT_WORKFLOW.variable]: `previous=1,weight=${weight}` });
+    const r = await run(process.execPath, [join(repo, "bin", "sfn-workflows.mjs"), "synth", "--out", synthDir], repo, env, 300_000);
+    if (r.code !== 0) throw failure(`synthesis (${ROLLOUT_WORKFLOW.variable}=previous=1,weight=${weight})`, "npm run synth", r, 300_000);
+    const json = JSON.parse(readFileSync(join(synthDir, "stacks", stack.name, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(withoutUnservable(json).doc, null, 2));
+    await step(ctx, where, dir, ["plan", "-input=false", "-no-color", `-out=rollout-${weight}.tfplan`], TIMEOUT_MS.plan, seconds, `rollout ${weight}% plan`);
+    const shown = await step(ctx, where, dir, ["show", "-json", "-no-color", `rollout-${weight}.tfplan`], TIMEOUT_MS.show, seconds, `rollout ${weight}% show`);
+    const changed = [...resourceChanges(shown.stdout).values()]
+      .filter((c) => !c.actions.every((a) => a === "no-op" || a === "read"))
+      .map((c) => `${c.address} (${c.actions.join("+")})`)
+      .sort();
+    out.push({ weight, changed });
+  }
+  return out;
+}
+
+/** What each rollout step must change: only the alias, and at 100% (no rollout) nothing. */
+export function rolloutProblems(rollout: ReadonlyArray<{ weight: number; changed: readonly string[] }>): string[] {
+  return rollout.flatMap(({ weight, changed }) => {
+    const expected = weight === 100 ? [] : [`${ROLLOUT_WORKFLOW.alias} (update)`];
+    return JSON.stringify(changed) === JSON.stringify(expected) ? [] : [`rollout at ${weight}%: expected ${expected.length ? expected.join(", ") : "no change"}, the plan changes ${changed.length ? changed.join(", ") : "nothing"}`];
+  });
 }
 
 // ---------- main ----------
@@ -721,7 +765,15 @@ export async function main(): Promise<number> {
       const r = await applyAndDestroy(ctx, target);
       console.log(`  left out: ${r.removed.length > 0 ? r.removed.join(", ") : "(none in this stack)"}`);
       console.log(`  planned ${r.planned} to create, created ${r.created} (${r.inState} in state), destroyed ${r.destroyed} (${r.left} left in state)`);
+      for (const step of r.rollout) {
+        console.log(`  rollout ${ROLLOUT_WORKFLOW.variable}=previous=1,weight=${step.weight}: the plan changes ${step.changed.length ? step.changed.join(", ") : "nothing"}`);
+      }
       console.log(`  ${times(r.seconds)}`);
+      const rolloutWrong = rolloutProblems(r.rollout);
+      if (rolloutWrong.length > 0) {
+        console.error(`terraform:check failed: ${target.id}: ${rolloutWrong.join("; ")}`);
+        return 1;
+      }
       if (r.created !== r.planned || r.inState !== r.planned || r.destroyed !== r.planned || r.left !== 0) {
         console.error(`terraform:check failed: ${target.id}: apply/destroy counts do not match the plan (see above).`);
         return 1;
