@@ -4,8 +4,7 @@ import { Testing } from "cdktf";
 Testing.setupJest();
 
 // Workflow coverage: runWorkflow records what each test file's executions took (see scripts/jest/workflow-coverage.ts).
-import { enableWorkflowCoverage, flushWorkflowCoverage } from "../src/executor/coverage";
-import { WORKFLOW_COVERAGE_RECORDS, workflowCoverageOn } from "../scripts/jest/workflow-coverage";
+import { enableWorkflowCoverage, flushWorkflowCoverage, WORKFLOW_COVERAGE_RECORDS, workflowCoverageOn } from "../src/executor/coverage";
 
 if (workflowCoverageOn()) {
   enableWorkflowCoverage();

@@ -1,6 +1,6 @@
 /** The cost of an execution from its history, at the list prices in cost.ts. */
 import { runDefinition, runWorkflow, executionCost, formatCost, STEP_FUNCTIONS_PRICES } from "../../src/executor/index";
-import { main } from "../../src/cli/exec";
+import { cli } from "../cli/helpers";
 
 const EMPTY_ENV = { cwd: "/nonexistent-so-defaults-apply" };
 let stdout: jest.SpyInstance;
@@ -42,12 +42,16 @@ test("Express: one request plus duration (100 ms steps) x memory (64 MB chunks)"
   expect(executionCost(r, { type: "STANDARD" }).usd).toBeCloseTo(0.00005, 12);
 });
 
-test("npm run exec prints the cost; --json includes it (the catalogue's type decides)", async () => {
-  const out: string[] = [];
-  expect(await main(["data-transform", "--input", '{"data":[{"a":1}],"config":{}}', "--json"], (s) => out.push(s), () => {})).toBe(0);
-  expect(JSON.parse(out.join("\n")).cost).toMatchObject({ type: "EXPRESS", requests: 1, billedDurationMs: 100, billedMemoryMb: 64 });
-  const text: string[] = [];
-  await main(["order-processing", "--input", JSON.stringify(order("tok_visa"))], (s) => text.push(s), () => {});
-  expect(text.join("\n")).toContain("Cost (STANDARD, us-east-1 list price of");
-  expect(text.join("\n")).toContain("3 state transitions = $0.000075; $0.075000 per 1,000 executions");
+test("sfn-workflows exec prints the cost; --json includes it (the catalogue's type decides)", async () => {
+  const quiet = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+  try {
+    const j = await cli(["exec", "data-transform", "--input", '{"data":[{"a":1}],"config":{}}', "--json"]);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout).cost).toMatchObject({ type: "EXPRESS", requests: 1, billedDurationMs: 100, billedMemoryMb: 64 });
+    const t = await cli(["exec", "order-processing", "--input", JSON.stringify(order("tok_visa"))]);
+    expect(t.stdout).toContain("Cost (STANDARD, us-east-1 list price of");
+    expect(t.stdout).toContain("3 state transitions = $0.000075; $0.075000 per 1,000 executions");
+  } finally {
+    quiet.mockRestore();
+  }
 });

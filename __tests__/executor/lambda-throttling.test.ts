@@ -4,7 +4,7 @@
  * (This also covers each Task's Lambda Retry rule in the workflow coverage.)
  */
 import { prepareWorkflow, runWorkflow, LambdaHandler } from "../../src/executor/index";
-import { workflowNames } from "../../workflows/catalogue";
+import { workflowNames } from "../../src/catalogue";
 
 const START = "2024-06-01T08:00:00.000Z";
 const EMPTY_ENV = { cwd: "/nonexistent-so-defaults-apply" };

@@ -339,46 +339,47 @@ describe("testState agrees with a full run at every state of the shipped workflo
   });
 });
 
-describe("npm run test-state", () => {
-  const { testStateCommand } = require("../../src/executor/test-state") as typeof import("../../src/executor/test-state");
-  const files: Record<string, string> = { "mock.json": JSON.stringify({ errorOutput: { error: "Payment.TransientFailure", cause: "busy" } }) };
-  const read = (p: string) => {
-    if (p in files) return files[p];
-    throw Object.assign(new Error("no such file"), { code: "ENOENT" });
-  };
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await testStateCommand(argv, (s) => out.push(s), (s) => err.push(s), read);
-    return { code, out: out.join("\n"), err: err.join("\n") };
+describe("sfn-workflows test-state", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { cli, tempDir } = require("../cli/helpers") as typeof import("../cli/helpers");
+  const { writeFileSync } = require("node:fs") as typeof import("node:fs");
+  const dir = tempDir("test-state-cli-");
+  writeFileSync(`${dir}/mock.json`, JSON.stringify({ errorOutput: { error: "Payment.TransientFailure", cause: "busy" } }));
+  async function run(...argv: string[]) {
+    const quiet = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      return await cli(["test-state", ...argv], { cwd: dir });
+    } finally {
+      quiet.mockRestore();
+    }
   }
   const payment = JSON.stringify({ orderId: "o", total: 3, payment: { method: "card", token: "tok_visa" } });
 
   test("a mocked error from a file: RETRIABLE with the retrier's back-off, exit 1", async () => {
-    const r = await cli("order-processing", "--state", "ProcessPayment", "--input", payment, "--mock", "mock.json", "--inspection-level", "DEBUG", "--json");
+    const r = await run("order-processing", "--state", "ProcessPayment", "--input", payment, "--mock", "mock.json", "--inspection-level", "DEBUG", "--json");
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out)).toMatchObject({ status: "RETRIABLE", error: "Payment.TransientFailure", inspectionData: { errorDetails: { retryIndex: 0, retryBackoffIntervalSeconds: 2 } } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "RETRIABLE", error: "Payment.TransientFailure", inspectionData: { errorDetails: { retryIndex: 0, retryBackoffIntervalSeconds: 2 } } });
   });
 
   test("human output names the next state; exit 0", async () => {
-    const r = await cli("choice", "--state", "CheckCondition", "--input", '{"orderType":"premium"}');
+    const r = await run("choice", "--state", "CheckCondition", "--input", '{"orderType":"premium"}');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Status: +SUCCEEDED/);
-    expect(r.out).toMatch(/Next state: \S+/);
+    expect(r.stdout).toMatch(/Status: +SUCCEEDED/);
+    expect(r.stdout).toMatch(/Next state: \S+/);
   });
 
   test.each([
     [["order-processing", "--input", "{}"], /--state is required/],
-    [["order-processing", "--state", "X", "--input", "{"], /--input is not valid JSON/],
-    [["order-processing", "--state", "X", "--input", "missing.json"], /--input missing.json: cannot read the file \(ENOENT\)/],
+    [["order-processing", "--state", "X", "--input", "{"], /--input: not valid JSON/],
+    [["order-processing", "--state", "X", "--input", "missing.json"], /--input missing.json: no such file/],
     [["nope", "--state", "X", "--input", "{}"], /Unknown workflow "nope"/],
     [["order-processing", "--state", "X", "--input", "{}"], /stateName "X" names no state/],
-    [["order-processing", "--state", "X", "--input", "{}", "--inspection-level", "LOUD"], /--inspection-level must be/],
+    [["order-processing", "--state", "X", "--input", "{}", "--inspection-level", "LOUD"], /--inspection-level: must be INFO, DEBUG or TRACE/],
   ])("bad input: one line, exit 2 (%#)", async (argv, message) => {
-    const r = await cli(...(argv as string[]));
+    const r = await run(...(argv as string[]));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(message);
-    expect(r.err).not.toContain("\n");
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd()).not.toContain("\n");
   });
 });
 

@@ -6,11 +6,7 @@
  * turns it off.
  */
 import { rmSync } from "node:fs";
-import { join } from "node:path";
-
-export const WORKFLOW_COVERAGE_DIR = join(process.cwd(), "coverage", "workflows");
-export const WORKFLOW_COVERAGE_RECORDS = join(WORKFLOW_COVERAGE_DIR, ".records");
-export const workflowCoverageOn = () => process.env.SFN_WORKFLOW_COVERAGE !== "0";
+import { WORKFLOW_COVERAGE_DIR, WORKFLOW_COVERAGE_RECORDS, workflowCoverageOn } from "../../src/executor/coverage";
 
 export async function setup(): Promise<void> {
   rmSync(WORKFLOW_COVERAGE_RECORDS, { recursive: true, force: true });
@@ -21,7 +17,7 @@ export async function teardown(): Promise<void> {
   const { readCoverageRecords, buildCoverageReport, formatCoverage, writeCoverageReport } = await import("../../src/executor/coverage");
   const counts = readCoverageRecords(WORKFLOW_COVERAGE_RECORDS);
   if (Object.keys(counts).length === 0) return; // no test ran a catalogued workflow
-  const { workflowNames } = await import("../../workflows/catalogue");
+  const { workflowNames } = await import("../../src/catalogue");
   const { prepareWorkflow } = await import("../../src/executor/index");
   const definitions: Record<string, Record<string, unknown>> = {};
   // Rendered for the default stage, as the workflow tests run them: state paths do not depend on the stage.

@@ -13,6 +13,12 @@ import type { ExecutionObserver } from "./execution";
 
 type Json = any;
 
+/** Where jest's per-test-file records go and the report is written (relative to the jest root, the current folder). */
+export const WORKFLOW_COVERAGE_DIR = join(process.cwd(), "coverage", "workflows");
+export const WORKFLOW_COVERAGE_RECORDS = join(WORKFLOW_COVERAGE_DIR, ".records");
+/** `SFN_WORKFLOW_COVERAGE=0` turns recording and the report off. */
+export const workflowCoverageOn = (): boolean => process.env.SFN_WORKFLOW_COVERAGE !== "0";
+
 export interface WorkflowCounts {
   executions: number;
   /** Keyed by state path (`Par/Branches[0]/Inner`). */

@@ -85,3 +85,9 @@ export class InvalidDefinitionError extends ProjectError {}
 
 /** An execution input that StartExecution would refuse (size, nesting): raised before the execution starts. */
 export class InvalidExecutionInputError extends ProjectError {}
+
+/** A Step Functions Local MockConfigFile.json that cannot be used (unreadable, malformed, missing a case). */
+export class MockConfigError extends ProjectError {}
+
+/** Run options or a handler module the executor cannot use (a bad start time, a missing export). */
+export class RunOptionsError extends ProjectError {}

@@ -11,13 +11,13 @@ import { HistoryEvent, HistoryRecorder } from "./history";
 import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
 import { CompiledDefinition, compileDefinition } from "./compile";
 import { Execution, ExecutionObserver } from "./execution";
-import { InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
+import { InvalidDefinitionError, InvalidExecutionInputError, RunOptionsError } from "./errors";
 import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
 import { seededRandom } from "./retry";
 
-export { StatesError, NotSupportedError, InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
+export { StatesError, NotSupportedError, InvalidDefinitionError, InvalidExecutionInputError, MockConfigError, RunOptionsError } from "./errors";
 export { RawLambdaResponse } from "./lambda";
 export type { LambdaHandler, LambdaContextLike, LambdaRuntimeStyle } from "./lambda";
 export type { HistoryEvent } from "./history";
@@ -149,7 +149,7 @@ export async function runDefinition(definition: object | string, input: unknown,
   const execName = options.executionName ?? randomUUID();
   const type = options.stateMachineType ?? "STANDARD";
   const startMs = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
-  if (Number.isNaN(startMs)) throw new Error(`runDefinition: startTime ${JSON.stringify(options.startTime)} is not a date; pass a Date, an ISO string or epoch milliseconds.`);
+  if (Number.isNaN(startMs)) throw new RunOptionsError(`runDefinition: startTime ${JSON.stringify(options.startTime)} is not a date; pass a Date, an ISO string or epoch milliseconds.`);
   const timeline: Timeline = options.realTime ? new RealTimeline() : new VirtualTimeline(startMs);
   const executionArn =
     type === "EXPRESS"
@@ -166,7 +166,7 @@ export async function runDefinition(definition: object | string, input: unknown,
 
   let mocks: Record<string, StateMock> = {};
   if (options.mockConfig !== undefined) {
-    if (!options.testCase) throw new Error("runDefinition: mockConfig needs testCase (the key under StateMachines.<name>.TestCases).");
+    if (!options.testCase) throw new RunOptionsError("runDefinition: mockConfig needs testCase (the key under StateMachines.<name>.TestCases).");
     const config = typeof options.mockConfig === "string" ? loadMockConfig(options.mockConfig) : checkMockConfig(options.mockConfig);
     mocks = mocksFromConfig(config, options.mockStateMachineName ?? smName, options.testCase);
   }
@@ -312,7 +312,7 @@ export async function prepareWorkflow(name: string, options: { stage?: string; c
     const mod = (await import(join(HANDLERS_DIR, `${handler}.ts`))) as { handler?: LambdaHandler; default?: { handler?: LambdaHandler } };
     const fn = mod.handler ?? mod.default?.handler;
     if (typeof fn !== "function") {
-      throw new Error(`handlers/${handler}.ts does not export a function named "handler"; export const handler = async (event) => ... .`);
+      throw new RunOptionsError(`handlers/${handler}.ts does not export a function named "handler"; export const handler = async (event) => ... .`);
     }
     byFunction.set(functionName, fn);
     return fn;

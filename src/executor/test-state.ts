@@ -919,200 +919,41 @@ function short(v: Json): string {
 }
 
 // ---------------------------------------------------------------------------
-// The command: `npm run test-state -- <workflow> --state <name> --input <json|file>
-//   [--mock <json|file>] [--variables <json|file>] [--context <json|file>]
-//   [--state-configuration <json|file>] [--inspection-level INFO|DEBUG|TRACE]
-//   [--stage <stage>] [--json]`. src/cli/test-state.ts only wires it to the process.
+// `sfn-workflows test-state` (src/cli/commands/test-state.ts parses the flags and reads the files).
 
-export const TEST_STATE_USAGE =
-  "Usage: npm run test-state -- <workflow> --state <name> --input <json|file> [--mock <json|file>] [--variables <json|file>] [--context <json|file>] [--state-configuration <json|file>] [--inspection-level INFO|DEBUG|TRACE] [--stage <stage>] [--json]";
-
-/** A problem with the command line or its files: one line, with the fix. */
-export class TestStateUsageError extends ProjectError {}
-
-interface CommandArgs {
-  workflow: string;
-  state: string;
-  input: Json;
-  mock?: Json;
-  variables?: Json;
-  context?: Json;
-  stateConfiguration?: Json;
-  inspectionLevel: InspectionLevel;
-  stage?: string;
-  json: boolean;
+export interface WorkflowTestStateArgs {
+  readonly workflow: string;
+  readonly state: string;
+  readonly input: Json;
+  readonly mock?: Json;
+  readonly variables?: Json;
+  readonly context?: Json;
+  readonly stateConfiguration?: Json;
+  readonly inspectionLevel?: InspectionLevel;
+  readonly stage?: string;
+  readonly cwd?: string;
 }
 
-export function parseTestStateArgs(
-  argv: readonly string[],
-  readText: (path: string) => string
-): CommandArgs {
-  const args: Partial<CommandArgs> & { json: boolean } = { json: false };
-  const raw: Record<string, string> = {};
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--"))
-      throw new TestStateUsageError(
-        `${flag} needs a value. ${TEST_STATE_USAGE}`
-      );
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    switch (a) {
-      case "--state":
-      case "--input":
-      case "--mock":
-      case "--variables":
-      case "--context":
-      case "--state-configuration":
-      case "--inspection-level":
-      case "--stage":
-        raw[a] = value(i++, a);
-        break;
-      case "--json":
-        args.json = true;
-        break;
-      default:
-        if (a.startsWith("-"))
-          throw new TestStateUsageError(
-            `Unknown option "${a}". ${TEST_STATE_USAGE}`
-          );
-        if (args.workflow !== undefined)
-          throw new TestStateUsageError(
-            `Only one workflow (got "${args.workflow}" and "${a}"). ${TEST_STATE_USAGE}`
-          );
-        args.workflow = a;
-    }
-  }
-  if (args.workflow === undefined)
-    throw new TestStateUsageError(`Name a workflow. ${TEST_STATE_USAGE}`);
-  if (raw["--state"] === undefined)
-    throw new TestStateUsageError(
-      `--state is required: the name of the state to test. ${TEST_STATE_USAGE}`
-    );
-  if (raw["--input"] === undefined)
-    throw new TestStateUsageError(
-      `--input is required: a JSON value ('{"orderId":"o-1"}') or a JSON file. ${TEST_STATE_USAGE}`
-    );
-  const level = (raw["--inspection-level"] ?? "INFO").toUpperCase();
-  if (!["INFO", "DEBUG", "TRACE"].includes(level))
-    throw new TestStateUsageError(
-      `--inspection-level must be INFO, DEBUG or TRACE. Received: ${raw["--inspection-level"]}`
-    );
-  const json = (flag: string) =>
-    raw[flag] === undefined ? undefined : jsonArg(raw[flag], flag, readText);
-  return {
-    ...args,
-    workflow: args.workflow,
-    state: raw["--state"],
-    input: json("--input"),
-    mock: json("--mock"),
-    variables: json("--variables"),
-    context: json("--context"),
-    stateConfiguration: json("--state-configuration"),
-    inspectionLevel: level as InspectionLevel,
-    stage: raw["--stage"],
-  };
-}
-
-/** Inline JSON when it looks like JSON, else a file path. */
-function jsonArg(
-  arg: string,
-  flag: string,
-  readText: (path: string) => string
-): Json {
-  const trimmed = arg.trim();
-  const inline =
-    /^[[{"]/.test(trimmed) || /^(-?\d|true$|false$|null$)/.test(trimmed);
-  let text = trimmed;
-  if (!inline) {
-    try {
-      text = readText(arg);
-    } catch (err) {
-      throw new TestStateUsageError(
-        `${flag} ${arg}: cannot read the file (${
-          (err as NodeJS.ErrnoException).code ?? (err as Error).message
-        }). Pass inline JSON or an existing JSON file.`
-      );
-    }
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new TestStateUsageError(
-      `${flag}${inline ? "" : ` ${arg}`} is not valid JSON (${
-        (err as Error).message
-      }). Quote inline JSON for the shell, e.g. ${flag} '{"a":1}'.`
-    );
-  }
-}
-
-/** Runs the command; returns the exit code: 0 SUCCEEDED or CAUGHT_ERROR, 1 FAILED or RETRIABLE, 2 the command could not run. */
-export async function testStateCommand(
-  argv: readonly string[],
-  out: (s: string) => void,
-  err: (s: string) => void,
-  readText: (path: string) => string
-): Promise<number> {
-  try {
-    const args = parseTestStateArgs(argv, readText);
-    const { prepareWorkflow } = await import("./index");
-    const prepared = await prepareWorkflow(args.workflow, {
-      stage: args.stage,
-    });
-    let mock = args.mock;
-    // The API's mock.result is a JSON string; on the command line a JSON value is accepted too.
-    if (
-      mock &&
-      typeof mock === "object" &&
-      mock.result !== undefined &&
-      typeof mock.result !== "string"
-    )
-      mock = { ...mock, result: JSON.stringify(mock.result) };
-    const response = await testState(
-      {
-        definition: prepared.definition,
-        stateName: args.state,
-        input: JSON.stringify(args.input),
-        mock,
-        variables:
-          args.variables === undefined
-            ? undefined
-            : JSON.stringify(args.variables),
-        context:
-          args.context === undefined ? undefined : JSON.stringify(args.context),
-        stateConfiguration: args.stateConfiguration,
-        inspectionLevel: args.inspectionLevel,
-      },
-      {
-        resolveHandler: prepared.resolveHandler,
-        region: prepared.region,
-        stateMachineName: prepared.stateMachineName,
-      }
-    );
-    if (args.json) out(JSON.stringify(response, null, 2));
-    else out(formatTestState(response));
-    return response.status === "SUCCEEDED" || response.status === "CAUGHT_ERROR"
-      ? 0
-      : 1;
-  } catch (e) {
-    if (
-      e instanceof ProjectError ||
-      (e instanceof Error &&
-        [
-          "InvalidDefinitionError",
-          "UnknownWorkflowError",
-          "ConfigError",
-          "TemplateError",
-          "WorkflowLintError",
-        ].includes(e.name))
-    ) {
-      err((e as Error).message.split("\n").join(" "));
-      return 2;
-    }
-    throw e;
-  }
+/** One state of a catalogued workflow, rendered for a stage, with its real handlers. */
+export async function testWorkflowState(args: WorkflowTestStateArgs): Promise<TestStateResponse> {
+  const { prepareWorkflow } = await import("./index");
+  const prepared = await prepareWorkflow(args.workflow, { stage: args.stage, cwd: args.cwd });
+  let mock = args.mock;
+  // The API's mock.result is a JSON string; on the command line a JSON value is accepted too.
+  if (mock && typeof mock === "object" && mock.result !== undefined && typeof mock.result !== "string") mock = { ...mock, result: JSON.stringify(mock.result) };
+  return testState(
+    {
+      definition: prepared.definition,
+      stateName: args.state,
+      input: JSON.stringify(args.input),
+      mock,
+      variables: args.variables === undefined ? undefined : JSON.stringify(args.variables),
+      context: args.context === undefined ? undefined : JSON.stringify(args.context),
+      stateConfiguration: args.stateConfiguration,
+      inspectionLevel: args.inspectionLevel,
+    },
+    { resolveHandler: prepared.resolveHandler, region: prepared.region, stateMachineName: prepared.stateMachineName },
+  );
 }
 
 /** The response for people: status, next state, output or error, and the inspection data one step per line. */
