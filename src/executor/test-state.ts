@@ -99,10 +99,7 @@ export interface TestStateResponse {
 /** Local options (what the API gets from the account): handlers, region, clock. */
 export interface TestStateOptions {
   readonly lambdas?: Readonly<Record<string, LambdaHandler>>;
-  readonly resolveHandler?: (
-    functionName: string
-  ) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>;
-  /** Mocks for other Task states (full definitions): not needed for the state under test, which takes `mock`. */
+  readonly resolveHandler?: (functionName: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>;
   readonly region?: string;
   readonly accountId?: string;
   readonly stateMachineName?: string;
@@ -116,92 +113,33 @@ export interface TestStateOptions {
 /** A TestState request AWS would refuse (ValidationException / InvalidDefinition), as one line. */
 export class TestStateValidationError extends ProjectError {}
 
-export async function testState(
-  request: TestStateRequest,
-  options: TestStateOptions = {}
-): Promise<TestStateResponse> {
+export async function testState(request: TestStateRequest, options: TestStateOptions = {}): Promise<TestStateResponse> {
   if (!request || typeof request !== "object")
-    throw new TestStateValidationError(
-      `testState: expected a request object with "definition". Received: ${JSON.stringify(
-        request
-      )}`
-    );
+    throw new TestStateValidationError(`testState: expected a request object with "definition". Received: ${JSON.stringify(request)}`);
   const level = request.inspectionLevel ?? "INFO";
   if (!["INFO", "DEBUG", "TRACE"].includes(level)) {
+    throw new TestStateValidationError(`testState: inspectionLevel must be INFO, DEBUG or TRACE. Received: ${JSON.stringify(level)}`);
+  }
+  const definition = parseJsonField(request.definition, "definition", typeof request.definition === "string");
+  if (!definition || typeof definition !== "object" || Array.isArray(definition)) {
     throw new TestStateValidationError(
-      `testState: inspectionLevel must be INFO, DEBUG or TRACE. Received: ${JSON.stringify(
-        level
-      )}`
+      `testState: definition must be a JSON object (one state, or a state machine with stateName). Received: ${short(definition)}`
     );
   }
-  const definition = parseJsonField(
-    request.definition,
-    "definition",
-    typeof request.definition === "string"
-  );
-  if (
-    !definition ||
-    typeof definition !== "object" ||
-    Array.isArray(definition)
-  ) {
-    throw new TestStateValidationError(
-      `testState: definition must be a JSON object (one state, or a state machine with stateName). Received: ${short(
-        definition
-      )}`
-    );
-  }
-  const input =
-    request.input === undefined
-      ? {}
-      : parseJsonField(
-          request.input,
-          "input",
-          typeof request.input === "string"
-        );
-  const variables =
-    request.variables === undefined
-      ? {}
-      : parseJsonField(
-          request.variables,
-          "variables",
-          typeof request.variables === "string"
-        );
+  const input = request.input === undefined ? {} : parseJsonField(request.input, "input", typeof request.input === "string");
+  const variables = request.variables === undefined ? {} : parseJsonField(request.variables, "variables", typeof request.variables === "string");
   if (!variables || typeof variables !== "object" || Array.isArray(variables)) {
-    throw new TestStateValidationError(
-      `testState: variables must be a JSON object of variable names. Received: ${short(
-        variables
-      )}`
-    );
+    throw new TestStateValidationError(`testState: variables must be a JSON object of variable names. Received: ${short(variables)}`);
   }
-  const contextOverride =
-    request.context === undefined
-      ? undefined
-      : parseJsonField(
-          request.context,
-          "context",
-          typeof request.context === "string"
-        );
-  if (
-    contextOverride !== undefined &&
-    (!contextOverride ||
-      typeof contextOverride !== "object" ||
-      Array.isArray(contextOverride))
-  ) {
-    throw new TestStateValidationError(
-      `testState: context must be a JSON object (context object fields). Received: ${short(
-        contextOverride
-      )}`
-    );
+  const contextOverride = request.context === undefined ? undefined : parseJsonField(request.context, "context", typeof request.context === "string");
+  if (contextOverride !== undefined && (!contextOverride || typeof contextOverride !== "object" || Array.isArray(contextOverride))) {
+    throw new TestStateValidationError(`testState: context must be a JSON object (context object fields). Received: ${short(contextOverride)}`);
   }
   const config = request.stateConfiguration ?? {};
   for (const k of ["retrierRetryCount", "mapIterationFailureCount"] as const) {
     const v = config[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 0))
-      throw new TestStateValidationError(
-        `testState: stateConfiguration.${k} must be an integer >= 0. Received: ${JSON.stringify(
-          v
-        )}`
-      );
+      throw new TestStateValidationError(`testState: stateConfiguration.${k} must be an integer >= 0. Received: ${JSON.stringify(v)}`);
   }
 
   // The state under test, with its query language.
@@ -212,11 +150,7 @@ export async function testState(
   const mock = request.mock;
   let mockValue: { result: Json } | { error: StatesError } | undefined;
   if (mock !== undefined) {
-    if (
-      compiledState.type !== "Task" &&
-      compiledState.type !== "Map" &&
-      compiledState.type !== "Parallel"
-    ) {
+    if (compiledState.type !== "Task" && compiledState.type !== "Map" && compiledState.type !== "Parallel") {
       throw new TestStateValidationError(
         `testState: a mock applies to Task, Map and Parallel states; state "${name}" is a ${compiledState.type}. Remove "mock".`
       );
@@ -226,23 +160,14 @@ export async function testState(
         `testState: mock needs exactly one of "result" (a JSON string) or "errorOutput" ({error, cause}) for state "${name}".`
       );
     }
-    if (
-      mock.fieldValidationMode !== undefined &&
-      !["STRICT", "PRESENT", "NONE"].includes(mock.fieldValidationMode)
-    ) {
+    if (mock.fieldValidationMode !== undefined && !["STRICT", "PRESENT", "NONE"].includes(mock.fieldValidationMode)) {
       throw new TestStateValidationError(
-        `testState: mock.fieldValidationMode must be STRICT, PRESENT or NONE. Received: ${JSON.stringify(
-          mock.fieldValidationMode
-        )}`
+        `testState: mock.fieldValidationMode must be STRICT, PRESENT or NONE. Received: ${JSON.stringify(mock.fieldValidationMode)}`
       );
     }
     if (mock.result !== undefined) {
       if (typeof mock.result !== "string")
-        throw new TestStateValidationError(
-          `testState: mock.result must be a JSON string (the API's type). Received: ${short(
-            mock.result
-          )}`
-        );
+        throw new TestStateValidationError(`testState: mock.result must be a JSON string (the API's type). Received: ${short(mock.result)}`);
       mockValue = { result: parseJsonField(mock.result, "mock.result", true) };
     } else {
       const e = mock.errorOutput!;
@@ -250,21 +175,12 @@ export async function testState(
         error: new StatesError(e.error ?? "States.TaskFailed", e.cause),
       };
     }
-  } else if (
-    compiledState.type === "Task" &&
-    /\.(waitForTaskToken|sync(:2)?)$/.test(String(def.Resource))
-  ) {
+  } else if (compiledState.type === "Task" && /\.(waitForTaskToken|sync(:2)?)$/.test(String(def.Resource))) {
     throw new TestStateValidationError(
       `testState: state "${name}" uses ${def.Resource}; TestState runs .sync and .waitForTaskToken tasks only with a mock. Add "mock": {"result": "..."}.`
     );
-  } else if (
-    compiledState.type === "Task" &&
-    typeof def.Resource === "string" &&
-    def.Resource.startsWith("arn:aws:states:::activity")
-  ) {
-    throw new TestStateValidationError(
-      `testState: state "${name}" is an activity task; TestState runs activities only with a mock.`
-    );
+  } else if (compiledState.type === "Task" && typeof def.Resource === "string" && def.Resource.startsWith("arn:aws:states:::activity")) {
+    throw new TestStateValidationError(`testState: state "${name}" is an activity task; TestState runs activities only with a mock.`);
   }
   if (config.errorCausedByState !== undefined) {
     if (compiledState.type !== "Map" && compiledState.type !== "Parallel") {
@@ -274,9 +190,7 @@ export async function testState(
     }
     if (!innerStateNames(def).includes(config.errorCausedByState)) {
       throw new TestStateValidationError(
-        `testState: stateConfiguration.errorCausedByState "${
-          config.errorCausedByState
-        }" names no state inside "${name}". Inner states: ${innerStateNames(
+        `testState: stateConfiguration.errorCausedByState "${config.errorCausedByState}" names no state inside "${name}". Inner states: ${innerStateNames(
           def
         ).join(", ")}.`
       );
@@ -286,20 +200,12 @@ export async function testState(
   let readerData: Json[] | undefined;
   if (config.mapItemReaderData !== undefined) {
     if (compiledState.type !== "Map" || def.ItemReader === undefined) {
-      throw new TestStateValidationError(
-        `testState: stateConfiguration.mapItemReaderData applies to a Map state with an ItemReader; "${name}" has none.`
-      );
+      throw new TestStateValidationError(`testState: stateConfiguration.mapItemReaderData applies to a Map state with an ItemReader; "${name}" has none.`);
     }
-    readerData = parseJsonField(
-      config.mapItemReaderData,
-      "stateConfiguration.mapItemReaderData",
-      true
-    );
+    readerData = parseJsonField(config.mapItemReaderData, "stateConfiguration.mapItemReaderData", true);
     if (!Array.isArray(readerData))
       throw new TestStateValidationError(
-        `testState: stateConfiguration.mapItemReaderData must be a JSON array of the items the reader finds. Received: ${short(
-          readerData
-        )}`
+        `testState: stateConfiguration.mapItemReaderData must be a JSON array of the items the reader finds. Received: ${short(readerData)}`
       );
   }
 
@@ -308,14 +214,8 @@ export async function testState(
   const accountId = options.accountId ?? "123456789012";
   const smName = options.stateMachineName ?? "local-test-state";
   const execName = options.executionName ?? randomUUID();
-  const startMs =
-    options.startTime === undefined
-      ? Date.now()
-      : new Date(options.startTime).getTime();
-  if (Number.isNaN(startMs))
-    throw new TestStateValidationError(
-      `testState: startTime ${JSON.stringify(options.startTime)} is not a date.`
-    );
+  const startMs = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
+  if (Number.isNaN(startMs)) throw new TestStateValidationError(`testState: startTime ${JSON.stringify(options.startTime)} is not a date.`);
   const timeline = new VirtualTimeline(startMs);
   const lambdas = options.lambdas ?? {};
   const findLambda = (ref: string) => {
@@ -345,8 +245,7 @@ export async function testState(
         Id: `arn:aws:states:${region}:${accountId}:execution:${smName}:${execName}`,
         Input: input,
         Name: execName,
-        RoleArn:
-          request.roleArn ?? `arn:aws:iam::${accountId}:role/${smName}-role`,
+        RoleArn: request.roleArn ?? `arn:aws:iam::${accountId}:role/${smName}-role`,
         StartTime: isoTime(startMs),
         RedriveCount: 0,
       },
@@ -360,10 +259,7 @@ export async function testState(
     findLambda,
     mocks,
     lambdaRuntime: "nodejs",
-    random:
-      options.jitterSeed !== undefined
-        ? seededRandom(options.jitterSeed)
-        : Math.random,
+    random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
     taskTokenFactory: randomUUID,
     realTime: false,
     // A Wait moves the virtual clock only (no real time passes): it never hits TestState's five minutes of real time.
@@ -374,14 +270,7 @@ export async function testState(
   const state: CompiledState = {
     ...compiledState,
     ql: new RecordingLanguage(compiledState.ql, rec),
-    run:
-      mockValue && compiledState.type !== "Task"
-        ? mockedComposite(
-            mockValue,
-            config.mapIterationFailureCount,
-            readerData
-          )
-        : compiledState.run,
+    run: mockValue && compiledState.type !== "Task" ? mockedComposite(mockValue, config.mapIterationFailureCount, readerData) : compiledState.run,
   };
   const frame: Frame = {
     variables: { ...variables },
@@ -389,61 +278,29 @@ export async function testState(
     time: timeline,
   };
   const retryCount = config.retrierRetryCount ?? 0;
-  const enteredId = exec.setup.history.addState(
-    frame.cursor,
-    startMs,
-    state.enteredType,
-    name,
-    input
-  );
-  const ec = new EvalContext(
-    exec,
-    state,
-    input,
-    frame,
-    startMs,
-    retryCount,
-    enteredId
-  );
+  const enteredId = exec.setup.history.addState(frame.cursor, startMs, state.enteredType, name, input);
+  const ec = new EvalContext(exec, state, input, frame, startMs, retryCount, enteredId);
   if (contextOverride) ec.context = mergeContext(ec.context, contextOverride);
 
   // AWS echoes the input text as sent: as `inspectionData.input`, and as the output of a state that passes its input through.
-  const inputText =
-    typeof request.input === "string" ? request.input : JSON.stringify(input);
+  const inputText = typeof request.input === "string" ? request.input : JSON.stringify(input);
   const response = await runOnce(ec, state, retryCount, exec, input, inputText);
   if (level !== "INFO") {
     const data: InspectionData = { input: inputText };
-    if (rec.afterInputPath !== undefined)
-      data.afterInputPath = rec.afterInputPath;
+    if (rec.afterInputPath !== undefined) data.afterInputPath = rec.afterInputPath;
     // JSONPath: each step is shown even when its field is absent (then it passes its input through).
-    const afterParameters =
-      rec.afterParameters ??
-      (ql === "JSONPath" && rec.result !== undefined
-        ? rec.afterInputPath
-        : undefined);
-    if (afterParameters !== undefined)
-      data[ql === "JSONata" ? "afterArguments" : "afterParameters"] =
-        afterParameters;
+    const afterParameters = rec.afterParameters ?? (ql === "JSONPath" && rec.result !== undefined ? rec.afterInputPath : undefined);
+    if (afterParameters !== undefined) data[ql === "JSONata" ? "afterArguments" : "afterParameters"] = afterParameters;
     // AWS shows the raw result for a Task only (its documented Pass example has none).
-    if (rec.result !== undefined && compiledState.type === "Task")
-      data.result = rec.result;
-    if (rec.afterResultSelector !== undefined)
-      data.afterResultSelector = rec.afterResultSelector;
-    if (rec.afterResultPath !== undefined)
-      data.afterResultPath = rec.afterResultPath;
-    if (rec.afterItemsPath !== undefined)
-      data.afterItemsPath = rec.afterItemsPath;
-    if (rec.itemSelector !== undefined)
-      data.afterItemSelector = JSON.stringify(rec.itemSelector);
-    if (compiledState.type === "Map")
-      data.maxConcurrency = rec.mapFields.MaxConcurrency ?? 0;
-    if (rec.mapFields.ToleratedFailureCount !== undefined)
-      data.toleratedFailureCount = rec.mapFields.ToleratedFailureCount;
-    if (rec.mapFields.ToleratedFailurePercentage !== undefined)
-      data.toleratedFailurePercentage =
-        rec.mapFields.ToleratedFailurePercentage;
-    if (Object.keys(frame.variables).length > 0)
-      data.variables = JSON.stringify(frame.variables);
+    if (rec.result !== undefined && compiledState.type === "Task") data.result = rec.result;
+    if (rec.afterResultSelector !== undefined) data.afterResultSelector = rec.afterResultSelector;
+    if (rec.afterResultPath !== undefined) data.afterResultPath = rec.afterResultPath;
+    if (rec.afterItemsPath !== undefined) data.afterItemsPath = rec.afterItemsPath;
+    if (rec.itemSelector !== undefined) data.afterItemSelector = JSON.stringify(rec.itemSelector);
+    if (compiledState.type === "Map") data.maxConcurrency = rec.mapFields.MaxConcurrency ?? 0;
+    if (rec.mapFields.ToleratedFailureCount !== undefined) data.toleratedFailureCount = rec.mapFields.ToleratedFailureCount;
+    if (rec.mapFields.ToleratedFailurePercentage !== undefined) data.toleratedFailurePercentage = rec.mapFields.ToleratedFailurePercentage;
+    if (Object.keys(frame.variables).length > 0) data.variables = JSON.stringify(frame.variables);
     if (response.errorDetails) data.errorDetails = response.errorDetails;
     response.out.inspectionData = data;
   }
@@ -464,8 +321,7 @@ async function runOnce(
     ec.checkSize(outcome.output);
     const out: TestStateResponse = {
       status: "SUCCEEDED",
-      output:
-        outcome.output === input ? inputText : JSON.stringify(outcome.output),
+      output: outcome.output === input ? inputText : JSON.stringify(outcome.output),
     };
     if (outcome.next !== undefined) out.nextState = outcome.next;
     return { out };
@@ -486,21 +342,15 @@ async function runOnce(
     ...(err.causeText !== undefined ? { cause: err.causeText } : {}),
   };
   if (state.recovers) {
-    const ri = state.retry.findIndex((r) =>
-      errorMatches(r.ErrorEquals, err.error)
-    );
+    const ri = state.retry.findIndex((r) => errorMatches(r.ErrorEquals, err.error));
     if (ri >= 0 && retryCount < (state.retry[ri].MaxAttempts ?? 3)) {
-      const seconds = Math.round(
-        retryDelayMs(state.retry[ri], retryCount, exec.setup.random) / 1000
-      );
+      const seconds = Math.round(retryDelayMs(state.retry[ri], retryCount, exec.setup.random) / 1000);
       return {
         out: { status: "RETRIABLE", ...failed },
         errorDetails: { retryIndex: ri, retryBackoffIntervalSeconds: seconds },
       };
     }
-    const ci = state.catch.findIndex((c) =>
-      errorMatches(c.ErrorEquals, err.error)
-    );
+    const ci = state.catch.findIndex((c) => errorMatches(c.ErrorEquals, err.error));
     // Retries spent and nothing catches: FAILED, naming the retrier (as AWS records it).
     if (ri >= 0 && ci < 0)
       return {
@@ -538,32 +388,20 @@ async function runOnce(
 }
 
 /** A mocked Map or Parallel: its branches do not run; the mock is its result (or its error). */
-function mockedComposite(
-  mock: { result: Json } | { error: StatesError },
-  failureCount: number | undefined,
-  readerData: Json[] | undefined
-) {
+function mockedComposite(mock: { result: Json } | { error: StatesError }, failureCount: number | undefined, readerData: Json[] | undefined) {
   return async (ec: EvalContext) => {
     const ql = ec.ql;
     const effective = ql.effectiveInput(ec);
     if (ec.state.type === "Parallel") {
       const params = ec.def[ql.parametersField];
-      if (params !== undefined)
-        await ql.payload(ec, params, effective, ql.parametersField);
+      if (params !== undefined) await ql.payload(ec, params, effective, ql.parametersField);
     }
     if (ec.state.type === "Map") {
       const d = ec.def;
       // What the Map would hand its iterations (shown at DEBUG), though the mock replaces them.
-      const items =
-        d.ItemReader === undefined
-          ? await ql.mapItems(ec, effective)
-          : readerData;
+      const items = d.ItemReader === undefined ? await ql.mapItems(ec, effective) : readerData;
       const selectorField =
-        d.ItemSelector !== undefined
-          ? "ItemSelector"
-          : ql.parametersField === "Parameters" && d.Parameters !== undefined
-          ? "Parameters"
-          : undefined;
+        d.ItemSelector !== undefined ? "ItemSelector" : ql.parametersField === "Parameters" && d.Parameters !== undefined ? "Parameters" : undefined;
       if (selectorField !== undefined && items !== undefined) {
         const base = ec.context;
         for (let i = 0; i < items.length; i++) {
@@ -576,28 +414,14 @@ function mockedComposite(
         }
       }
       await ql.field(ec, d, "MaxConcurrency", effective);
-      const count = (await ql.field(ec, d, "ToleratedFailureCount", effective))
-        ?.value;
-      const percentage = (
-        await ql.field(ec, d, "ToleratedFailurePercentage", effective)
-      )?.value;
+      const count = (await ql.field(ec, d, "ToleratedFailureCount", effective))?.value;
+      const percentage = (await ql.field(ec, d, "ToleratedFailurePercentage", effective))?.value;
       // A mocked error wins; without a tolerance the count is not checked (both as AWS records them).
-      if (
-        failureCount !== undefined &&
-        failureCount > 0 &&
-        !("error" in mock)
-      ) {
+      if (failureCount !== undefined && failureCount > 0 && !("error" in mock)) {
         const overCount = count !== undefined && failureCount > count;
-        const overPercentage =
-          percentage !== undefined &&
-          items !== undefined &&
-          items.length > 0 &&
-          (failureCount * 100) / items.length > percentage;
+        const overPercentage = percentage !== undefined && items !== undefined && items.length > 0 && (failureCount * 100) / items.length > percentage;
         if (overCount || overPercentage) {
-          throw new StatesError(
-            "States.ExceedToleratedFailureThreshold",
-            "The specified tolerated failure threshold was exceeded"
-          );
+          throw new StatesError("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
         }
       }
     }
@@ -607,11 +431,7 @@ function mockedComposite(
   };
 }
 
-const MAP_FIELDS = [
-  "MaxConcurrency",
-  "ToleratedFailureCount",
-  "ToleratedFailurePercentage",
-];
+const MAP_FIELDS = ["MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"];
 
 interface Recorded {
   itemSelector?: Json[];
@@ -629,53 +449,33 @@ class RecordingLanguage implements QueryLanguage {
   readonly name: QueryLanguage["name"];
   readonly parametersField: QueryLanguage["parametersField"];
   readonly taskSendsInputByDefault: boolean;
-  constructor(
-    private readonly inner: QueryLanguage,
-    private readonly rec: Recorded
-  ) {
+  constructor(private readonly inner: QueryLanguage, private readonly rec: Recorded) {
     this.name = inner.name;
     this.parametersField = inner.parametersField;
     this.taskSendsInputByDefault = inner.taskSendsInputByDefault;
   }
   effectiveInput(ec: EvalContext): Json {
     const v = this.inner.effectiveInput(ec);
-    if (this.name === "JSONPath" && this.rec.afterInputPath === undefined)
-      this.rec.afterInputPath = JSON.stringify(v);
+    if (this.name === "JSONPath" && this.rec.afterInputPath === undefined) this.rec.afterInputPath = JSON.stringify(v);
     return v;
   }
-  payload(
-    ec: EvalContext,
-    value: Json,
-    effective: Json,
-    field: string,
-    context?: Json
-  ): Json {
+  payload(ec: EvalContext, value: Json, effective: Json, field: string, context?: Json): Json {
     const v = this.inner.payload(ec, value, effective, field, context);
     if (ec.state.type === "Map" && context !== undefined) {
       // ItemSelector (or a JSONPath Map's Parameters): one input per item.
       const items = (this.rec.itemSelector ??= []);
-      return v instanceof Promise
-        ? v.then((x) => (items.push(x), x))
-        : (items.push(v), v);
+      return v instanceof Promise ? v.then((x) => (items.push(x), x)) : (items.push(v), v);
     }
     if (field === this.parametersField && context === undefined) {
-      return v instanceof Promise
-        ? v.then((x) => ((this.rec.afterParameters = JSON.stringify(x)), x))
-        : ((this.rec.afterParameters = JSON.stringify(v)), v);
+      return v instanceof Promise ? v.then((x) => ((this.rec.afterParameters = JSON.stringify(x)), x)) : ((this.rec.afterParameters = JSON.stringify(v)), v);
     }
     return v;
   }
-  field(
-    ec: EvalContext,
-    holder: Record<string, Json>,
-    field: string,
-    effective: Json
-  ): FieldValue | undefined | Promise<FieldValue | undefined> {
+  field(ec: EvalContext, holder: Record<string, Json>, field: string, effective: Json): FieldValue | undefined | Promise<FieldValue | undefined> {
     const v = this.inner.field(ec, holder, field, effective);
     if (ec.state.type === "Map" && MAP_FIELDS.includes(field)) {
       const note = (f: FieldValue | undefined): FieldValue | undefined => {
-        if (f !== undefined && typeof f.value === "number")
-          this.rec.mapFields[field] = f.value;
+        if (f !== undefined && typeof f.value === "number") this.rec.mapFields[field] = f.value;
         return f;
       };
       return v instanceof Promise ? v.then(note) : note(v);
@@ -688,20 +488,9 @@ class RecordingLanguage implements QueryLanguage {
       const d = ec.def;
       // Side-effect free: the same evaluations the state's own output processing makes next.
       try {
-        const selected =
-          d.ResultSelector !== undefined
-            ? ec.template(
-                d.ResultSelector,
-                JSON.parse(this.rec.result ?? "null"),
-                "ResultSelector"
-              )
-            : undefined;
-        this.rec.afterResultSelector =
-          selected !== undefined ? JSON.stringify(selected) : this.rec.result;
-        const base =
-          selected !== undefined
-            ? selected
-            : JSON.parse(this.rec.result ?? "null");
+        const selected = d.ResultSelector !== undefined ? ec.template(d.ResultSelector, JSON.parse(this.rec.result ?? "null"), "ResultSelector") : undefined;
+        this.rec.afterResultSelector = selected !== undefined ? JSON.stringify(selected) : this.rec.result;
+        const base = selected !== undefined ? selected : JSON.parse(this.rec.result ?? "null");
         this.rec.afterResultPath = JSON.stringify(
           applyResultPath(ec.input, d.ResultPath, base, {
             state: ec.state.name,
@@ -714,18 +503,10 @@ class RecordingLanguage implements QueryLanguage {
     }
     return this.inner.output(ec, result, hasResult);
   }
-  passThrough(
-    ec: EvalContext,
-    effective: Json,
-    source: { Assign?: Json; Output?: Json }
-  ): Json {
+  passThrough(ec: EvalContext, effective: Json, source: { Assign?: Json; Output?: Json }): Json {
     return this.inner.passThrough(ec, effective, source);
   }
-  catchOutput(
-    ec: EvalContext,
-    catcher: Catcher,
-    errorOutput: Record<string, Json>
-  ): Json {
+  catchOutput(ec: EvalContext, catcher: Catcher, errorOutput: Record<string, Json>): Json {
     return this.inner.catchOutput(ec, catcher, errorOutput);
   }
   matchChoice(ec: EvalContext, effective: Json) {
@@ -737,9 +518,7 @@ class RecordingLanguage implements QueryLanguage {
   mapItems(ec: EvalContext, effective: Json): Json {
     const v = this.inner.mapItems(ec, effective);
     if (this.name === "JSONPath" && ec.def.ItemsPath !== undefined) {
-      return v instanceof Promise
-        ? v.then((x) => ((this.rec.afterItemsPath = JSON.stringify(x)), x))
-        : ((this.rec.afterItemsPath = JSON.stringify(v)), v);
+      return v instanceof Promise ? v.then((x) => ((this.rec.afterItemsPath = JSON.stringify(x)), x)) : ((this.rec.afterItemsPath = JSON.stringify(v)), v);
     }
     return v;
   }
@@ -749,23 +528,16 @@ class RecordingLanguage implements QueryLanguage {
 }
 
 /** The state to test: the definition itself (one state) or `stateName` inside a full definition. */
-function pickState(
-  definition: Record<string, Json>,
-  stateName: string | undefined
-): { name: string; def: Record<string, Json>; ql: "JSONPath" | "JSONata" } {
+function pickState(definition: Record<string, Json>, stateName: string | undefined): { name: string; def: Record<string, Json>; ql: "JSONPath" | "JSONata" } {
   const topQl = definition.QueryLanguage === "JSONata" ? "JSONata" : "JSONPath";
   if (stateName === undefined) {
     if (definition.States !== undefined) {
       throw new TestStateValidationError(
-        `testState: the definition is a state machine; pass stateName to choose the state to test (states: ${Object.keys(
-          definition.States
-        ).join(", ")}).`
+        `testState: the definition is a state machine; pass stateName to choose the state to test (states: ${Object.keys(definition.States).join(", ")}).`
       );
     }
     if (typeof definition.Type !== "string")
-      throw new TestStateValidationError(
-        `testState: the definition must be one state with a "Type" (or a state machine with stateName).`
-      );
+      throw new TestStateValidationError(`testState: the definition must be one state with a "Type" (or a state machine with stateName).`);
     return {
       name: "TestState",
       def: definition,
@@ -773,16 +545,12 @@ function pickState(
     };
   }
   if (!definition.States || typeof definition.States !== "object") {
-    throw new TestStateValidationError(
-      `testState: stateName "${stateName}" needs a full state machine definition (with "States").`
-    );
+    throw new TestStateValidationError(`testState: stateName "${stateName}" needs a full state machine definition (with "States").`);
   }
   const found = findState(definition, stateName, topQl);
   if (!found) {
     throw new TestStateValidationError(
-      `testState: stateName "${stateName}" names no state in the definition. States: ${allStateNames(
-        definition
-      ).join(", ")}.`
+      `testState: stateName "${stateName}" names no state in the definition. States: ${allStateNames(definition).join(", ")}.`
     );
   }
   return { name: stateName, ...found };
@@ -798,11 +566,7 @@ function findState(
     const def = states[name];
     return {
       def,
-      ql:
-        def?.QueryLanguage === "JSONata" ||
-        (def?.QueryLanguage === undefined && ql === "JSONata")
-          ? "JSONata"
-          : "JSONPath",
+      ql: def?.QueryLanguage === "JSONata" || (def?.QueryLanguage === undefined && ql === "JSONata") ? "JSONata" : "JSONPath",
     };
   }
   for (const def of Object.values(states) as Record<string, Json>[]) {
@@ -824,10 +588,7 @@ function subMachines(def: Record<string, Json>): Record<string, Json>[] {
 
 function allStateNames(machine: Record<string, Json>): string[] {
   const out: string[] = [];
-  for (const [n, def] of Object.entries(machine.States ?? {}) as [
-    string,
-    Record<string, Json>
-  ][]) {
+  for (const [n, def] of Object.entries(machine.States ?? {}) as [string, Record<string, Json>][]) {
     out.push(n);
     for (const sub of subMachines(def)) out.push(...allStateNames(sub));
   }
@@ -839,23 +600,15 @@ function innerStateNames(def: Record<string, Json>): string[] {
 }
 
 /** Compiles one state alone: its Next/Default/Catch targets become placeholders (TestState does not go there). */
-function compileAlone(
-  name: string,
-  def: Record<string, Json>,
-  ql: "JSONPath" | "JSONata"
-): CompiledState {
+function compileAlone(name: string, def: Record<string, Json>, ql: "JSONPath" | "JSONata"): CompiledState {
   const states: Record<string, Json> = { [name]: def };
   const targets = [
     def.Next,
     def.Default,
-    ...(Array.isArray(def.Choices)
-      ? def.Choices.map((c: Json) => c?.Next)
-      : []),
+    ...(Array.isArray(def.Choices) ? def.Choices.map((c: Json) => c?.Next) : []),
     ...(Array.isArray(def.Catch) ? def.Catch.map((c: Json) => c?.Next) : []),
   ];
-  for (const t of targets)
-    if (typeof t === "string" && !(t in states))
-      states[t] = { Type: "Succeed" };
+  for (const t of targets) if (typeof t === "string" && !(t in states)) states[t] = { Type: "Succeed" };
   try {
     return compileDefinition({
       QueryLanguage: ql,
@@ -863,59 +616,34 @@ function compileAlone(
       States: states,
     }).root.states.get(name)!;
   } catch (err) {
-    if (err instanceof InvalidDefinitionError)
-      throw new TestStateValidationError(
-        `testState: invalid definition: ${err.message}`
-      );
+    if (err instanceof InvalidDefinitionError) throw new TestStateValidationError(`testState: invalid definition: ${err.message}`);
     throw err;
   }
 }
 
 function parseJsonField(value: Json, field: string, isText: boolean): Json {
   if (!isText) return value;
-  if (typeof value !== "string")
-    throw new TestStateValidationError(
-      `testState: ${field} must be a JSON string. Received: ${short(value)}`
-    );
+  if (typeof value !== "string") throw new TestStateValidationError(`testState: ${field} must be a JSON string. Received: ${short(value)}`);
   try {
     return JSON.parse(value);
   } catch (err) {
-    throw new TestStateValidationError(
-      `testState: ${field} is not valid JSON (${
-        (err as Error).message
-      }). Received: ${short(value)}`
-    );
+    throw new TestStateValidationError(`testState: ${field} is not valid JSON (${(err as Error).message}). Received: ${short(value)}`);
   }
 }
 
-function mergeContext(
-  base: Record<string, Json>,
-  override: Record<string, Json>
-): Record<string, Json> {
+function mergeContext(base: Record<string, Json>, override: Record<string, Json>): Record<string, Json> {
   const out: Record<string, Json> = { ...base };
   for (const k of Object.keys(override)) {
     const b = base[k];
     const o = override[k];
-    out[k] =
-      b &&
-      o &&
-      typeof b === "object" &&
-      typeof o === "object" &&
-      !Array.isArray(b) &&
-      !Array.isArray(o)
-        ? { ...b, ...o }
-        : o;
+    out[k] = b && o && typeof b === "object" && typeof o === "object" && !Array.isArray(b) && !Array.isArray(o) ? { ...b, ...o } : o;
   }
   return out;
 }
 
 function short(v: Json): string {
   const s = typeof v === "string" ? v : JSON.stringify(v);
-  return s === undefined
-    ? String(v)
-    : s.length > 80
-    ? `${s.slice(0, 77)}...`
-    : s;
+  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 // ---------------------------------------------------------------------------
@@ -952,7 +680,7 @@ export async function testWorkflowState(args: WorkflowTestStateArgs): Promise<Te
       stateConfiguration: args.stateConfiguration,
       inspectionLevel: args.inspectionLevel,
     },
-    { resolveHandler: prepared.resolveHandler, region: prepared.region, stateMachineName: prepared.stateMachineName },
+    { resolveHandler: prepared.resolveHandler, region: prepared.region, stateMachineName: prepared.stateMachineName }
   );
 }
 
@@ -966,10 +694,7 @@ export function formatTestState(r: TestStateResponse): string {
   const d = r.inspectionData;
   if (d) {
     lines.push("", "Inspection data:");
-    for (const [k, v] of Object.entries(d))
-      lines.push(
-        `  ${k.padEnd(20)} ${typeof v === "string" ? v : JSON.stringify(v)}`
-      );
+    for (const [k, v] of Object.entries(d)) lines.push(`  ${k.padEnd(20)} ${typeof v === "string" ? v : JSON.stringify(v)}`);
   }
   return lines.join("\n");
 }
