@@ -4,6 +4,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DERIVATION_KEY, type DeriveOptions, type ExtraStatement, type PermissionRow, derivationRecord, derivePermissions, permissionFindings } from "../src/asl/iam";
 import type { Finding } from "../src/asl/findings";
+import { reservedConcurrencyWarning } from "../src/config/aws-rules";
 import { names, prefix } from "../src/config/naming";
 import { escapeTerraformTemplate as tfText, escapeTerraformTemplates } from "../src/hcl/escape";
 import { type Json, canonicalJson } from "../src/hcl/json";
@@ -287,7 +288,15 @@ export class StageStack extends TerraformStack {
       });
     }
     this.rendered = rendered;
-    this.findings = rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]);
+    // Every function reserves concurrency from the account's pool: warn before AWS refuses the apply.
+    const bridges = workflows.flatMap((w) => w.triggers.filter((t) => t.kind === "sqs")).length;
+    const reservations = [
+      ...[...this.functions.keys()].map(() => config.lambdaReservedConcurrency),
+      ...Array.from({ length: bridges }, () => Math.max(2, config.lambdaReservedConcurrency)),
+    ];
+    const quota = reservedConcurrencyWarning(reservations);
+    const quotaFindings: Finding[] = quota ? [{ code: "CFG001", severity: "warning", file: config.sources.join(", ") || "(environment)", path: "LAMBDA_RESERVED_CONCURRENCY", message: quota }] : [];
+    this.findings = [...rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]), ...quotaFindings];
 
     const functionNames = [...this.functions.values()].map((f) => f.function.functionName);
     new StageDashboard(this, "dashboard", { address: "stage", name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });

@@ -33,7 +33,7 @@ export class StateMachineRole extends Construct {
     const derived: Statement[] = toPolicyStatements(props.permissions).map((s) => ({ sid: s.sid, actions: s.actions, resources: s.resources, ...(s.conditions ? { conditions: s.conditions } : {}) }));
     this.statements = [
       ...derived,
-      // AWS gives no narrower resource for log delivery and X-Ray (DESIGN.md section 5).
+      // AWS gives no narrower resource for log delivery and X-Ray: the Step Functions developer guide grants these on "*".
       { sid: "CloudWatchLogsDelivery", actions: LOG_DELIVERY_ACTIONS, resources: ["*"] },
       xrayStatement(),
       { sid: "UseStageKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] },

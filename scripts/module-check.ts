@@ -36,7 +36,7 @@ import {
   type Context,
   type ResourceChange,
   type RunResult,
-} from "./terraform-check";
+} from "../src/terraform/check";
 
 const MODULE_NAME = "sfn_workflows";
 const PREFIX = `module.${MODULE_NAME}.`;
@@ -135,14 +135,14 @@ async function main(): Promise<number> {
       const repo = join(work, `repo-${variant.name}`);
       copyRepo(repo);
       for (const [file, text] of Object.entries(variant.files ?? {})) writeFileSync(join(repo, file), text);
-      const tsx = join(repo, "node_modules", ".bin", "tsx");
+      const bin = join(repo, "bin", "sfn-workflows.mjs");
       console.log(`${variant.name}: ${variant.what}`);
       const out = join(work, `out-${variant.name}`);
       for (const [what, args] of [
-        ["npm run synth", ["src/cli/synth.ts", "--out", join(out, "synth")]],
-        ["npm run module", ["src/cli/module.ts", "--out", join(out, "module"), "--examples", join(out, "module-examples")]],
+        ["npm run synth", ["synth", "--out", join(out, "synth")]],
+        ["npm run module", ["module", "--out", join(out, "module"), "--examples", join(out, "module-examples")]],
       ] as const) {
-        const r = await run(process.execPath, [tsx, ...args], repo, cleanEnv(variant.env), TIMEOUT.synth);
+        const r = await run(process.execPath, [bin, ...args], repo, cleanEnv(variant.env), TIMEOUT.synth);
         if (r.code !== 0) throw failure(`${variant.name}`, what, r, TIMEOUT.synth);
       }
       const moduleDir = join(out, "module");

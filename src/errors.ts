@@ -4,11 +4,76 @@
  * wrong, where (file, line, variable or state), what was received and how to fix it.
  */
 
+/**
+ * How a command ends when this error stops it (the exit-code rule of every
+ * `sfn-workflows` command): 2, the command could not run (bad flags, unknown
+ * workflow, unreadable file, invalid configuration); 1, the work found
+ * problems (lint errors, a template that does not render).
+ */
+export type ExitCode = 1 | 2;
+
+/** What a user-facing problem says: what is wrong, where, what was received and how to fix it. */
+export interface Problem {
+  /** What is wrong, e.g. `--stage needs a value`. */
+  readonly what: string;
+  /** Where: a flag, file, variable or state. Printed first. */
+  readonly where?: string;
+  /** The value received, shown JSON-quoted. */
+  readonly received?: unknown;
+  /** How to fix it. */
+  readonly fix?: string;
+}
+
+/** One line: `<where>: <what>. Received: <value>. Fix: <fix>.` */
+export function formatProblem(p: Problem): string {
+  const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
+  let line = sentence(p.where ? `${p.where}: ${p.what}` : p.what);
+  if (p.received !== undefined) line += ` Received: ${showValue(p.received)}.`;
+  if (p.fix) line += ` Fix: ${sentence(p.fix)}`;
+  return line;
+}
+
+/** A received value, quoted and cut short so that the message stays one line. */
+export function showValue(value: unknown, max = 120): string {
+  let text: string;
+  try {
+    text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
 /** Base class: carries the file the problem is in, when there is one. */
 export class ProjectError extends Error {
+  /** See ExitCode. @default 2 */
+  readonly exitCode: ExitCode = 2;
   constructor(message: string, public readonly file?: string) {
     super(message);
     this.name = new.target.name;
+  }
+}
+
+/** A command line the command cannot run: unknown or repeated flag, missing value, bad value. */
+export class UsageError extends ProjectError {
+  /** @param command the subcommand, for the `--help` hint */
+  constructor(problem: Problem | string, command?: string) {
+    const hint = command ? ` Run \`sfn-workflows ${command} --help\` for the usage.` : "";
+    super((typeof problem === "string" ? problem : formatProblem(problem)) + hint);
+  }
+}
+
+/** A file or folder named on the command line that cannot be read or written as asked. */
+export class FileAccessError extends ProjectError {
+  constructor(problem: Problem) {
+    super(formatProblem(problem), problem.where);
+  }
+}
+
+/** Input the command read (a JSON value, a file's content) that it cannot use. */
+export class InvalidInputError extends ProjectError {
+  constructor(problem: Problem) {
+    super(formatProblem(problem), problem.where);
   }
 }
 
@@ -16,14 +81,17 @@ export class ProjectError extends Error {
 export class ConfigError extends ProjectError {
   constructor(public readonly problems: string[], file?: string) {
     super(
-      `Invalid stage configuration${file ? ` (${file})` : ""}:\n` + problems.map((p) => `  - ${p}`).join("\n"),
+      // One problem: one line; several: one per line under the heading.
+      `Invalid stage configuration${file ? ` (${file})` : ""}:` + (problems.length === 1 ? ` ${problems[0]}` : "\n" + problems.map((p) => `  - ${p}`).join("\n")),
       file,
     );
   }
 }
 
-/** A template that cannot be compiled or rendered, or renders to invalid JSON. */
-export class TemplateError extends ProjectError {}
+/** A template that cannot be compiled or rendered, or renders to invalid JSON: a problem in the work (exit 1). */
+export class TemplateError extends ProjectError {
+  override readonly exitCode: ExitCode = 1;
+}
 
 /** A workflow name that the catalogue does not know. */
 export class UnknownWorkflowError extends ProjectError {
@@ -32,8 +100,9 @@ export class UnknownWorkflowError extends ProjectError {
   }
 }
 
-/** A definition whose lint reported errors: rendering and synthesis stop here. */
+/** A definition whose lint reported errors: rendering and synthesis stop here (exit 1). */
 export class WorkflowLintError extends ProjectError {
+  override readonly exitCode: ExitCode = 1;
   constructor(
     public readonly workflow: string,
     file: string,

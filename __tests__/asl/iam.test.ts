@@ -6,7 +6,7 @@ import { INTEGRATIONS, parseServiceResource, queueArnFromUrl } from "../../src/a
 import { localFunctionArn } from "../../src/config/naming";
 import { loadStageConfig } from "../../src/config/stage";
 import { renderWorkflow } from "../../src/render/render";
-import { WORKFLOWS, getWorkflow } from "../../workflows/catalogue";
+import { WORKFLOWS, getWorkflow } from "../../src/catalogue";
 
 const config = loadStageConfig({ cwd: mkdtempSync(join(tmpdir(), "iam-")), env: {} });
 const fn = (handler: string) => localFunctionArn(config, handler);

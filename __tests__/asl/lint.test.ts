@@ -113,7 +113,7 @@ describe('each rule: the failing fixture reports it, the passing fixture does no
   });
 });
 
-describe("the seed's defects (DESIGN.md section 6)", () => {
+describe("the seed's defects (the rules marked 'seed:' in src/asl/README.md)", () => {
   const codesAt = (name: string): string[] => lint(name).map((f) => `${f.code} ${f.path}`);
 
   test('TransformData: a ".$" key in a Pass Result is SFN110', () => {

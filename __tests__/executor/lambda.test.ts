@@ -94,3 +94,21 @@ describe("function ARN as Resource", () => {
     expect(r.cause).toMatch(/^\{"errorMessage": "nope", "errorType": "Custom.Error", "requestId": "[0-9a-f-]{36}", "stackTrace": \[/);
   });
 });
+
+describe("cloneJson measures in the same pass", () => {
+  const { cloneJson } = require("../../src/executor/lambda") as typeof import("../../src/executor/lambda");
+  test.each([
+    [{ a: 1, b: [1, 2, { c: "x" }], d: null, e: true, f: false }],
+    [["", "quote\"back\\slash", "tab\tnew\nline\u0001", "é", "€", "\u{10348}", "\ud800 lone", 1.5e300, -0, 12345678901234567890]],
+    [{ empty: {}, arr: [], u: undefined, fn: () => 1, nested: { deeper: { deepest: [[], {}] } }, date: new Date(0) }],
+    [JSON.parse('{"__proto__": {"x": 1}, "constructor": 2}')],
+    ["just a string"],
+    [[undefined, () => 0, NaN, Infinity]],
+  ])("%j", (value) => {
+    const measure = { bytes: 0 };
+    const copy = cloneJson(value, measure);
+    const text = JSON.stringify(value);
+    expect(JSON.stringify(copy)).toBe(text);
+    expect(measure.bytes).toBe(Buffer.byteLength(text, "utf8"));
+  });
+});

@@ -123,18 +123,18 @@ describe("determinism and portability", () => {
 
 describe("npm run synth", () => {
   const run = (out: string, env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/synth.ts"), "--out", out], {
+    spawnSync(process.execPath, [join(REPO_ROOT, "bin/sfn-workflows.mjs"), "synth", "--out", out], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env, STAGES: "", STAGE: "" },
       encoding: "utf8",
     });
 
-  test("a failed synthesis prints one clear message, exits 1 and leaves the previous output untouched", () => {
+  test("an invalid configuration prints one clear message, exits 2 and leaves the previous output untouched", () => {
     const out = join(temp("fail"), "cdktf.out");
     mkdirSync(out);
     writeFileSync(join(out, "previous.txt"), "kept");
     const result = run(out, { REGION: "mars-1" });
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(2);
     expect(result.stderr).toContain('REGION must be an AWS region, one of the 48 listed in src/config/regions.ts (closest: "ca-west-1"). Received: "mars-1"');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(out)).toEqual(["previous.txt"]);

@@ -10,7 +10,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { WILDCARD_SIDS } from "../../modules/iam/statement";
 import { EXECUTION_ALARM_METRICS } from "../../modules/workflow-alarms";
 import { WORKFLOWS } from "../../workflows/catalogue";
-import { stableStringify } from "../../src/render/json";
+import { stableStringify } from "../../src/json";
 import { byField, functionNameOf, policyDocumentOf, resources, synthStage, type Tf } from "./helpers";
 
 let json: string;

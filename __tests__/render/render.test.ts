@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadStageConfig, type StageConfig } from "../../src/config/stage";
 import { renderTemplate, renderWorkflow, type RenderTarget } from "../../src/render/render";
 import { TemplateError, UnknownWorkflowError } from "../../src/errors";
-import { WORKFLOWS, getWorkflow } from "../../workflows/catalogue";
+import { WORKFLOWS, getWorkflow } from "../../src/catalogue";
 
 const empty = () => mkdtempSync(join(tmpdir(), "render-"));
 const dev = loadStageConfig({ cwd: empty(), env: {} });

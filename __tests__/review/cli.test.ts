@@ -1,12 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../src/config/handlers";
+import { bin, cli } from "../cli/helpers";
 import { defaultSynthCommand, loadBase } from "../../src/review/base";
-import { parseArgs, runReview } from "../../src/review/run";
 import { FIXTURE_DIR, FIXTURE_SYNTH, fixtureJson, tempDir } from "./helpers";
-
-const quiet = { env: {}, log: () => undefined };
 
 /** A project folder without .env, so the stage defaults (my-app, dev) apply. */
 function project(): { cwd: string; out: string } {
@@ -14,15 +11,16 @@ function project(): { cwd: string; out: string } {
   return { cwd, out: join(cwd, "review-out") };
 }
 
-function run(cwd: string, argv: string[]) {
-  return runReview(parseArgs(argv), { ...quiet, cwd });
+/** `sfn-workflows review <argv>` in this process; a failure rejects with its one-line message. */
+async function run(cwd: string, argv: string[]): Promise<void> {
+  const r = await cli(["review", ...argv], { cwd });
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim()}`);
 }
 
 describe("npm run review", () => {
   test("writes review.md and review.html for the stage, nothing else left behind", async () => {
     const { cwd, out } = project();
-    const result = await run(cwd, ["--synth", FIXTURE_SYNTH, "--out", out]);
-    expect(result.folders).toEqual([join(out, "dev")]);
+    await run(cwd, ["--synth", FIXTURE_SYNTH, "--out", out]);
     expect(readdirSync(out)).toEqual(["dev"]);
     expect(readdirSync(join(out, "dev")).sort()).toEqual(["review.html", "review.md"]);
     expect(readFileSync(join(out, "dev", "review.md"), "utf8")).toMatch(/^# Infrastructure review: my-app-dev \(stage dev\)\n/);
@@ -68,7 +66,7 @@ describe("bad input: a clear error, and nothing written", () => {
         throw new Error("expected the review to fail");
       },
       (error: Error) => {
-        message = error.message;
+        message = error.message.replace(/^exit 2: /, "");
       },
     );
     expect(readdirSync(out)).toEqual(["dev"]);
@@ -122,9 +120,9 @@ describe("bad input: a clear error, and nothing written", () => {
     const message = await failure((cwd) => {
       cpSync(join(FIXTURE_SYNTH, "stacks", "my-app-dev"), join(cwd, "two", "stacks", "my-app-dev"), { recursive: true });
       cpSync(join(FIXTURE_SYNTH, "stacks", "my-app-dev"), join(cwd, "two", "stacks", "my-app-qa"), { recursive: true });
-      return ["--synth", join(cwd, "two"), "--stage", "dev", "--stage", "qa", "--plan", "p.json"];
+      return ["--synth", join(cwd, "two"), "--stage", "dev", "--stage", "qa", "--plan", join(FIXTURE_DIR, "plans", "plan.json")];
     });
-    expect(message).toMatch(/^--plan belongs to one stage, but 2 stages are selected \(dev, qa\); pass --stage\. Usage:/);
+    expect(message).toMatch(/^--plan belongs to one stage, but 2 stages are selected \(dev, qa\); pass --stage\. Run `sfn-workflows review --help`/);
   });
 
   test("several stages: one folder each", async () => {
@@ -137,21 +135,20 @@ describe("bad input: a clear error, and nothing written", () => {
   });
 
   test.each([
-    [["--stage"], "--stage needs a value. Usage: npm run review --"],
-    [["--out", "a", "--out", "b"], "--out given twice. Usage:"],
-    [["--frobnicate"], 'Unknown argument "--frobnicate". Usage:'],
-  ])("arguments %j", (argv, message) => {
-    expect(() => parseArgs(argv)).toThrow(message);
+    [["--stage"], "--stage needs a value. Fix: write --stage <stage>. Run `sfn-workflows review --help` for the usage.\n"],
+    [["--out", "a", "--out", "b"], "--out is given twice. Fix: give it once. Run `sfn-workflows review --help` for the usage.\n"],
+    [["--frobnicate"], /^Unknown option "--frobnicate"\. Known options: --stage, --base, .*\n$/],
+  ])("arguments %j: one line, exit 2", async (argv, message) => {
+    const r = await cli(["review", ...argv]);
+    expect(r.code).toBe(2);
+    if (typeof message === "string") expect(r.stderr).toBe(message);
+    else expect(r.stderr).toMatch(message);
   });
 
-  test("the command exits non-zero and prints the message", () => {
-    const r = spawnSync("npx", ["tsx", "src/cli/review.ts", "--synth", FIXTURE_SYNTH, "--stage", "prod", "--out", join(tempDir(), "o")], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-      env: { ...process.env, STAGE: "", STAGES: "" },
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('No synthesized stack "');
+  test("the installed command exits 2 and prints the message", () => {
+    const r = bin(["review", "--synth", FIXTURE_SYNTH, "--stage", "prod", "--out", join(tempDir(), "o")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^No synthesized stack "my-app-prod" in .*\n$/);
     expect(r.stdout).toBe("");
   });
 });

@@ -11,7 +11,7 @@ export interface Statement {
   readonly conditions?: ReadonlyArray<{ readonly test: string; readonly variable: string; readonly values: readonly string[] }>;
 }
 
-/** AWS gives no narrower resource for these (DESIGN.md section 5): the only statements allowed a wildcard resource. */
+/** AWS gives no narrower resource for these (log delivery, X-Ray; the Step Functions developer guide grants them on "*"): the only statements allowed a wildcard resource. */
 export const LOG_DELIVERY_ACTIONS = [
   "logs:CreateLogDelivery",
   "logs:DeleteLogDelivery",

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { ProjectError } from "../errors";
 
 export type ExpectedOutcome =
   | { status: "SUCCEEDED"; output: unknown }
@@ -35,7 +36,7 @@ export interface ConformanceCase {
 }
 
 /** Thrown when the folder is not a suite; the CLI prints it and exits non-zero. */
-export class CaseFolderError extends Error {}
+export class CaseFolderError extends ProjectError {}
 
 export function loadCases(folder: string): ConformanceCase[] {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {

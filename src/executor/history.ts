@@ -7,6 +7,14 @@
  * not change with an option.
  */
 
+import { ExecutionFailure } from "./errors";
+
+/** AWS's hard quota on one execution's history (Step Functions quotas; "Avoid reaching the history quota"). */
+export const MAX_HISTORY_EVENTS = 25_000;
+
+/** Event 25,000 may only close the execution: AWS logs ExecutionFailed instead of anything else. */
+const CLOSING = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"]);
+
 export interface HistoryEvent {
   readonly id: number;
   readonly previousEventId: number;
@@ -34,12 +42,28 @@ export class LazyJson {
   }
 }
 
+/** An error's cause, read only when the history is: building a function error's cause costs more than the rest of a retry. */
+export class LazyCause {
+  constructor(readonly err: { readonly causeText?: string }) {}
+  toString(): string | undefined {
+    return this.err.causeText;
+  }
+}
+
+/** Event details built only when the history is read (one object on the hot path instead of several). */
+export abstract class LazyDetails {
+  abstract build(): Record<string, unknown>;
+}
+
 interface RawEvent {
   id: number;
   previousEventId: number;
   timeMs: number;
   type: string;
-  details?: Record<string, unknown>;
+  details?: Record<string, unknown> | LazyDetails;
+  /** A state's entered/exited event, kept as its parts until read (no detail objects on the hot path). */
+  stateName?: string;
+  payload?: unknown;
 }
 
 export class HistoryRecorder {
@@ -55,9 +79,23 @@ export class HistoryRecorder {
   }
 
   /** Records an event and returns its id. `details` go under AWS's `<type>EventDetails` key. */
-  add(cursor: EventCursor, timeMs: number, type: string, details?: Record<string, unknown>): number {
+  add(cursor: EventCursor, timeMs: number, type: string, details?: Record<string, unknown> | LazyDetails): number {
+    if (this.lastId >= MAX_HISTORY_EVENTS - 1 && !CLOSING.has(type)) {
+      throw new ExecutionFailure("States.Runtime", `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
+    }
     const id = ++this.lastId;
     if (this.keep && !this.closed) this.raw.push({ id, previousEventId: cursor.lastEventId, timeMs, type, details });
+    cursor.lastEventId = id;
+    return id;
+  }
+
+  /** A `...StateEntered` (input) or `...StateExited` (output) event; `MapIteration...` events carry the index as payload. */
+  addState(cursor: EventCursor, timeMs: number, type: string, stateName: string, payload: unknown): number {
+    if (this.lastId >= MAX_HISTORY_EVENTS - 1) {
+      throw new ExecutionFailure("States.Runtime", `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
+    }
+    const id = ++this.lastId;
+    if (this.keep && !this.closed) this.raw.push({ id, previousEventId: cursor.lastEventId, timeMs, type, stateName, payload });
     cursor.lastEventId = id;
     return id;
   }
@@ -67,11 +105,20 @@ export class HistoryRecorder {
     if (this.materialised) return this.materialised;
     this.materialised = this.raw.map((r) => {
       const event: Record<string, unknown> = { id: r.id, previousEventId: r.previousEventId, timestamp: new Date(r.timeMs), type: r.type };
-      if (r.details !== undefined) {
+      if (r.stateName !== undefined && r.type.startsWith("MapIteration")) {
+        event[detailsKey(r.type)] = { name: r.stateName, index: r.payload };
+      } else if (r.stateName !== undefined) {
+        const entered = r.type.endsWith("StateEntered");
+        event[detailsKey(r.type)] = entered
+          ? { name: r.stateName, input: jsonText(r.payload), inputDetails: NOT_TRUNCATED }
+          : { name: r.stateName, output: jsonText(r.payload), outputDetails: NOT_TRUNCATED };
+      } else if (r.details instanceof LazyDetails) {
+        event[detailsKey(r.type)] = r.details.build();
+      } else if (r.details !== undefined) {
         const details: Record<string, unknown> = {};
         for (const key of Object.keys(r.details)) {
           const v = r.details[key];
-          details[key] = v instanceof LazyJson ? v.toString() : v;
+          details[key] = v instanceof LazyJson || v instanceof LazyCause ? v.toString() : v;
         }
         event[detailsKey(r.type)] = details;
       }
@@ -96,15 +143,11 @@ export function detailsKey(type: string): string {
 
 const NOT_TRUNCATED = Object.freeze({ truncated: false });
 
+function jsonText(value: unknown): string {
+  return value === undefined ? "null" : JSON.stringify(value);
+}
+
 /** AWS reports payloads in history as JSON strings with a truncation flag. */
 export function payloadDetails(field: "input" | "output", value: unknown): Record<string, unknown> {
   return field === "input" ? { input: new LazyJson(value), inputDetails: NOT_TRUNCATED } : { output: new LazyJson(value), outputDetails: NOT_TRUNCATED };
-}
-
-/** `stateEnteredEventDetails` / `stateExitedEventDetails`, built without spreads (they are on every state's path). */
-export function enteredDetails(name: string, input: unknown): Record<string, unknown> {
-  return { name, input: new LazyJson(input), inputDetails: NOT_TRUNCATED };
-}
-export function exitedDetails(name: string, output: unknown): Record<string, unknown> {
-  return { name, output: new LazyJson(output), outputDetails: NOT_TRUNCATED };
 }

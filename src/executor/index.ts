@@ -9,18 +9,27 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { HistoryEvent, HistoryRecorder } from "./history";
 import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
-import { CompiledDefinition, Execution, InvalidDefinitionError, compileDefinition } from "./interpreter";
+import { CompiledDefinition, compileDefinition } from "./compile";
+import { Execution, ExecutionObserver } from "./execution";
+import { InvalidDefinitionError, InvalidExecutionInputError, RunOptionsError } from "./errors";
+import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
 import { seededRandom } from "./retry";
 
-export { StatesError, NotSupportedError } from "./errors";
-export { InvalidDefinitionError } from "./interpreter";
+export { StatesError, NotSupportedError, InvalidDefinitionError, InvalidExecutionInputError, MockConfigError, RunOptionsError } from "./errors";
 export { RawLambdaResponse } from "./lambda";
 export type { LambdaHandler, LambdaContextLike, LambdaRuntimeStyle } from "./lambda";
 export type { HistoryEvent } from "./history";
 export type { StateMock, MockConfigFile } from "./mocks";
 export { loadMockConfig } from "./mocks";
+export { stateVisits, formatVisits } from "./summary";
+export type { StateVisit } from "./summary";
+export type { ExecutionObserver } from "./execution";
+export { CallRecorder, missingMocks, MissingMocksError, combineObservers } from "./observer";
+export type { RecordedCall, MockNeed } from "./observer";
+import { assertMocked, combineObservers } from "./observer";
+import { coverageObserver } from "./coverage";
 
 export interface RunOptions {
   /** Handlers by function name or ARN (a name matches any ARN with that function name). */
@@ -57,6 +66,12 @@ export interface RunOptions {
   readonly jitterSeed?: number;
   /** How handlers serialise responses (decides lambda:invoke's Content-Length). @default "nodejs" */
   readonly lambdaRuntime?: LambdaRuntimeStyle;
+  /** Told which states, Choice rules, Retry and Catch rules the execution takes (see observer.ts). */
+  readonly observer?: ExecutionObserver;
+  /** Before running, refuse (MissingMocksError, listing every one) if any Task would need a mock. @default false */
+  readonly requireMocks?: boolean;
+  /** Wraps every handler found (lambdas, resolveHandler, runWorkflow's real handlers), e.g. to record calls. */
+  readonly wrapHandler?: (functionRef: string, handler: LambdaHandler) => LambdaHandler;
 }
 
 export interface ExecutionResult {
@@ -127,13 +142,14 @@ function compile(definition: object | string): CompiledDefinition {
  */
 export async function runDefinition(definition: object | string, input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
   const compiled = compile(definition);
+  checkExecutionInput(input);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
   const smName = options.stateMachineName ?? "local-state-machine";
   const execName = options.executionName ?? randomUUID();
   const type = options.stateMachineType ?? "STANDARD";
   const startMs = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
-  if (Number.isNaN(startMs)) throw new Error(`runDefinition: startTime ${JSON.stringify(options.startTime)} is not a date; pass a Date, an ISO string or epoch milliseconds.`);
+  if (Number.isNaN(startMs)) throw new RunOptionsError(`runDefinition: startTime ${JSON.stringify(options.startTime)} is not a date; pass a Date, an ISO string or epoch milliseconds.`);
   const timeline: Timeline = options.realTime ? new RealTimeline() : new VirtualTimeline(startMs);
   const executionArn =
     type === "EXPRESS"
@@ -150,21 +166,16 @@ export async function runDefinition(definition: object | string, input: unknown,
 
   let mocks: Record<string, StateMock> = {};
   if (options.mockConfig !== undefined) {
-    if (!options.testCase) throw new Error("runDefinition: mockConfig needs testCase (the key under StateMachines.<name>.TestCases).");
+    if (!options.testCase) throw new RunOptionsError("runDefinition: mockConfig needs testCase (the key under StateMachines.<name>.TestCases).");
     const config = typeof options.mockConfig === "string" ? loadMockConfig(options.mockConfig) : checkMockConfig(options.mockConfig);
     mocks = mocksFromConfig(config, options.mockStateMachineName ?? smName, options.testCase);
   }
   if (options.mocks) mocks = { ...mocks, ...options.mocks };
 
-  const lambdas = options.lambdas ?? {};
-  const findLambda = (ref: string) => {
-    const direct = lambdas[ref];
-    if (direct) return direct;
-    const { name, arn } = parseFunctionRef(ref, region, accountId);
-    const byName = lambdas[name] ?? lambdas[arn];
-    if (byName) return byName;
-    return options.resolveHandler?.(name);
-  };
+  const finder = new LambdaFinder(options.lambdas ?? {}, options.resolveHandler, region, accountId);
+  let findLambda: (ref: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined> = finder.find.bind(finder);
+  if (options.wrapHandler) findLambda = wrapFinder(findLambda, options.wrapHandler);
+  if (options.requireMocks) await assertMocked(definition, { ...options, mocks }, findLambda);
 
   const history = new HistoryRecorder(options.history !== false);
   const startDate = new Date(timeline.now());
@@ -185,8 +196,63 @@ export async function runDefinition(definition: object | string, input: unknown,
     random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
     taskTokenFactory: randomUUID,
     realTime: options.realTime === true,
+    maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
+    observer: options.observer,
   }).run();
   return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
+}
+
+function wrapFinder(
+  find: (ref: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>,
+  wrap: (ref: string, h: LambdaHandler) => LambdaHandler,
+): (ref: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined> {
+  return (ref) => {
+    const h = find(ref);
+    return h instanceof Promise ? h.then((x) => (x ? wrap(ref, x) : x)) : h ? wrap(ref, h) : h;
+  };
+}
+
+/** Finds a handler by name or ARN (a class, not a closure per execution: tsx's keepNames renames every closure it creates). */
+class LambdaFinder {
+  constructor(
+    private readonly lambdas: Readonly<Record<string, LambdaHandler>>,
+    private readonly resolveHandler: RunOptions["resolveHandler"],
+    private readonly region: string,
+    private readonly accountId: string,
+  ) {}
+  find(ref: string): LambdaHandler | undefined | Promise<LambdaHandler | undefined> {
+    const direct = this.own(ref);
+    if (direct) return direct;
+    const { name, arn } = parseFunctionRef(ref, this.region, this.accountId);
+    return this.own(name) ?? this.own(arn) ?? this.resolveHandler?.(name);
+  }
+  private own(key: string): LambdaHandler | undefined {
+    return Object.prototype.hasOwnProperty.call(this.lambdas, key) ? this.lambdas[key] : undefined;
+  }
+}
+
+/** AWS's maximum execution duration: one year for Standard workflows, five minutes for Express (Step Functions quotas). */
+const STANDARD_MAX_DURATION_MS = 365 * 24 * 3600 * 1000;
+const EXPRESS_MAX_DURATION_MS = 5 * 60 * 1000;
+
+/**
+ * What StartExecution refuses before an execution exists: an input over
+ * 262,144 bytes of UTF-8 JSON (API reference, StartExecution "input": Length
+ * Constraints), worded as AWS's ValidationException; and, our own limit, an
+ * input nested deeper than MAX_NESTING_DEPTH levels.
+ */
+function checkExecutionInput(input: unknown): void {
+  const verdict = checkPayload(input);
+  if (verdict === "ok") return;
+  if (verdict === "too-deep") {
+    throw new InvalidExecutionInputError(
+      `Execution input: nested more than ${MAX_NESTING_DEPTH} levels deep, more than the local executor supports. Flatten the input (or pass a reference to the data instead of the data).`,
+    );
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(input), "utf8");
+  throw new InvalidExecutionInputError(
+    `Execution input: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (received ${bytes} bytes). Pass large data by reference (e.g. an S3 key) instead.`,
+  );
 }
 
 export interface RunWorkflowOptions extends RunOptions {
@@ -208,6 +274,7 @@ export async function runWorkflow(name: string, input: unknown, options: RunWork
     region: prepared.region,
     ...options,
     resolveHandler: async (functionName) => (await options.resolveHandler?.(functionName)) ?? prepared.resolveHandler(functionName),
+    observer: combineObservers(options.observer, coverageObserver(name, prepared.definition)),
   });
 }
 
@@ -245,7 +312,7 @@ export async function prepareWorkflow(name: string, options: { stage?: string; c
     const mod = (await import(join(HANDLERS_DIR, `${handler}.ts`))) as { handler?: LambdaHandler; default?: { handler?: LambdaHandler } };
     const fn = mod.handler ?? mod.default?.handler;
     if (typeof fn !== "function") {
-      throw new Error(`handlers/${handler}.ts does not export a function named "handler"; export const handler = async (event) => ... .`);
+      throw new RunOptionsError(`handlers/${handler}.ts does not export a function named "handler"; export const handler = async (event) => ... .`);
     }
     byFunction.set(functionName, fn);
     return fn;
@@ -261,3 +328,7 @@ export async function prepareWorkflow(name: string, options: { stage?: string; c
   preparedCache.set(key, prepared);
   return prepared;
 }
+export { testState, TestStateValidationError } from "./test-state";
+export type { TestStateRequest, TestStateResponse, TestStateOptions, InspectionData, InspectionErrorDetails, InspectionLevel } from "./test-state";
+export { executionCost, formatCost, STEP_FUNCTIONS_PRICES } from "./cost";
+export type { ExecutionCost, CostOptions } from "./cost";

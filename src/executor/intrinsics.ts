@@ -10,6 +10,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { ExpressionError, ExprWhere, compactJson } from "./expr-errors";
 import { EvalScope, deepEqual, evaluatePath } from "./jsonpath";
+import { MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 
 type Arg =
   | { kind: "literal"; value: unknown }
@@ -165,24 +166,29 @@ function typeName(v: unknown): string {
   return typeof v;
 }
 
-function expectCount(name: string, args: unknown[], min: number, max: number, where: ExprWhere): void {
-  if (args.length < min || args.length > max) {
-    const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    throw fail(where, `The function ${name} expects ${wanted} argument(s) but received ${args.length}.`);
-  }
-}
+type ArgType = "string" | "integer" | "number" | "array" | "object" | "boolean" | "any";
 
-function expectType<T>(name: string, v: unknown, check: (x: unknown) => x is T, wanted: string, position: number, where: ExprWhere): T {
-  if (!check(v)) throw fail(where, `The function ${name} expects argument ${position} to be ${wanted}, but received ${typeName(v)}: ${compactJson(v)}`);
-  return v;
-}
+const TYPE_CHECKS: Record<ArgType, [(x: unknown) => boolean, string]> = {
+  string: [(x) => typeof x === "string", "a string"],
+  integer: [(x) => typeof x === "number" && Number.isInteger(x), "an integer"],
+  number: [(x) => typeof x === "number" && Number.isFinite(x), "a number"],
+  array: [(x) => Array.isArray(x), "an array"],
+  object: [(x) => typeof x === "object" && x !== null && !Array.isArray(x), "a JSON object"],
+  boolean: [(x) => typeof x === "boolean", "a boolean"],
+  any: [() => true, "any value"],
+};
 
-const isString = (x: unknown): x is string => typeof x === "string";
-const isNumber = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
-const isInteger = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x);
-const isArray = (x: unknown): x is unknown[] => Array.isArray(x);
-const isBoolean = (x: unknown): x is boolean => typeof x === "boolean";
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+/** The most items or characters an intrinsic produces or accepts (AWS: ArrayRange 1,000 items; Base64/Hash inputs 10,000 characters). */
+const MAX_RANGE_ITEMS = 1000;
+const MAX_TEXT_INPUT = 10_000;
+
+interface Intrinsic {
+  /** Fewest and most arguments. */
+  readonly arity: readonly [number, number];
+  /** The type of each argument by position (the last one repeats). */
+  readonly types: readonly ArgType[];
+  readonly run: (args: any[], where: ExprWhere, raw: Val[]) => unknown;
+}
 
 /** How States.Format prints a value: Java's toString of the parsed JSON (maps as {k=v, ...}, lists as [a, b]). */
 export function formatValue(v: unknown): string {
@@ -190,34 +196,36 @@ export function formatValue(v: unknown): string {
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) return `[${v.map(formatValue).join(", ")}]`;
-  return `{${Object.entries(v as Record<string, unknown>)
-    .map(([k, x]) => `${k}=${formatValue(x)}`)
+  return `{${Object.keys(v as Record<string, unknown>)
+    .map((k) => `${k}=${formatValue((v as Record<string, unknown>)[k])}`)
     .join(", ")}}`;
 }
 
 const HASH_ALGORITHMS: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
 
-function callFunction(name: string, rawArgs: Val[], where: ExprWhere): unknown {
-  const args = rawArgs.map(plain);
-  switch (name) {
-    case "States.Format": {
-      expectCount(name, args, 1, Infinity, where);
-      const tmpl = rawArgs[0];
-      if (!(tmpl instanceof EscapedString) && typeof tmpl !== "string") {
-        throw fail(where, `The function States.Format expects argument 1 to be a string, but received ${typeName(args[0])}: ${compactJson(args[0])}`);
-      }
-      const raw = tmpl instanceof EscapedString ? tmpl.raw : (tmpl as string).replace(/\\/g, "\\\\");
+function textLimit(name: string, s: string, where: ExprWhere): void {
+  if (s.length > MAX_TEXT_INPUT) throw fail(where, `The input to ${name} exceeds ${MAX_TEXT_INPUT} characters.`);
+}
+
+/** The 18 intrinsic functions: arity, argument types and implementation. */
+export const INTRINSICS: Readonly<Record<string, Intrinsic>> = {
+  "States.Format": {
+    arity: [1, Infinity],
+    types: ["string", "any"],
+    run: (args, where, raw) => {
+      const tmpl = raw[0];
+      const text = tmpl instanceof EscapedString ? tmpl.raw : (tmpl as string).replace(/\\/g, "\\\\");
       const values = args.slice(1);
       let next = 0;
       let out = "";
-      for (let i = 0; i < raw.length; i++) {
-        const ch = raw[i];
-        if (ch === "\\" && i + 1 < raw.length) {
-          out += raw[i + 1];
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (ch === "\\" && i + 1 < text.length) {
+          out += text[i + 1];
           i++;
-        } else if (ch === "{" && raw[i + 1] === "}") {
+        } else if (ch === "{" && text[i + 1] === "}") {
           if (next >= values.length) {
-            throw fail(where, `The number of arguments (${values.length}) does not match the number of placeholders in the format string '${tmpl instanceof EscapedString ? tmpl.value : tmpl}' for States.Format.`);
+            throw fail(where, `The number of arguments (${values.length}) does not match the number of placeholders in the format string '${args[0]}' for States.Format.`);
           }
           out += formatValue(values[next++]);
           i++;
@@ -227,118 +235,128 @@ function callFunction(name: string, rawArgs: Val[], where: ExprWhere): unknown {
         throw fail(where, `The number of arguments (${values.length}) does not match the number of placeholders (${next}) in the format string for States.Format.`);
       }
       return out;
-    }
-    case "States.StringToJson": {
-      expectCount(name, args, 1, 1, where);
-      const s = expectType(name, args[0], isString, "a string", 1, where);
+    },
+  },
+  "States.StringToJson": {
+    arity: [1, 1],
+    types: ["string"],
+    run: ([s], where) => {
       if (s.trim() === "") return null;
       try {
         return JSON.parse(s);
       } catch {
         throw fail(where, `The function States.StringToJson could not parse its argument as JSON: ${s}`);
       }
-    }
-    case "States.JsonToString":
-      expectCount(name, args, 1, 1, where);
-      return compactJson(args[0]);
-    case "States.Array":
-      return args;
-    case "States.ArrayPartition": {
-      expectCount(name, args, 2, 2, where);
-      const arr = expectType(name, args[0], isArray, "an array", 1, where);
-      const size = expectType(name, args[1], isInteger, "an integer", 2, where);
+    },
+  },
+  "States.JsonToString": { arity: [1, 1], types: ["any"], run: ([v]) => compactJson(v) },
+  "States.Array": { arity: [0, Infinity], types: ["any"], run: (args) => args },
+  "States.ArrayPartition": {
+    arity: [2, 2],
+    types: ["array", "integer"],
+    run: ([arr, size], where) => {
       if (size <= 0) throw fail(where, `The chunk size for States.ArrayPartition must be a positive integer, but received ${size}.`);
       const out: unknown[][] = [];
       for (let i = 0; i < arr.length; i += size) out.push(arr.slice(i, i + size));
       return out;
-    }
-    case "States.ArrayContains": {
-      expectCount(name, args, 2, 2, where);
-      const arr = expectType(name, args[0], isArray, "an array", 1, where);
-      return arr.some((x) => deepEqual(x, args[1]));
-    }
-    case "States.ArrayRange": {
-      expectCount(name, args, 3, 3, where);
-      const start = expectType(name, args[0], isInteger, "an integer", 1, where);
-      const end = expectType(name, args[1], isInteger, "an integer", 2, where);
-      const step = expectType(name, args[2], isInteger, "an integer", 3, where);
+    },
+  },
+  "States.ArrayContains": { arity: [2, 2], types: ["array", "any"], run: ([arr, v]) => arr.some((x: unknown) => deepEqual(x, v)) },
+  "States.ArrayRange": {
+    arity: [3, 3],
+    types: ["integer", "integer", "integer"],
+    run: ([start, end, step], where) => {
       if (step === 0) throw fail(where, `The step for States.ArrayRange must not be 0.`);
-      const out: number[] = [];
-      for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
-        out.push(v);
-        if (out.length > 1000) throw fail(where, `States.ArrayRange would produce more than 1000 items (start ${start}, end ${end}, step ${step}).`);
+      const count = Math.floor((end - start) / step) + 1;
+      if (count > MAX_RANGE_ITEMS) {
+        throw fail(where, `States.ArrayRange would produce ${count} items (start ${start}, end ${end}, step ${step}); at most ${MAX_RANGE_ITEMS} are allowed.`);
       }
+      const out: number[] = [];
+      for (let v = start; step > 0 ? v <= end : v >= end; v += step) out.push(v);
       return out;
-    }
-    case "States.ArrayGetItem": {
-      expectCount(name, args, 2, 2, where);
-      const arr = expectType(name, args[0], isArray, "an array", 1, where);
-      const idx = expectType(name, args[1], isInteger, "an integer", 2, where);
+    },
+  },
+  "States.ArrayGetItem": {
+    arity: [2, 2],
+    types: ["array", "integer"],
+    run: ([arr, idx], where) => {
       if (idx < 0 || idx >= arr.length) throw fail(where, `The index ${idx} is out of bounds for States.ArrayGetItem on an array of length ${arr.length}.`);
       return arr[idx];
-    }
-    case "States.ArrayLength": {
-      expectCount(name, args, 1, 1, where);
-      return expectType(name, args[0], isArray, "an array", 1, where).length;
-    }
-    case "States.ArrayUnique": {
-      expectCount(name, args, 1, 1, where);
-      const arr = expectType(name, args[0], isArray, "an array", 1, where);
+    },
+  },
+  "States.ArrayLength": { arity: [1, 1], types: ["array"], run: ([arr]) => arr.length },
+  "States.ArrayUnique": {
+    arity: [1, 1],
+    types: ["array"],
+    run: ([arr]) => {
       const out: unknown[] = [];
       for (const x of arr) if (!out.some((y) => deepEqual(x, y))) out.push(x);
       return out;
-    }
-    case "States.Base64Encode": {
-      expectCount(name, args, 1, 1, where);
-      const s = expectType(name, args[0], isString, "a string", 1, where);
-      if (s.length > 10000) throw fail(where, `The input to States.Base64Encode exceeds 10000 characters.`);
+    },
+  },
+  "States.Base64Encode": {
+    arity: [1, 1],
+    types: ["string"],
+    run: ([s], where) => {
+      textLimit("States.Base64Encode", s, where);
       return Buffer.from(s, "utf8").toString("base64");
-    }
-    case "States.Base64Decode": {
-      expectCount(name, args, 1, 1, where);
-      const s = expectType(name, args[0], isString, "a string", 1, where);
-      if (s.length > 10000) throw fail(where, `The input to States.Base64Decode exceeds 10000 characters.`);
+    },
+  },
+  "States.Base64Decode": {
+    arity: [1, 1],
+    types: ["string"],
+    run: ([s], where) => {
+      textLimit("States.Base64Decode", s, where);
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) throw fail(where, `The input to States.Base64Decode is not valid base64: ${s}`);
       return Buffer.from(s, "base64").toString("utf8");
-    }
-    case "States.Hash": {
-      expectCount(name, args, 2, 2, where);
-      const algorithm = expectType(name, args[1], isString, "a string", 2, where);
+    },
+  },
+  "States.Hash": {
+    arity: [2, 2],
+    types: ["any", "string"],
+    run: ([value, algorithm], where) => {
       const algo = HASH_ALGORITHMS[algorithm];
       if (!algo) throw fail(where, `The hash algorithm '${algorithm}' is not supported by States.Hash; use one of ${Object.keys(HASH_ALGORITHMS).join(", ")}.`);
-      const data = typeof args[0] === "string" ? args[0] : compactJson(args[0]);
-      if (data.length > 10000) throw fail(where, `The input to States.Hash exceeds 10000 characters.`);
+      const data = typeof value === "string" ? value : compactJson(value);
+      textLimit("States.Hash", data, where);
       return createHash(algo).update(data, "utf8").digest("hex");
-    }
-    case "States.JsonMerge": {
-      expectCount(name, args, 3, 3, where);
-      const a = expectType(name, args[0], isObject, "a JSON object", 1, where);
-      const b = expectType(name, args[1], isObject, "a JSON object", 2, where);
-      const deep = expectType(name, args[2], isBoolean, "a boolean", 3, where);
+    },
+  },
+  "States.JsonMerge": {
+    arity: [3, 3],
+    types: ["object", "object", "boolean"],
+    run: ([a, b, deep], where) => {
       if (deep) throw fail(where, `States.JsonMerge supports only shallow merges: its third argument must be false.`);
+      // Spread defines own properties: a "__proto__" key is copied as data.
       return { ...a, ...b };
-    }
-    case "States.MathRandom": {
-      expectCount(name, args, 2, 3, where);
-      const start = expectType(name, args[0], isInteger, "an integer", 1, where);
-      const end = expectType(name, args[1], isInteger, "an integer", 2, where);
+    },
+  },
+  "States.MathRandom": {
+    arity: [2, 3],
+    // Numbers are rounded to integers first (Java Math.round), as AWS does for States.MathAdd.
+    types: ["number", "number", "number"],
+    run: (args, where) => {
+      const start = Math.round(args[0]);
+      const end = Math.round(args[1]);
       if (start >= end) throw fail(where, `States.MathRandom needs start < end, but received start ${start} and end ${end}.`);
-      const rnd = args.length === 3 ? seededRandom(expectType(name, args[2], isInteger, "an integer", 3, where)) : Math.random();
+      const rnd = args.length === 3 ? seededRandom(Math.round(args[2])) : Math.random();
       return start + Math.floor(rnd * (end - start));
-    }
-    case "States.MathAdd": {
-      expectCount(name, args, 2, 2, where);
-      const a = expectType(name, args[0], isNumber, "a number", 1, where);
-      const b = expectType(name, args[1], isNumber, "a number", 2, where);
+    },
+  },
+  "States.MathAdd": {
+    arity: [2, 2],
+    types: ["number", "number"],
+    run: ([a, b], where) => {
       // AWS rounds each operand to an integer first (Java Math.round: halves go up), e.g. -1.5 + 0 = -1.
       const sum = Math.round(a) + Math.round(b);
       if (Math.abs(sum) > 2147483647) throw fail(where, `The result of States.MathAdd (${sum}) is outside the 32-bit integer range.`);
       return sum;
-    }
-    case "States.StringSplit": {
-      expectCount(name, args, 2, 2, where);
-      const s = expectType(name, args[0], isString, "a string", 1, where);
-      const delims = expectType(name, args[1], isString, "a string", 2, where);
+    },
+  },
+  "States.StringSplit": {
+    arity: [2, 2],
+    types: ["string", "string"],
+    run: ([s, delims]) => {
       // Every character of the second argument is a separator, and empty pieces are dropped (recorded against AWS).
       const parts: string[] = [];
       let cur = "";
@@ -350,13 +368,33 @@ function callFunction(name: string, rawArgs: Val[], where: ExprWhere): unknown {
       }
       if (cur !== "") parts.push(cur);
       return parts;
-    }
-    case "States.UUID":
-      expectCount(name, args, 0, 0, where);
-      return randomUUID();
-    default:
-      throw fail(where, `Unknown intrinsic function '${name}' in the field '${where.field}'; see https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html for the 18 functions.`);
+    },
+  },
+  "States.UUID": { arity: [0, 0], types: [], run: () => randomUUID() },
+};
+
+function callFunction(name: string, rawArgs: Val[], where: ExprWhere): unknown {
+  const fn = Object.prototype.hasOwnProperty.call(INTRINSICS, name) ? INTRINSICS[name] : undefined;
+  if (!fn) {
+    throw fail(where, `Unknown intrinsic function '${name}' in the field '${where.field}'; see https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html for the 18 functions.`);
   }
+  const args = rawArgs.map(plain);
+  const [min, max] = fn.arity;
+  if (args.length < min || args.length > max) {
+    const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    throw fail(where, `The function ${name} expects ${wanted} argument(s) but received ${args.length}.`);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const type = fn.types[Math.min(i, fn.types.length - 1)];
+    const [check, wanted] = TYPE_CHECKS[type];
+    // States.Format's template may be a literal (kept escaped) or a string from a path.
+    if (!check(args[i])) throw fail(where, `The function ${name} expects argument ${i + 1} to be ${wanted}, but received ${typeName(args[i])}: ${compactJson(args[i])}`);
+  }
+  const result = fn.run(args, where, rawArgs);
+  if (checkPayload(result) !== "ok") {
+    throw new ExpressionError("States.DataLimitExceeded", `The result of ${name} in the field '${where.field}' exceeds the maximum size of ${MAX_PAYLOAD_BYTES} bytes.`, where.state, where.enteredEventId);
+  }
+  return result;
 }
 
 /** A small deterministic generator (mulberry32) so a seeded MathRandom / $random repeats its value. */

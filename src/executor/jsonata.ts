@@ -10,6 +10,8 @@ import { createHash, randomUUID } from "node:crypto";
 import jsonata from "jsonata";
 import { ExpressionError, ExprWhere, compactJson } from "./expr-errors";
 import { seededRandom } from "./intrinsics";
+import { StatesError } from "./errors";
+import { checkPayload, setKey } from "./json";
 
 export interface JsonataBindings {
   states: { input: unknown; context: unknown; result?: unknown; errorOutput?: unknown };
@@ -99,6 +101,20 @@ const AWS_FUNCTIONS: Array<[string, (...args: any[]) => unknown, string?]> = [
     },
   ],
   [
+    // jsonata's own $merge assigns keys (losing "__proto__"); to AWS every key is data.
+    "merge",
+    (arg: unknown) => {
+      if (arg === undefined) return undefined;
+      const out: Record<string, unknown> = {};
+      for (const obj of Array.isArray(arg) ? arg : [arg]) {
+        if (obj === null || typeof obj !== "object") continue;
+        for (const k of Object.keys(obj)) setKey(out, k, (obj as Record<string, unknown>)[k]);
+      }
+      return out;
+    },
+    "<a<o>:o>",
+  ],
+  [
     "eval",
     () => {
       throw new AwsFunctionError(`The function $eval is not available in Step Functions`);
@@ -118,7 +134,9 @@ function compile(text: string): Compiled {
   if (hit) return hit;
   try {
     const expr = jsonata(text);
-    for (const [name, fn] of AWS_FUNCTIONS) expr.registerFunction(name, fn);
+    for (const [name, fn, signature] of AWS_FUNCTIONS) expr.registerFunction(name, fn, signature);
+    expr.assign(Symbol.for("jsonata.__evaluate_entry") as unknown as string, guardEntry);
+    expr.assign(Symbol.for("jsonata.__evaluate_exit") as unknown as string, guardExit);
     hit = { expr };
   } catch (e) {
     const err = e as { code?: string; message?: string };
@@ -129,28 +147,98 @@ function compile(text: string): Compiled {
   return hit;
 }
 
+/**
+ * Bounds on one evaluation, so that an expression that does not end (or
+ * builds a value without limit) stops with a clear error instead of hanging
+ * or exhausting memory. AWS documents no such bound; these are ours.
+ */
+export const JSONATA_LIMITS = {
+  /** Wall-clock time of one evaluation. */
+  timeMs: 5_000,
+  /** Nesting of evaluation frames (non-tail recursion). */
+  depth: 2_000,
+  /** Characters of any intermediate string, items of any intermediate array. */
+  size: 4 * 1024 * 1024,
+};
+
+interface Guard {
+  depth: number;
+  steps: number;
+  readonly deadline: number;
+}
+
+const GUARD = "__sfn_evaluation_guard";
+
+class LimitError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+function guardEntry(_expr: unknown, _input: unknown, env: { lookup(name: string): unknown; isParallelCall?: boolean }): void {
+  const g = env.lookup(GUARD) as Guard | undefined;
+  if (!g || env.isParallelCall) return;
+  if (++g.depth > JSONATA_LIMITS.depth) {
+    throw new LimitError(`The evaluation nested deeper than ${JSONATA_LIMITS.depth} levels (a recursive function that does not end?); the local executor stops it there.`);
+  }
+  if ((++g.steps & 255) === 0 && Date.now() > g.deadline) {
+    throw new LimitError(`The evaluation did not finish within ${JSONATA_LIMITS.timeMs / 1000} s (a loop or recursion that does not end?); the local executor stops it there.`);
+  }
+}
+
+function guardExit(_expr: unknown, _input: unknown, env: { lookup(name: string): unknown; isParallelCall?: boolean }, result: unknown): void {
+  const g = env.lookup(GUARD) as Guard | undefined;
+  if (!g || env.isParallelCall) return;
+  g.depth--;
+  if ((typeof result === "string" || Array.isArray(result)) && result.length > JSONATA_LIMITS.size) {
+    throw new LimitError(`The evaluation built a ${typeof result === "string" ? "string" : "array"} of ${result.length} ${typeof result === "string" ? "characters" : "items"}, more than the local executor allows (${JSONATA_LIMITS.size}).`);
+  }
+}
+
 /** Evaluates one JSONata expression text (without the `{% %}`); undefined results are returned as undefined. */
-export async function evaluateJsonataExpression(text: string, bindings: JsonataBindings, where: ExprWhere): Promise<unknown> {
+export async function evaluateJsonataExpression(text: string, bindings: JsonataBindings, where: ExprWhere, functionAllowed = false): Promise<unknown> {
   const compiled = compile(text);
   if (!compiled.expr) {
     throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' threw an error during evaluation. ${compiled.error}`);
   }
   const vars: Record<string, unknown> = { ...bindings.variables, states: bindings.states };
+  const guard: Guard = { depth: 0, steps: 0, deadline: Date.now() + JSONATA_LIMITS.timeMs };
+  vars[GUARD] = guard;
   let result: unknown;
   try {
     result = await compiled.expr.evaluate(bindings.states.input, vars);
   } catch (e) {
     const err = e as { code?: string; message?: string };
-    const reason = err instanceof AwsFunctionError ? err.message : err.code ? `${err.code}: ${err.message}` : String(err.message ?? e);
+    const reason =
+      err instanceof AwsFunctionError || err instanceof LimitError
+        ? err.message
+        : err instanceof RangeError
+          ? `The evaluation exhausted the stack or memory (${err.message}); the local executor stops it there.`
+          : err.code
+            ? `${err.code}: ${err.message}`
+            : String(err.message ?? e);
     throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' threw an error during evaluation. ${reason}`);
   }
-  return toJson(result, text, where);
+  if (functionAllowed && isFunction(result)) return FUNCTION_VALUE;
+  const json = toJson(result, text, where);
+  if (checkPayload(json) !== "ok") {
+    throw new StatesError("States.DataLimitExceeded", `The state/task '${where.state}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+  }
+  return json;
 }
+
+/** A jsonata function value (a native function or a lambda object). */
+function isFunction(v: unknown): boolean {
+  return typeof v === "function" || (typeof v === "object" && v !== null && ((v as { _jsonata_lambda?: unknown })._jsonata_lambda === true || (v as { _jsonata_function?: unknown })._jsonata_function === true));
+}
+
+/** What a field that must be JSON of some type receives when its expression returned a function: the caller reports the type. */
+export const FUNCTION_VALUE: () => void = () => undefined;
 
 /** Plain JSON from a jsonata result: sequences become arrays, functions are an error. */
 function toJson(v: unknown, text: string, where: ExprWhere): unknown {
-  if (v === null || typeof v !== "object") {
-    if (typeof v === "function") {
+  if (v === null || typeof v !== "object" || isFunction(v)) {
+    if (isFunction(v)) {
       throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' returned a function, which is not a JSON value.`);
     }
     if (typeof v === "number" && !Number.isFinite(v)) {
@@ -166,7 +254,7 @@ function toJson(v: unknown, text: string, where: ExprWhere): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     const item = (v as Record<string, unknown>)[k];
-    if (item !== undefined && typeof item !== "function") out[k] = toJson(item, text, where);
+    if (item !== undefined && typeof item !== "function") setKey(out, k, toJson(item, text, where));
   }
   return out;
 }
@@ -177,11 +265,11 @@ function toJson(v: unknown, text: string, where: ExprWhere): unknown {
  * AWS reports it: "... specified for the field 'Output/result' returned
  * nothing (undefined)."
  */
-export async function evaluateJsonataValue(value: unknown, bindings: JsonataBindings, where: ExprWhere): Promise<unknown> {
+export async function evaluateJsonataValue(value: unknown, bindings: JsonataBindings, where: ExprWhere, functionAllowed = false): Promise<unknown> {
   if (typeof value === "string") {
     const expr = jsonataExpression(value);
     if (expr === undefined) return value;
-    const result = await evaluateJsonataExpression(expr, bindings, where);
+    const result = await evaluateJsonataExpression(expr, bindings, where, functionAllowed);
     if (result === undefined) {
       throw queryError(where, `The JSONata expression '${expr}' specified for the field '${where.field}' returned nothing (undefined).`);
     }

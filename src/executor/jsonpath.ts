@@ -724,7 +724,7 @@ function setAt(cur: unknown, segs: Segment[], i: number, value: unknown, path: C
   const seg = segs[i];
   if (seg.kind === "prop") {
     let base: Record<string, unknown>;
-    if (isObject(cur)) base = { ...cur };
+    if (isObject(cur)) base = { ...cur }; // spread copies own keys as data, "__proto__" included
     else if (i > 0 && (cur === undefined)) base = {};
     else {
       throw runtimeError(
@@ -732,7 +732,10 @@ function setAt(cur: unknown, segs: Segment[], i: number, value: unknown, path: C
         `Invalid path '${path.text}' : Unable to set property '${seg.name}' at ${canonicalPath(path, i)} because the value there is not a JSON object: ${compactJson(cur)}`,
       );
     }
-    base[seg.name] = setAt(base[seg.name], segs, i + 1, value, path, where);
+    const own = Object.prototype.hasOwnProperty.call(base, seg.name) ? base[seg.name] : undefined;
+    const next = setAt(own, segs, i + 1, value, path, where);
+    if (seg.name === "__proto__") Object.defineProperty(base, seg.name, { value: next, writable: true, enumerable: true, configurable: true });
+    else base[seg.name] = next;
     return base;
   }
   const idx = (seg as { index: number }).index;

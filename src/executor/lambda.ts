@@ -4,7 +4,10 @@
  * failed function, and AWS's size limit on results.
  */
 import { randomUUID } from "node:crypto";
-import { StatesError } from "./errors";
+import { StatesError, TaskFailure } from "./errors";
+import { MAX_PAYLOAD_BYTES, checkPayload, cloneJson } from "./json";
+
+export { cloneJson };
 
 /** A handler as Lambda calls it: the event and a Lambda-like context. */
 export type LambdaHandler = (event: any, context: LambdaContextLike) => unknown;
@@ -40,13 +43,15 @@ export class RawLambdaResponse {
 export type LambdaRuntimeStyle = "nodejs" | "python";
 
 /** Step Functions refuses results larger than 256 KiB. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
+export { MAX_PAYLOAD_BYTES };
 
 export interface FunctionRef {
   /** The function name without qualifier. */
   readonly name: string;
   /** The full ARN (built from the region/account when given a bare name). */
   readonly arn: string;
+  /** The version or alias named, if any. */
+  readonly qualifier?: string;
 }
 
 const refCache = new Map<string, { region: string; accountId: string; parsed: FunctionRef }>();
@@ -64,11 +69,23 @@ export function parseFunctionRef(ref: string, region: string, accountId: string)
 function parseFunctionRefUncached(ref: string, region: string, accountId: string): FunctionRef {
   const parts = ref.split(":");
   let name: string;
-  if (ref.startsWith("arn:")) name = parts[6] ?? ref;
-  else if (parts.length >= 3 && parts[1] === "function") name = parts[2];
-  else name = parts[0];
+  let qualifier: string | undefined;
+  if (ref.startsWith("arn:")) [name, qualifier] = [parts[6] ?? ref, parts[7]];
+  else if (parts.length >= 3 && parts[1] === "function") [name, qualifier] = [parts[2], parts[3]];
+  else [name, qualifier] = [parts[0], parts[1]];
   const arn = ref.startsWith("arn:") ? ref : `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-  return { name, arn };
+  return { name, arn, qualifier };
+}
+
+/**
+ * Request ids in UUID v4 form: a random block per process and a counter,
+ * cheaper than a random UUID per invocation and still unique per process.
+ */
+const REQUEST_ID_BASE = randomUUID().slice(8);
+let requestCounter = Math.floor(Math.random() * 0x1000000);
+function newRequestId(): string {
+  requestCounter = (requestCounter + 1) >>> 0;
+  return (requestCounter + 0x100000000).toString(16).slice(1) + REQUEST_ID_BASE;
 }
 
 /** Lambda's context object; a class so that each invocation does not allocate its methods. */
@@ -88,10 +105,10 @@ class LambdaContext implements LambdaContextLike {
     this.functionName = options.ref.name;
     this.invokedFunctionArn = options.ref.arn;
     this.logGroupName = `/aws/lambda/${options.ref.name}`;
-    this.started = options.nowMs();
+    this.started = options.clock.now();
   }
   getRemainingTimeInMillis(): number {
-    return Math.max(0, this.options.timeoutMs - (this.options.nowMs() - this.started));
+    return Math.max(0, this.options.timeoutMs - (this.options.clock.now() - this.started));
   }
   done(): void {}
   fail(): void {}
@@ -101,14 +118,17 @@ class LambdaContext implements LambdaContextLike {
 export interface InvokeOptions {
   readonly ref: FunctionRef;
   readonly timeoutMs: number;
-  readonly nowMs: () => number;
+  /** The execution's clock (the handler's remaining time is measured on it). */
+  readonly clock: { now(): number };
 }
 
 export interface InvokeResult {
   /** The decoded response value. */
   readonly payload: unknown;
-  /** The response body as the runtime wrote it (for Content-Length). */
+  /** The response body's length as the runtime wrote it (Content-Length); when not measured, 0 or just over the limit. */
   readonly contentLength: number;
+  /** Whether contentLength is the exact length (else only a limit verdict). */
+  readonly exact: boolean;
   readonly requestId: string;
 }
 
@@ -124,8 +144,10 @@ export async function invokeHandler(
   options: InvokeOptions,
   style: LambdaRuntimeStyle,
   causeStyle: "spaced" | "compact",
+  /** false: nobody will see Content-Length; only check the 256 KiB limit (a cheap bound, exact only near the limit). */
+  measure = true,
 ): Promise<InvokeResult> {
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   const context = new LambdaContext(options, requestId);
   const eventCopy = event === undefined ? {} : cloneJson(event);
   let returned: unknown;
@@ -141,55 +163,51 @@ export async function invokeHandler(
     } catch {
       // A body that is not JSON reaches the workflow as a string, as the Lambda SDK decodes it.
     }
-    return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), requestId };
+    return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), exact: true, requestId };
   }
-  const text = returned === undefined ? "null" : JSON.stringify(returned);
-  // The text gives the size; a structural copy is cheaper than parsing it back and yields the same value.
-  const payload = text === undefined ? null : cloneJson(returned);
-  const contentLength = style === "python" ? pythonJsonLength(payload) : Buffer.byteLength(text ?? "null", "utf8");
-  return { payload, contentLength, requestId };
-}
-
-/**
- * A deep copy of a JSON value as JSON.parse(JSON.stringify(v)) would give
- * (undefined dropped, toJSON honoured), without the string in between.
- */
-export function cloneJson(value: unknown): unknown {
-  if (value === null || typeof value !== "object") {
-    return typeof value === "number" && !Number.isFinite(value) ? null : value;
+  if (!measure) {
+    const payload = returned === undefined ? null : cloneJson(returned);
+    return { payload, contentLength: checkPayload(payload) === "too-large" ? MAX_PAYLOAD_BYTES + 1 : 0, exact: false, requestId };
   }
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return cloneJson((value as { toJSON(): unknown }).toJSON());
-  if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      out[i] = v === undefined || typeof v === "function" ? null : cloneJson(v);
-    }
-    return out;
-  }
-  const out: Record<string, unknown> = {};
-  for (const key in value as Record<string, unknown>) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined && typeof v !== "function") out[key] = cloneJson(v);
-  }
-  return out;
+  // One pass copies the result and measures the JSON the runtime would have written.
+  const measured = { bytes: 0 };
+  const payload = returned === undefined ? null : cloneJson(returned, measured);
+  const contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
+  return { payload, contentLength, exact: true, requestId };
 }
 
 /** The Task failure a function error becomes: error = errorType, cause = Lambda's error object as JSON. */
-export function functionError(err: unknown, requestId: string, causeStyle: "spaced" | "compact"): StatesError {
-  const e = (err ?? {}) as { name?: unknown; message?: unknown; errorType?: unknown; stackTrace?: unknown; stack?: unknown };
+export function functionError(err: unknown, requestId: string, causeStyle: "spaced" | "compact"): TaskFailure {
+  const e = (err ?? {}) as { name?: unknown; errorType?: unknown };
   const isObject = typeof err === "object" && err !== null;
   const errorType = typeof e.errorType === "string" ? e.errorType : isObject && typeof e.name === "string" && e.name ? e.name : "Error";
-  const errorMessage = isObject && typeof e.message === "string" ? e.message : String(err);
-  const stackTrace = Array.isArray(e.stackTrace)
-    ? e.stackTrace
-    : typeof e.stack === "string"
-      ? handlerFrames(e.stack)
-      : [];
-  const body = { errorMessage, errorType, requestId, stackTrace };
-  const cause = causeStyle === "spaced" ? pythonJsonDumps(body) : JSON.stringify(body);
-  return new StatesError(errorType, cause);
+  return new FunctionError(errorType, err, requestId, causeStyle);
+}
+
+/** A function error whose cause (with the handler's stack lines) is built only if someone reads it: a retried error's never is. */
+class FunctionError extends TaskFailure {
+  #text?: string;
+  constructor(
+    errorType: string,
+    private readonly raw: unknown,
+    private readonly requestId: string,
+    private readonly causeStyle: "spaced" | "compact",
+  ) {
+    super(errorType);
+  }
+
+  override get causeText(): string {
+    if (this.#text === undefined) {
+      const err = this.raw;
+      const e = (err ?? {}) as { message?: unknown; stackTrace?: unknown; stack?: unknown };
+      const isObject = typeof err === "object" && err !== null;
+      const errorMessage = isObject && typeof e.message === "string" ? e.message : String(err);
+      const stackTrace = Array.isArray(e.stackTrace) ? e.stackTrace : typeof e.stack === "string" ? handlerFrames(e.stack) : [];
+      const body = { errorMessage, errorType: this.error, requestId: this.requestId, stackTrace };
+      this.#text = this.causeStyle === "spaced" ? pythonJsonDumps(body) : JSON.stringify(body);
+    }
+    return this.#text;
+  }
 }
 
 /** The stack lines of the handler only: the executor's own frames below it would be noise (Lambda's runtime hides its frames too). */
@@ -254,11 +272,22 @@ export function dataLimitExceeded(taskName: string): StatesError {
   );
 }
 
-export function functionNotFound(ref: FunctionRef): StatesError {
+/**
+ * An unknown function, as Step Functions reports Lambda's 404: the ARN Lambda
+ * resolved, qualified with `$LATEST` when no version or alias was named, in
+ * the Java SDK's exception wording.
+ */
+export function functionNotFound(ref: FunctionRef, _mode: "direct" | "invoke" = "direct"): StatesError {
+  const qualified = `${ref.arn.split(":").slice(0, 7).join(":")}:${ref.qualifier ?? "$LATEST"}`;
   return new StatesError(
     "Lambda.ResourceNotFoundException",
-    `Function not found: ${ref.arn} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${randomUUID()}; Proxy: null)`,
+    `Function not found: ${qualified} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${randomUUID()}; Proxy: null)`,
   );
+}
+
+/** The exact Content-Length of a payload as a runtime of this style writes it. */
+export function contentLengthOf(payload: unknown, style: LambdaRuntimeStyle): number {
+  return style === "python" ? pythonJsonLength(payload) : Buffer.byteLength(JSON.stringify(payload) ?? "null", "utf8");
 }
 
 /** Python's json.dumps (default separators, ensure_ascii) — how Lambda's Python runtime and AWS's error causes print JSON. */

@@ -4,7 +4,7 @@
  * functions for tests.
  */
 import { readFileSync } from "node:fs";
-import { StatesError } from "./errors";
+import { MockConfigError, StatesError } from "./errors";
 
 /** A per-state mock: gets the Task's effective parameters and the 0-based invocation number; returns the result or throws. */
 export type StateMock = (parameters: unknown, invocation: number) => unknown;
@@ -22,13 +22,13 @@ export function loadMockConfig(path: string): MockConfigFile {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new Error(`Mock config ${path}: cannot read the file (${(err as Error).message}). Pass the path of a MockConfigFile.json.`);
+    throw new MockConfigError(`Mock config ${path}: cannot read the file (${(err as Error).message}). Pass the path of a MockConfigFile.json.`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Mock config ${path}: not valid JSON (${(err as Error).message}).`);
+    throw new MockConfigError(`Mock config ${path}: not valid JSON (${(err as Error).message}).`);
   }
   return checkMockConfig(parsed, path);
 }
@@ -36,7 +36,7 @@ export function loadMockConfig(path: string): MockConfigFile {
 export function checkMockConfig(value: unknown, where = "mock config"): MockConfigFile {
   const v = value as Partial<MockConfigFile> | null;
   if (!v || typeof v !== "object" || typeof v.StateMachines !== "object" || typeof v.MockedResponses !== "object") {
-    throw new Error(`${where}: expected an object with "StateMachines" and "MockedResponses" (Step Functions Local's MockConfigFile format).`);
+    throw new MockConfigError(`${where}: expected an object with "StateMachines" and "MockedResponses" (Step Functions Local's MockConfigFile format).`);
   }
   return v as MockConfigFile;
 }
@@ -48,18 +48,18 @@ export function checkMockConfig(value: unknown, where = "mock config"): MockConf
 export function mocksFromConfig(config: MockConfigFile, stateMachine: string, testCase: string): Record<string, StateMock> {
   const machine = config.StateMachines[stateMachine];
   if (!machine) {
-    throw new Error(`Mock config: no state machine "${stateMachine}" under StateMachines (found: ${Object.keys(config.StateMachines).join(", ") || "none"}).`);
+    throw new MockConfigError(`Mock config: no state machine "${stateMachine}" under StateMachines (found: ${Object.keys(config.StateMachines).join(", ") || "none"}).`);
   }
   const cases = machine.TestCases ?? {};
   const mapping = cases[testCase];
   if (!mapping) {
-    throw new Error(`Mock config: state machine "${stateMachine}" has no test case "${testCase}" (found: ${Object.keys(cases).join(", ") || "none"}).`);
+    throw new MockConfigError(`Mock config: state machine "${stateMachine}" has no test case "${testCase}" (found: ${Object.keys(cases).join(", ") || "none"}).`);
   }
   const mocks: Record<string, StateMock> = {};
   for (const [stateName, responseName] of Object.entries(mapping)) {
     const responses = config.MockedResponses[responseName];
     if (!responses) {
-      throw new Error(`Mock config: test case "${testCase}" maps state "${stateName}" to "${responseName}", which is not under MockedResponses.`);
+      throw new MockConfigError(`Mock config: test case "${testCase}" maps state "${stateName}" to "${responseName}", which is not under MockedResponses.`);
     }
     const table = parseResponseTable(responses, responseName);
     mocks[stateName] = (_parameters, invocation) => {
@@ -80,9 +80,9 @@ export function mocksFromConfig(config: MockConfigFile, stateMachine: string, te
 function parseResponseTable(responses: Record<string, MockedResponse>, name: string) {
   return Object.entries(responses).map(([key, response]) => {
     const m = /^(\d+)(?:-(\d+))?$/.exec(key);
-    if (!m) throw new Error(`Mock config: mocked response "${name}" has key "${key}"; keys are invocation numbers ("0") or ranges ("1-2").`);
+    if (!m) throw new MockConfigError(`Mock config: mocked response "${name}" has key "${key}"; keys are invocation numbers ("0") or ranges ("1-2").`);
     if (!response || typeof response !== "object" || (!("Return" in response) && !("Throw" in response))) {
-      throw new Error(`Mock config: mocked response "${name}"."${key}" needs "Return" or "Throw".`);
+      throw new MockConfigError(`Mock config: mocked response "${name}"."${key}" needs "Return" or "Throw".`);
     }
     return { from: Number(m[1]), to: Number(m[2] ?? m[1]), response };
   });

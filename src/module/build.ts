@@ -4,7 +4,7 @@
  *
  * 1. Refuse templates that branch on a stage value (templates.ts).
  * 2. Synthesize the stage stack for two sentinel stages (sentinel.ts) with the
- *    project's own synthesis (src/cli/synth.ts, in a child process).
+ *    project's own synthesis (`sfn-workflows synth`, in a child process).
  * 3. Turn each into the module's Terraform JSON (transform.ts); both must give
  *    the same module, else some output depends on the stage in a way the module
  *    cannot express, and the differences are named.
@@ -16,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WORKFLOWS } from "../../workflows/catalogue";
+import { WORKFLOWS } from "../catalogue";
 import { listHandlers, REPO_ROOT } from "../config/handlers";
 import type { StageConfig } from "../config/stage";
 import { writeHcl } from "../hcl/write";
@@ -39,7 +39,7 @@ function synthesizeSentinel(s: Sentinel, work: string): { doc: JsonObject; dir: 
   const out = join(work, `synth-${s.projectName}`);
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!CONFIG_KEYS.test(k)) env[k] = v;
-  const child = spawnSync(process.execPath, [join(REPO_ROOT, "node_modules", ".bin", "tsx"), join(REPO_ROOT, "src", "cli", "synth.ts"), "--out", out], {
+  const child = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "sfn-workflows.mjs"), "synth", "--out", out], {
     cwd: REPO_ROOT,
     env: { ...env, ...sentinelEnv(s) },
     encoding: "utf8",

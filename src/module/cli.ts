@@ -1,37 +1,32 @@
 /**
- * `npm run module [-- --out <dir>] [--examples <dir>]`: writes the stage-agnostic
+ * `sfn-workflows module` (`npm run module`): writes the stage-agnostic
  * Terraform module (default cdktf.out/module) and an example root per configured
- * stage (default cdktf.out/module-examples/<stage>). One entry point, so the
- * command can be wired into a single binary later: `runModuleCommand(argv)`.
+ * stage (default cdktf.out/module-examples/<stage>). Arguments are parsed in
+ * src/cli/commands/module.ts.
  */
 import { join, relative, resolve } from "node:path";
 import { REPO_ROOT } from "../config/handlers";
 import { loadStageConfigs } from "../config/stage";
-import { ProjectError } from "../errors";
 import { buildModule } from "./build";
 
-function flag(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] ? argv[i + 1] : undefined;
+export interface ModuleIo {
+  readonly stdout: (line: string) => void;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-export function runModuleCommand(argv: readonly string[]): number {
+export function runModule(options: { out?: string; examples?: string }, io: ModuleIo): number {
   const started = performance.now();
-  const out = resolve(flag(argv, "--out") ?? join(REPO_ROOT, "cdktf.out", "module"));
-  const examplesDir = resolve(flag(argv, "--examples") ?? join(out, "..", "module-examples"));
-  try {
-    const stages = loadStageConfigs();
-    const moduleSource = relative(join(examplesDir, "stage"), out) || ".";
-    const r = buildModule({ out, examplesDir, stages, moduleSource });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    process.stdout.write(
-      `Module written to ${relative(process.cwd(), out) || "."} in ${seconds} s: ${r.resources} resources in ${r.files.filter((f) => f.endsWith(".tf")).length} files, ${r.outputs.length} outputs.\n` +
-        `Example roots: ${r.examples.map((s) => relative(process.cwd(), join(examplesDir, s))).join(", ")}\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (!(error instanceof ProjectError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
+  const out = options.out ? resolve(io.cwd, options.out) : join(REPO_ROOT, "cdktf.out", "module");
+  const examplesDir = options.examples ? resolve(io.cwd, options.examples) : join(out, "..", "module-examples");
+  // The same configuration the synthesis reads: .env files of the repository, then the environment.
+  const stages = loadStageConfigs({ cwd: REPO_ROOT, env: io.env });
+  const moduleSource = relative(join(examplesDir, "stage"), out) || ".";
+  const r = buildModule({ out, examplesDir, stages, moduleSource });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  io.stdout(
+    `Module written to ${relative(io.cwd, out) || "."} in ${seconds} s: ${r.resources} resources in ${r.files.filter((f) => f.endsWith(".tf")).length} files, ${r.outputs.length} outputs.`,
+  );
+  io.stdout(`Example roots: ${r.examples.map((s) => relative(io.cwd, join(examplesDir, s))).join(", ")}`);
+  return 0;
 }

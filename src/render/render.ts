@@ -8,7 +8,7 @@ import { REPO_ROOT, listHandlers } from "../config/handlers";
 import { type WorkflowSpec } from "../../workflows/catalogue";
 import { type Finding, formatFinding } from "../asl/lint";
 import { lintDefinitionCached } from "../asl/lint-cache";
-import { parseJsonWithPosition, stableStringify } from "./json";
+import { parseJsonWithPosition, stableStringify } from "../json";
 
 /** Decides what `{{lambda "<handler>"}}` renders to. */
 export interface RenderTarget {

@@ -8,6 +8,7 @@
 
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { ReviewError } from "./errors";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -67,9 +68,13 @@ export interface CheckOptions {
   readonly timeoutMs?: number;
 }
 
+export function chromiumMissing(): string {
+  return `Chromium is not installed at ${CHROMIUM}. Fix: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`;
+}
+
 export async function checkPage(htmlFile: string, options: CheckOptions = {}): Promise<PageCheck> {
   if (!chromiumAvailable()) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    throw new ReviewError(chromiumMissing());
   }
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -32,5 +32,5 @@ export const reviewMessages = {
     `--plan ${file} is not a Terraform JSON plan: ${detail}. ` +
     `Fix: create it with \`terraform plan -out plan.out && terraform show -json plan.out > plan.json\`.`,
   badArgument: (detail: string) =>
-    `${detail}. Usage: npm run review -- [--stage <stage>]... [--base <folder or git ref>] [--plan <plan.json>] [--out <folder>] [--screenshot <file.png>]`,
+    `${detail}. Run \`sfn-workflows review --help\` for the usage.`,
 };

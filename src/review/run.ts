@@ -34,60 +34,6 @@ export interface ReviewArgs {
   /** Folder holding the synthesis (a cdktf.out or its stacks/). @default cdktf.out */
   readonly synth?: string;
   readonly screenshot?: string;
-  readonly help: boolean;
-}
-
-export const USAGE = `Usage: npm run review -- [--stage <stage>]... [--base <folder or git ref>] [--plan <plan.json>] [--out <folder>] [--synth <cdktf.out>] [--screenshot <file.png>]
-  --stage       stage to review (repeatable); default: STAGES, else STAGE, else the .env default
-  --base        compare with an earlier synthesis: a folder holding cdktf.out (or its stacks/), or a git ref synthesized in a temporary worktree
-  --plan        summarise a Terraform plan: terraform show -json plan.out > plan.json
-  --out         output folder; each stage goes to <out>/<stage>/ (default cdktf.out/review)
-  --synth       where the synthesis is (default cdktf.out)
-  --screenshot  also save a screenshot of the (first stage's) page, e.g. docs/review-screenshot.png`;
-
-export function parseArgs(argv: readonly string[]): ReviewArgs {
-  const stages: string[] = [];
-  const single: Record<string, string | undefined> = {};
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "" || (inline === undefined && v.startsWith("--"))) {
-        throw new ReviewError(reviewMessages.badArgument(`${flag} needs a value`));
-      }
-      return v;
-    };
-    switch (flag) {
-      case "--stage":
-        stages.push(value());
-        break;
-      case "--base":
-      case "--plan":
-      case "--out":
-      case "--synth":
-      case "--screenshot":
-        if (single[flag] !== undefined) throw new ReviewError(reviewMessages.badArgument(`${flag} given twice`));
-        single[flag] = value();
-        break;
-      case "--help":
-      case "-h":
-        help = true;
-        break;
-      default:
-        throw new ReviewError(reviewMessages.badArgument(`Unknown argument "${arg}"`));
-    }
-  }
-  return {
-    stages,
-    base: single["--base"],
-    plan: single["--plan"],
-    out: single["--out"],
-    synth: single["--synth"],
-    screenshot: single["--screenshot"],
-    help,
-  };
 }
 
 /** The engine's IAM derivation and lint, given what the synthesis gave them. */

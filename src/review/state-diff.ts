@@ -5,7 +5,7 @@
  */
 
 import { type JsonObject, allStates, isObject } from "../asl/graph";
-import { sortKeys } from "../render/json";
+import { sortKeys } from "../json";
 
 export interface StateChange {
   /** e.g. `States.ProcessItems.ItemProcessor.States.ProcessItem` */

@@ -11,7 +11,7 @@
  */
 
 import { type JsonObject, isObject } from "../asl/graph";
-import { sortKeys } from "../render/json";
+import { sortKeys } from "../json";
 import { type StateDiff, diffStates } from "./state-diff";
 import { type Block, type Json, type Synth, isJsonObject, listOf } from "./synth";
 

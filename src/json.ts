@@ -1,3 +1,5 @@
+/** JSON helpers shared by the renderer, the lint and the review: canonical key order and parse errors with a position. */
+
 /** Keys a reader looks for first; every other key follows in alphabetical order. */
 const FIRST = ["Type", "Comment", "StartAt"];
 

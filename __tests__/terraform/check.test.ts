@@ -1,5 +1,5 @@
-/** The pure parts of scripts/terraform-check.ts: plan comparison and the moto copy. */
-import { comparePlans, MOTO_CANNOT_SERVE, withoutUnservable } from "../../scripts/terraform-check";
+/** The pure parts of src/terraform/check.ts: plan comparison and the moto copy. */
+import { comparePlans, MOTO_CANNOT_SERVE, ROLLOUT_WEIGHTS, rolloutProblems, withoutUnservable } from "../../src/terraform/check";
 
 type Change = { address: string; actions: string[]; after: unknown; afterUnknown: unknown };
 const plan = (...changes: Change[]) => new Map(changes.map((c) => [c.address, c]));
@@ -51,5 +51,24 @@ describe("withoutUnservable", () => {
       output: { x: { value: "${aws_sqs_queue_redrive_allow_policy.allow.id}" } },
     };
     expect(() => withoutUnservable(doc)).toThrow(/referenced by other blocks/);
+  });
+});
+
+describe("rollout steps planned against the applied stage", () => {
+  test("each weight may change only the order-processing alias, and 100% nothing", () => {
+    expect(ROLLOUT_WEIGHTS).toEqual([10, 50, 100]);
+    expect(
+      rolloutProblems([
+        { weight: 10, changed: ["aws_sfn_alias.order_processing (update)"] },
+        { weight: 50, changed: ["aws_sfn_alias.order_processing (update)"] },
+        { weight: 100, changed: [] },
+      ]),
+    ).toEqual([]);
+    expect(rolloutProblems([{ weight: 10, changed: ["aws_sfn_alias.order_processing (update)", "aws_sfn_state_machine.order_processing (update)"] }])).toEqual([
+      "rollout at 10%: expected aws_sfn_alias.order_processing (update), the plan changes aws_sfn_alias.order_processing (update), aws_sfn_state_machine.order_processing (update)",
+    ]);
+    expect(rolloutProblems([{ weight: 100, changed: ["aws_sfn_alias.order_processing (update)"] }])).toEqual([
+      "rollout at 100%: expected no change, the plan changes aws_sfn_alias.order_processing (update)",
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { parseJsonWithPosition, stableStringify } from "../../src/render/json";
+import { parseJsonWithPosition, stableStringify } from "../src/json";
 
 test("canonical key order: Type, Comment, StartAt first, then alphabetical, at every level", () => {
   const a = stableStringify({ States: { A: { Next: "B", Type: "Pass" } }, StartAt: "A", Comment: "c" });

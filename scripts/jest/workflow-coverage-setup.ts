@@ -1,0 +1,2 @@
+import { setup } from "./workflow-coverage";
+export default setup;

@@ -1,0 +1,2 @@
+import { teardown } from "./workflow-coverage";
+export default teardown;

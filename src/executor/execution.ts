@@ -1,0 +1,267 @@
+/**
+ * The driver: runs a compiled definition the way Step Functions does, one
+ * state after another, with Retry and Catch applied in one place for every
+ * state type. What each state does lives in states/<type>.ts; how its fields
+ * are read (JSONPath or JSONata) in query.ts.
+ */
+import { ExecutionFailure, ExecutionStop, ExecutionTimeout, StatesError, TaskFailure } from "./errors";
+import { ExpressionError, prefixStateCause } from "./expr-errors";
+import { HistoryRecorder, EventCursor, payloadDetails } from "./history";
+import { Timeline, isoTime } from "./clock";
+import { errorMatches, retryDelayMs } from "./retry";
+import { LambdaHandler, LambdaRuntimeStyle } from "./lambda";
+import { StateMock } from "./mocks";
+import { CompiledDefinition, CompiledMachine, CompiledState, StateOutcome } from "./compile";
+import { EvalContext } from "./eval-context";
+
+type Json = any;
+
+/** Everything fixed for one execution. */
+export interface ExecutionSetup {
+  readonly compiled: CompiledDefinition;
+  readonly input: Json;
+  readonly history: HistoryRecorder;
+  readonly timeline: Timeline;
+  readonly executionContext: { Execution: Record<string, Json>; StateMachine: Record<string, Json> };
+  readonly region: string;
+  readonly accountId: string;
+  readonly findLambda: (nameOrArn: string) => LambdaHandler | undefined | Promise<LambdaHandler | undefined>;
+  readonly mocks: Readonly<Record<string, StateMock>>;
+  readonly lambdaRuntime: LambdaRuntimeStyle;
+  readonly random: () => number;
+  readonly taskTokenFactory: () => string;
+  /** Whether `timeline` is the real clock. */
+  readonly realTime: boolean;
+  /** AWS's maximum execution duration (1 year Standard, 5 minutes Express), in ms. */
+  readonly maxDurationMs: number;
+  /** Told what the execution does (states entered, Choice rules, Retry and Catch rules): coverage and call recording. */
+  readonly observer?: ExecutionObserver;
+}
+
+/** Hooks for tools (observer.ts): called synchronously; they must not throw. */
+export interface ExecutionObserver {
+  stateEntered?(state: CompiledState, input: Json): void;
+  /** A Choice state's decision: the index of the rule taken, or -1 for Default. */
+  choiceTaken?(state: CompiledState, ruleIndex: number): void;
+  retried?(state: CompiledState, retryIndex: number, error: string): void;
+  caught?(state: CompiledState, catchIndex: number, error: string): void;
+}
+
+/** One thread of control: the top level, a Parallel branch or a Map iteration. */
+export interface Frame {
+  readonly variables: Record<string, Json>;
+  readonly cursor: EventCursor;
+  readonly time: Timeline;
+  readonly mapItem?: { Index: number; Value: Json };
+  /** Set when a sibling branch/iteration failed: this one stops at its next state, as AWS aborts it. */
+  readonly abort?: AbortToken;
+}
+
+export interface AbortToken {
+  aborted: boolean;
+  readonly parent?: AbortToken;
+}
+
+function isAborted(token: AbortToken | undefined): boolean {
+  for (let t = token; t; t = t.parent) if (t.aborted) return true;
+  return false;
+}
+
+/** A branch or iteration stopped because a sibling failed; never surfaces as the execution's error. */
+export class BranchAborted extends ExecutionStop {}
+
+export interface RawOutcome {
+  status: "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  output?: Json;
+  error?: string;
+  cause?: string;
+}
+
+export class Execution {
+  private readonly deadline: number;
+  /** Whether the deadline is the definition's TimeoutSeconds (a real clock must then interrupt hung handlers). */
+  private readonly hasTimeout: boolean;
+  readonly mockCalls = new Map<string, number>();
+
+  constructor(readonly setup: ExecutionSetup) {
+    const t = setup.compiled.timeoutSeconds;
+    const start = setup.timeline.now();
+    this.hasTimeout = t !== undefined;
+    this.deadline = Math.min(start + setup.maxDurationMs, t !== undefined ? start + t * 1000 : Infinity);
+  }
+
+  async run(): Promise<RawOutcome> {
+    const { history, timeline, input } = this.setup;
+    const frame: Frame = { variables: {}, cursor: { lastEventId: 0 }, time: timeline };
+    history.add(frame.cursor, timeline.now(), "ExecutionStarted", {
+      ...payloadDetails("input", input),
+      roleArn: this.setup.executionContext.Execution.RoleArn,
+    });
+    try {
+      const output = await this.withExecutionDeadline(this.runMachine(this.setup.compiled.root, input, frame));
+      history.add(frame.cursor, frame.time.now(), "ExecutionSucceeded", payloadDetails("output", output));
+      history.close();
+      return { status: "SUCCEEDED", output };
+    } catch (err) {
+      if (err instanceof ExecutionTimeout) {
+        history.add(frame.cursor, frame.time.now(), "ExecutionTimedOut", {});
+        history.close();
+        return { status: "TIMED_OUT" };
+      }
+      const failure = err instanceof ExecutionFailure ? err : err instanceof StatesError ? err : undefined;
+      if (failure) {
+        const details: Record<string, Json> = {};
+        if (failure.error !== undefined) details.error = failure.error;
+        if (failure.causeText !== undefined) details.cause = failure.causeText;
+        history.add(frame.cursor, frame.time.now(), "ExecutionFailed", details);
+        history.close();
+        return { status: "FAILED", error: failure.error, cause: failure.causeText };
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * On a real clock, the execution's TimeoutSeconds must also interrupt a
+   * handler that hangs; on the virtual clock the deadline is checked at state
+   * boundaries and in sleeps, where virtual time moves.
+   */
+  private withExecutionDeadline<T>(work: Promise<T>): Promise<T> {
+    if (!this.hasTimeout || !this.setup.realTime) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ExecutionTimeout()), Math.max(0, this.deadline - Date.now()));
+    });
+    return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  }
+
+  async runMachine(machine: CompiledMachine, input: Json, frame: Frame): Promise<Json> {
+    let state = machine.states.get(machine.startAt)!;
+    let current = input;
+    for (;;) {
+      if (frame.time.now() >= this.deadline) throw new ExecutionTimeout();
+      if (frame.abort && isAborted(frame.abort)) throw new BranchAborted();
+      const outcome = await this.runState(state, current, frame);
+      current = outcome.output;
+      if (outcome.next === undefined) return current;
+      state = machine.states.get(outcome.next)!;
+    }
+  }
+
+  /** Sleeps on the frame's timeline, stopping at the execution deadline. */
+  async sleep(frame: Frame, ms: number): Promise<void> {
+    if (frame.time.now() + ms >= this.deadline) {
+      await frame.time.sleep(this.deadline - frame.time.now());
+      throw new ExecutionTimeout();
+    }
+    await frame.time.sleep(ms);
+  }
+
+  /** The context object of one attempt of a state. */
+  contextObject(state: CompiledState, frame: Frame, enteredMs: number, retryCount: number): Json {
+    const enteredTime = isoTime(enteredMs);
+    const ec = this.setup.executionContext;
+    const st: Record<string, Json> = state.type === "Task" ? { Name: state.name, EnteredTime: enteredTime, RetryCount: retryCount } : { Name: state.name, EnteredTime: enteredTime };
+    const ctx: Record<string, Json> = { Execution: ec.Execution, StateMachine: ec.StateMachine, State: st };
+    if (frame.mapItem) ctx.Map = { Item: frame.mapItem };
+    return ctx;
+  }
+
+  /** One state, its retries and its catchers: the only Retry/Catch loop of the executor. */
+  private async runState(state: CompiledState, input: Json, frame: Frame): Promise<StateOutcome> {
+    const { history } = this.setup;
+    const enteredMs = frame.time.now();
+    const enteredId = history.addState(frame.cursor, enteredMs, state.enteredType, state.name, input);
+    this.setup.observer?.stateEntered?.(state, input);
+    let retryCount = 0;
+    let attempts: number[] | undefined;
+    for (;;) {
+      const ec = new EvalContext(this, state, input, frame, enteredMs, retryCount, enteredId);
+      let err: StatesError;
+      try {
+        const pending = state.run(ec);
+        const outcome = pending instanceof Promise ? await pending : pending;
+        ec.checkSize(outcome.output);
+        history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, outcome.output);
+        return outcome;
+      } catch (raw) {
+        if (raw instanceof ExecutionStop) throw raw;
+        err = ec.asStatesError(raw);
+      }
+      if (!state.recovers) throw err;
+      // Retry first: the first retrier whose ErrorEquals matches decides.
+      const ri = state.retry.findIndex((r) => errorMatches(r.ErrorEquals, err.error));
+      if (ri >= 0) {
+        const retrier = state.retry[ri];
+        attempts ??= new Array<number>(state.retry.length).fill(0);
+        if (attempts[ri] < (retrier.MaxAttempts ?? 3)) {
+          const delay = retryDelayMs(retrier, attempts[ri], this.setup.random);
+          attempts[ri]++;
+          retryCount++;
+          this.setup.observer?.retried?.(state, ri, err.error);
+          await this.sleep(frame, delay);
+          continue;
+        }
+      }
+      const ci = state.catch.findIndex((c) => errorMatches(c.ErrorEquals, err.error));
+      if (ci < 0) throw err;
+      const catcher = state.catch[ci];
+      this.setup.observer?.caught?.(state, ci, err.error);
+      let output: Json;
+      try {
+        output = await ec.caught(catcher, err);
+        ec.checkSize(output);
+      } catch (raw) {
+        if (raw instanceof ExecutionStop) throw raw;
+        throw ec.asStatesError(raw);
+      }
+      history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, output);
+      return { output, next: catcher.Next };
+    }
+  }
+
+  /** A Parallel branch's or Map iteration's frame: the outer variables as they were on entry; its own assignments stay inside. */
+  childFrame(frame: Frame, abort: AbortToken, mapItem?: { Index: number; Value: Json }): Frame {
+    return { variables: copyVariables(frame.variables), cursor: { lastEventId: frame.cursor.lastEventId }, time: frame.time.fork(), mapItem, abort };
+  }
+
+  /** Continues the parent after its branches: latest time, latest event. */
+  join(frame: Frame, children: readonly Frame[]): void {
+    frame.time.join(children.map((f) => f.time));
+    let last = frame.cursor.lastEventId;
+    for (const f of children) if (f.cursor.lastEventId > last) last = f.cursor.lastEventId;
+    frame.cursor.lastEventId = last;
+  }
+}
+
+function copyVariables(vars: Record<string, Json>): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const k of Object.keys(vars)) {
+    if (k === "__proto__") Object.defineProperty(out, k, { value: vars[k], writable: true, enumerable: true, configurable: true });
+    else out[k] = vars[k];
+  }
+  return out;
+}
+
+/** Errors raised by a task or a Fail state keep their cause; evaluation errors get AWS's "while executing the state" prefix. */
+export function toStatesError(raw: unknown, state: CompiledState, enteredId: number): StatesError {
+  if (raw instanceof TaskFailure) return raw;
+  if (raw instanceof ExpressionError) {
+    return raw.causeText?.startsWith("An error occurred while executing the state") ? raw : raw.withEnteredEventId(enteredId);
+  }
+  if (raw instanceof StatesError) {
+    if ((raw.error === "States.Runtime" || raw.error === "States.QueryEvaluationError") && !raw.causeText?.startsWith("An error occurred while executing the state")) {
+      return new StatesError(raw.error, prefixStateCause(state.name, enteredId, raw.causeText ?? ""));
+    }
+    return raw;
+  }
+  if (raw instanceof RangeError && /call stack/i.test(raw.message)) {
+    return new StatesError(
+      "States.Runtime",
+      prefixStateCause(state.name, enteredId, `The data is nested too deeply for the local executor (more than about ${1000} levels); flatten it.`),
+    );
+  }
+  // A bug in the executor or the expression layer: fail the execution loudly, naming the state.
+  const message = raw instanceof Error ? raw.message : String(raw);
+  return new StatesError("States.Runtime", prefixStateCause(state.name, enteredId, `Internal error in the local executor: ${message}`));
+}

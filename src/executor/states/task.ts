@@ -1,0 +1,240 @@
+/**
+ * Task: parameters -> the resource (a mock, a Lambda function by ARN, or
+ * `lambda:invoke`) -> the state's output processing, recording the events AWS
+ * records. Every failure of the resource is a TaskFailure (its cause reaches
+ * Catch unchanged).
+ */
+import { NotSupportedError, StatesError, TaskFailure } from "../errors";
+import type { EvalContext } from "../eval-context";
+import type { StateOutcome } from "../compile";
+import { LazyCause, LazyDetails, LazyJson, payloadDetails } from "../history";
+import { LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
+import { withTaskTimeout } from "../task-timeout";
+
+type Json = any;
+
+interface Resource {
+  readonly arn: string;
+  readonly isDirectLambda: boolean;
+  /** `lambda`, `sqs`, ... for `arn:aws:states:::<service>:<action>` resources. */
+  readonly type: string;
+  /** How AWS names it in TaskScheduled (`invoke`, `sendMessage.waitForTaskToken`). */
+  readonly name: string;
+  readonly action?: string;
+  readonly pattern?: string;
+}
+
+const resourceCache = new Map<string, Resource | null>();
+/** A Task's Resource, parsed once per distinct ARN; null when it is no resource the executor knows. */
+function parseResource(arn: string): Resource | null {
+  let hit = resourceCache.get(arn);
+  if (hit === undefined) {
+    const isDirectLambda = arn.startsWith("arn:") && arn.split(":")[2] === "lambda";
+    const m = /^arn:[^:]+:states:::([^:]+):([^.]+)(?:\.(waitForTaskToken|sync(?::2)?))?$/.exec(arn);
+    hit = isDirectLambda
+      ? { arn, isDirectLambda, type: "lambda", name: arn }
+      : m
+        ? { arn, isDirectLambda, type: m[1], name: `${m[2]}${m[3] ? `.${m[3]}` : ""}`, action: m[2], pattern: m[3] }
+        : null;
+    if (resourceCache.size > 1000) resourceCache.clear();
+    resourceCache.set(arn, hit);
+  }
+  return hit;
+}
+
+export async function runTask(ec: EvalContext): Promise<StateOutcome> {
+  const d = ec.def;
+  const ql = ec.ql;
+  if (typeof d.Resource === "string" && d.Resource.endsWith(".waitForTaskToken")) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.taskTokenFactory() } };
+  const effective = ql.effectiveInput(ec);
+  const field = ql.parametersField;
+  // JSONPath evaluation is synchronous: await only what is a promise (each await costs a microtask turn).
+  let params = d[field] !== undefined ? ql.payload(ec, d[field], effective, field) : ql.taskSendsInputByDefault ? effective : undefined;
+  if (params instanceof Promise) params = await params;
+  if (params !== undefined && params !== effective) ec.checkSize(params);
+  let timeout = ql.field(ec, d, "TimeoutSeconds", effective);
+  if (timeout instanceof Promise) timeout = await timeout;
+  let heartbeat = ql.field(ec, d, "HeartbeatSeconds", effective);
+  if (heartbeat instanceof Promise) heartbeat = await heartbeat;
+  const timeoutSeconds = timeout?.value;
+  if (timeoutSeconds !== undefined && (typeof timeoutSeconds !== "number" || !Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)) {
+    throw new StatesError("States.Runtime", `TimeoutSeconds must be a positive integer. Received: ${JSON.stringify(timeoutSeconds)}`);
+  }
+  const result = await invoke(ec, params, timeoutSeconds, heartbeat?.value);
+  const output = ql.output(ec, result, true);
+  return ec.done(output instanceof Promise ? await output : output);
+}
+
+/** Runs the Task's resource and returns its raw result, recording the events AWS records. */
+async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined): Promise<Json> {
+  const { state, frame } = ec;
+  const arn: unknown = ec.def.Resource;
+  if (typeof arn !== "string") throw new NotSupportedError("a Task without a string Resource", state.path);
+  const { history } = ec.exec.setup;
+  const mock = ec.exec.setup.mocks[state.name];
+  const resource = parseResource(arn);
+  if (!resource && !mock) throw new NotSupportedError(`Task resource ${arn}`, state.path);
+  const r: Resource = resource ?? { arn, isDirectLambda: false, type: "unknown", name: arn };
+  if (!history.keep) {
+    history.add(frame.cursor, 0, "");
+    history.add(frame.cursor, 0, "");
+  } else if (r.isDirectLambda) {
+    history.add(frame.cursor, frame.time.now(), "LambdaFunctionScheduled", new TaskEventDetails(SCHEDULED, r, params, ec.exec.setup.region, timeoutSeconds, heartbeatSeconds));
+    history.add(frame.cursor, frame.time.now(), "LambdaFunctionStarted");
+  } else {
+    history.add(frame.cursor, frame.time.now(), "TaskScheduled", new TaskEventDetails(SCHEDULED, r, params, ec.exec.setup.region, timeoutSeconds, heartbeatSeconds));
+    history.add(frame.cursor, frame.time.now(), "TaskStarted", new TaskEventDetails(STARTED, r, undefined, ""));
+  }
+  let result: Json;
+  try {
+    if (r.pattern === "waitForTaskToken" && !mock) {
+      throw new NotSupportedError(`${arn} without a mock (the local executor has no SendTaskSuccess; mock state "${state.name}")`, state.path);
+    }
+    const work = mock ? callMock(ec, mock, params) : callResource(ec, r, params, timeoutSeconds ?? 99999999);
+    result = timeoutSeconds === undefined ? await work : await withTaskTimeout(work, timeoutSeconds);
+  } catch (raw) {
+    if (raw instanceof NotSupportedError) throw raw;
+    const e = raw as { name?: string; message?: string };
+    // A mock or handler that threw something other than a StatesError: treat it like a function error.
+    const failure = TaskFailure.from(
+      raw instanceof StatesError ? raw : new StatesError(typeof e?.name === "string" ? e.name : "Error", typeof e?.message === "string" ? e.message : String(raw)),
+    );
+    if (!history.keep) history.add(frame.cursor, 0, "");
+    else {
+      const details: Record<string, Json> = r.isDirectLambda ? {} : { resourceType: r.type, resource: r.name };
+      details.error = failure.error;
+      details.cause = new LazyCause(failure);
+      const type = failure.error === "States.Timeout" ? (r.isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut") : r.isDirectLambda ? "LambdaFunctionFailed" : "TaskFailed";
+      history.add(frame.cursor, frame.time.now(), type, details);
+    }
+    throw failure;
+  }
+  if (!history.keep) history.add(frame.cursor, 0, "");
+  else history.add(frame.cursor, frame.time.now(), r.isDirectLambda ? "LambdaFunctionSucceeded" : "TaskSucceeded", new TaskEventDetails(SUCCEEDED, r, result, ""));
+  return result;
+}
+
+/** lambda:invoke's result where only `Payload` is observable; the history shows the full SDK response. */
+class PayloadOnlyResponse {
+  constructor(
+    readonly Payload: Json,
+    private readonly requestId: string,
+    private readonly nowMs: number,
+    private readonly style: LambdaRuntimeStyle,
+    private readonly contentLength?: number,
+  ) {}
+  /** The SDK response AWS records, as the history and JSON show it. */
+  toJSON(): Json {
+    return invokeResponse(this.Payload, this.contentLength ?? contentLengthOf(this.Payload, this.style), this.requestId, this.nowMs);
+  }
+}
+
+const SCHEDULED = 0;
+const STARTED = 1;
+const SUCCEEDED = 2;
+
+/** A Task's scheduled/started/succeeded event details, as GetExecutionHistory shapes them, built when the history is read. */
+class TaskEventDetails extends LazyDetails {
+  constructor(
+    private readonly kind: number,
+    private readonly r: Resource,
+    private readonly payload: Json,
+    private readonly region: string,
+    private readonly timeoutSeconds?: number,
+    private readonly heartbeatSeconds?: number,
+  ) {
+    super();
+  }
+
+  build(): Record<string, Json> {
+    const { r } = this;
+    if (this.kind === SCHEDULED) {
+      if (r.isDirectLambda) {
+        const details: Record<string, Json> = { resource: r.arn, ...payloadDetails("input", this.payload) };
+        if (this.timeoutSeconds !== undefined) details.timeoutInSeconds = this.timeoutSeconds;
+        return materialise(details);
+      }
+      const details: Record<string, Json> = { resourceType: r.type, resource: r.name, region: this.region, parameters: JSON.stringify(this.payload ?? {}) };
+      if (this.timeoutSeconds !== undefined) details.timeoutInSeconds = this.timeoutSeconds;
+      if (this.heartbeatSeconds !== undefined) details.heartbeatInSeconds = this.heartbeatSeconds;
+      return details;
+    }
+    if (this.kind === STARTED) return { resourceType: r.type, resource: r.name };
+    const out = payloadDetails("output", this.payload);
+    if (r.isDirectLambda) return materialise(out);
+    return materialise({ resourceType: r.type, resource: r.name, ...out });
+  }
+}
+
+/** LazyJson values as the strings GetExecutionHistory shows. */
+function materialise(details: Record<string, Json>): Record<string, Json> {
+  for (const k of Object.keys(details)) if (details[k] instanceof LazyJson) details[k] = String(details[k]);
+  return details;
+}
+
+async function callMock(ec: EvalContext, mock: (params: Json, n: number) => unknown, params: Json): Promise<Json> {
+  const calls = ec.exec.mockCalls;
+  const n = calls.get(ec.state.name) ?? 0;
+  calls.set(ec.state.name, n + 1);
+  const result = await mock(params, n);
+  // Through the JSON boundary, as a real service response would come.
+  return result === undefined ? null : JSON.parse(JSON.stringify(result));
+}
+
+function callResource(ec: EvalContext, r: Resource, params: Json, timeoutSeconds: number): Promise<Json> {
+  if (r.isDirectLambda) return callLambda(ec, r.arn, params, timeoutSeconds, "direct", r.arn);
+  if (r.type === "lambda" && r.action === "invoke" && !r.pattern) return lambdaInvoke(ec, params, timeoutSeconds);
+  throw new NotSupportedError(`Task resource ${r.arn} without a mock (pass mocks: { "${ec.state.name}": ... } or a mock config)`, ec.state.path);
+}
+
+async function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number): Promise<Json> {
+  if (!params || typeof params !== "object" || typeof params.FunctionName !== "string") {
+    throw new StatesError(
+      "States.Runtime",
+      `The field 'FunctionName' is required for arn:aws:states:::lambda:invoke (state '${ec.state.name}'); add "FunctionName" to ${ec.ql.parametersField}.`,
+    );
+  }
+  let payload = params.Payload;
+  // A string Payload is the raw request body: the function receives its decoded JSON.
+  if (typeof payload === "string") {
+    try {
+      payload = JSON.parse(payload);
+    } catch {
+      // Not JSON: the function receives the string itself.
+    }
+  }
+  if (payload === undefined || payload === null) payload = {};
+  if (ec.state.observesPayloadOnly && params.LogType !== "Tail") return callLambda(ec, params.FunctionName, payload, timeoutSeconds, "payload", "lambda");
+  const response = await callLambda(ec, params.FunctionName, payload, timeoutSeconds, "invoke", "lambda");
+  if (params.LogType === "Tail") withLogTail(response);
+  return response;
+}
+
+/**
+ * mode "payload": a lambda:invoke whose state reads only `$.Payload` (OutputPath "$.Payload", nothing
+ * else): the SDK response is built only if the history is read; the state gets `{Payload}`.
+ */
+async function callLambda(ec: EvalContext, functionRef: string, event: Json, timeoutSeconds: number, mode: "direct" | "invoke" | "payload", limitName: string): Promise<Json> {
+  const { setup } = ec.exec;
+  const frame = ec.frame;
+  const ref = parseFunctionRef(functionRef, setup.region, setup.accountId);
+  let fn = setup.findLambda(functionRef);
+  if (fn instanceof Promise) fn = await fn;
+  if (!fn) throw functionNotFound(ref, mode === "direct" ? "direct" : "invoke");
+  const options = { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time };
+  const result = await invokeHandler(fn, event, options, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact", mode !== "payload");
+  if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
+  ec.measured = result.payload;
+  if (mode === "direct") return result.payload;
+  if (mode === "payload") return new PayloadOnlyResponse(result.payload, result.requestId, frame.time.now(), setup.lambdaRuntime, result.exact ? result.contentLength : undefined);
+  return invokeResponse(result.payload, result.contentLength, result.requestId, frame.time.now());
+}
+
+/** LogType "Tail": Lambda returns the last 4 KB of the invocation's log, base64-encoded, in the body and a header. */
+function withLogTail(response: Record<string, Json>): void {
+  const requestId = response.SdkResponseMetadata.RequestId;
+  const log = Buffer.from(`START RequestId: ${requestId} Version: $LATEST\nEND RequestId: ${requestId}\nREPORT RequestId: ${requestId}\n`).toString("base64");
+  response.LogResult = log;
+  response.SdkHttpMetadata.AllHttpHeaders["X-Amz-Log-Result"] = [log];
+  response.SdkHttpMetadata.HttpHeaders["X-Amz-Log-Result"] = log;
+}
