@@ -4,7 +4,7 @@
  * state type. What each state does lives in states/<type>.ts; how its fields
  * are read (JSONPath or JSONata) in query.ts.
  */
-import { ExecutionFailure, ExecutionStop, ExecutionTimeout, StatesError, TaskFailure } from "./errors";
+import { ExecutionAborted, ExecutionFailure, ExecutionStop, ExecutionTimeout, StatesError, TaskFailure } from "./errors";
 import { ExpressionError, prefixStateCause } from "./expr-errors";
 import { HistoryRecorder, EventCursor, payloadDetails } from "./history";
 import { Timeline, isoTime } from "./clock";
@@ -34,6 +34,8 @@ export interface ExecutionSetup {
   readonly realTime: boolean;
   /** AWS's maximum execution duration (1 year Standard, 5 minutes Express), in ms. */
   readonly maxDurationMs: number;
+  /** Answers `.waitForTaskToken` and activity tasks that have no mock (startExecution's handle). */
+  readonly callbacks?: import("./callbacks").CallbackBroker;
 }
 
 /** One thread of control: the top level, a Parallel branch or a Map iteration. */
@@ -60,14 +62,16 @@ function isAborted(token: AbortToken | undefined): boolean {
 export class BranchAborted extends ExecutionStop {}
 
 export interface RawOutcome {
-  status: "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
   output?: Json;
   error?: string;
   cause?: string;
 }
 
 export class Execution {
-  private readonly deadline: number;
+  readonly deadline: number;
+  /** Set by StopExecution: the execution ends ABORTED at its next state. */
+  stopRequest?: ExecutionAborted;
   /** Whether the deadline is the definition's TimeoutSeconds (a real clock must then interrupt hung handlers). */
   private readonly hasTimeout: boolean;
   readonly mockCalls = new Map<string, number>();
@@ -92,6 +96,14 @@ export class Execution {
       history.close();
       return { status: "SUCCEEDED", output };
     } catch (err) {
+      if (err instanceof ExecutionAborted) {
+        const details: Record<string, Json> = {};
+        if (err.error !== undefined) details.error = err.error;
+        if (err.causeText !== undefined) details.cause = err.causeText;
+        history.add(frame.cursor, frame.time.now(), "ExecutionAborted", details);
+        history.close();
+        return { status: "ABORTED", error: err.error, cause: err.causeText };
+      }
       if (err instanceof ExecutionTimeout) {
         history.add(frame.cursor, frame.time.now(), "ExecutionTimedOut", {});
         history.close();
@@ -129,6 +141,7 @@ export class Execution {
     let current = input;
     for (;;) {
       if (frame.time.now() >= this.deadline) throw new ExecutionTimeout();
+      if (this.stopRequest) throw this.stopRequest;
       if (frame.abort && isAborted(frame.abort)) throw new BranchAborted();
       const outcome = await this.runState(state, current, frame);
       current = outcome.output;

@@ -13,7 +13,7 @@ import { ExecutionFailure } from "./errors";
 export const MAX_HISTORY_EVENTS = 25_000;
 
 /** Event 25,000 may only close the execution: AWS logs ExecutionFailed instead of anything else. */
-const CLOSING = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"]);
+const CLOSING = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"]);
 
 export interface HistoryEvent {
   readonly id: number;

@@ -11,7 +11,8 @@ import { HistoryEvent, HistoryRecorder } from "./history";
 import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
 import { CompiledDefinition, compileDefinition } from "./compile";
 import { Execution } from "./execution";
-import { InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
+import { ExecutionAborted, ExecutionTimeout, InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
+import { CallbackBroker, WaitingTask } from "./callbacks";
 import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
@@ -19,6 +20,8 @@ import { seededRandom } from "./retry";
 
 export { StatesError, NotSupportedError, InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
 export { RawLambdaResponse } from "./lambda";
+export { SfnApiError } from "./callbacks";
+export type { WaitingTask } from "./callbacks";
 export type { LambdaHandler, LambdaContextLike, LambdaRuntimeStyle } from "./lambda";
 export type { HistoryEvent } from "./history";
 export type { StateMock, MockConfigFile } from "./mocks";
@@ -62,7 +65,7 @@ export interface RunOptions {
 }
 
 export interface ExecutionResult {
-  readonly status: "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  readonly status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
   readonly output?: unknown;
   readonly error?: string;
   readonly cause?: string;
@@ -128,6 +131,15 @@ function compile(definition: object | string): CompiledDefinition {
  * accept (InvalidDefinitionError) or bad options.
  */
 export async function runDefinition(definition: object | string, input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
+  return startExecution(definition, input, options).result();
+}
+
+/**
+ * Starts an execution and returns a handle a test can drive: the callback and
+ * activity tasks it waits on, SendTaskSuccess/Failure/Heartbeat, StopExecution,
+ * virtual time, and `result()`.
+ */
+export function startExecution(definition: object | string, input: unknown, options: RunOptions = {}): ExecutionHandle {
   const compiled = compile(definition);
   checkExecutionInput(input);
   const region = options.region ?? "us-east-1";
@@ -164,7 +176,9 @@ export async function runDefinition(definition: object | string, input: unknown,
 
   const history = new HistoryRecorder(options.history !== false);
   const startDate = new Date(timeline.now());
-  const outcome = await new Execution({
+  let exec: Execution | undefined;
+  const callbacks = new CallbackBroker(timeline.now(), () => exec!.deadline);
+  exec = new Execution({
     compiled,
     input,
     history,
@@ -179,11 +193,144 @@ export async function runDefinition(definition: object | string, input: unknown,
     mocks,
     lambdaRuntime: options.lambdaRuntime ?? "nodejs",
     random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
-    taskTokenFactory: randomUUID,
+    taskTokenFactory: () => callbacks.newToken(),
     realTime: options.realTime === true,
     maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
-  }).run();
-  return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
+    callbacks,
+  });
+  return new ExecutionHandle(exec, callbacks, history, timeline, executionArn, startDate);
+}
+
+/**
+ * A running execution, as a test drives it through the SFN API:
+ *
+ *   const h = startExecution(definition, input);
+ *   const [task] = await h.waitForTasks();          // { taskToken, stateName, payload, resource }
+ *   h.sendTaskSuccess(task.taskToken, { approved: true });
+ *   const r = await h.result();
+ *
+ * Answering a malformed token throws SfnApiError `InvalidToken`, an unknown
+ * well-formed one `TaskDoesNotExist`, a spent one (answered, timed out, or the
+ * execution over) `TaskTimedOut`; an output that is not JSON `InvalidOutput`.
+ */
+export class ExecutionHandle {
+  readonly #done: Promise<ExecutionResult>;
+  #settled = false;
+
+  constructor(
+    private readonly exec: Execution,
+    private readonly callbacks: CallbackBroker,
+    history: HistoryRecorder,
+    timeline: Timeline,
+    readonly executionArn: string,
+    readonly startDate: Date,
+  ) {
+    this.#done = exec.run().then((outcome) => {
+      this.#settled = true;
+      callbacks.finished = true;
+      callbacks.abortAll(new ExecutionTimeout());
+      return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now())) as ExecutionResult;
+    });
+  }
+
+  /** Whether the execution has ended. */
+  get done(): boolean {
+    return this.#settled;
+  }
+
+  /** The callback and activity tasks waiting for an answer now. */
+  waitingTasks(): WaitingTask[] {
+    return this.callbacks.waiting();
+  }
+
+  /**
+   * Resolves once at least `count` tasks (of `stateName`, when given) wait for an
+   * answer and the execution has nothing else to do; with fewer, once the
+   * execution is idle or over (returns what waits then).
+   */
+  async waitForTasks(stateName?: string, count = 1): Promise<WaitingTask[]> {
+    const matching = () => this.callbacks.waiting().filter((t) => stateName === undefined || t.stateName === stateName);
+    for (;;) {
+      if (this.#settled || matching().length >= count) {
+        await this.settle();
+        return matching();
+      }
+      const idle = await this.untilIdle();
+      if (idle || this.#settled) return matching();
+    }
+  }
+
+  sendTaskSuccess(taskToken: string, output: unknown): void {
+    this.callbacks.sendTaskSuccess(taskToken, output);
+  }
+
+  sendTaskFailure(taskToken: string, error?: string, cause?: string): void {
+    this.callbacks.sendTaskFailure(taskToken, error, cause);
+  }
+
+  sendTaskHeartbeat(taskToken: string): void {
+    this.callbacks.sendTaskHeartbeat(taskToken);
+  }
+
+  /** GetActivityTask: waits until a task for this activity is scheduled (or the execution idles/ends: then `{}`). */
+  async getActivityTask(activityArn: string): Promise<{ taskToken?: string; input?: string }> {
+    for (;;) {
+      if (this.callbacks.hasActivityTask(activityArn) || this.#settled) return this.callbacks.takeActivityTask(activityArn);
+      const idle = await this.untilIdle();
+      if (idle) return this.callbacks.takeActivityTask(activityArn);
+    }
+  }
+
+  /** Lets virtual time pass for the waiting tasks (heartbeat and task timeouts fall due). */
+  async advanceTime(seconds: number): Promise<void> {
+    this.callbacks.advance(seconds * 1000);
+    await this.settle();
+  }
+
+  /** StopExecution: the execution ends ABORTED (at once if it waits on a task, else at its next state). */
+  async stop(error?: string, cause?: string): Promise<ExecutionResult> {
+    if (!this.#settled) {
+      const stop = new ExecutionAborted(error, cause);
+      this.exec.stopRequest = stop;
+      this.callbacks.abortAll(stop);
+    }
+    return this.#done;
+  }
+
+  /**
+   * The outcome. Tasks nobody answers keep waiting as on AWS: virtual time
+   * jumps to the next deadline (a task's HeartbeatSeconds/TimeoutSeconds, or
+   * the execution's), so this always ends.
+   */
+  async result(): Promise<ExecutionResult> {
+    for (;;) {
+      if (this.#settled) return this.#done;
+      if (this.callbacks.waitingCount === 0) {
+        const first = await Promise.race([this.#done.then(() => true), this.callbacks.changed().then(() => false)]);
+        if (first) return this.#done;
+        continue;
+      }
+      const idle = await this.untilIdle();
+      if (idle) this.callbacks.advanceToNextDeadline();
+    }
+  }
+
+  /** Lets in-process work run (a few macrotask turns). */
+  private async settle(): Promise<void> {
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+  }
+
+  /** True when tasks wait and nothing changed for a few turns; false when the execution ended or something changed. */
+  private async untilIdle(): Promise<boolean> {
+    let changed = false;
+    const watch = this.callbacks.changed().then(() => (changed = true));
+    void watch;
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setImmediate(r));
+      if (this.#settled) return false;
+    }
+    return !changed;
+  }
 }
 
 /** Finds a handler by name or ARN (a class, not a closure per execution: tsx's keepNames renames every closure it creates). */
