@@ -71,4 +71,9 @@ describe("npm run exec", () => {
     expect(parseArgs(["map", "--input", orderFile]).input).toMatchObject({ orderId: "o-1" });
     expect(() => parseArgs(["--input", "{}"])).toThrow(UsageError);
   });
+
+  test("--s3-dir gives the folder standing for S3 to a distributed Map", () => {
+    expect(parseArgs(["batch-import", "--input", "{}", "--s3-dir", "/tmp/s3"]).s3Dir).toBe("/tmp/s3");
+    expect(() => parseArgs(["batch-import", "--input", "{}", "--s3-dir"])).toThrow(/--s3-dir needs a value/);
+  });
 });

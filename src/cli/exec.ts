@@ -1,6 +1,6 @@
 /**
  * `npm run exec -- <workflow> --input <file|json> [--stage <stage>]
- *     [--mock-config <file> --test-case <name>] [--definition <file>] [--json]`
+ *     [--mock-config <file> --test-case <name>] [--definition <file>] [--s3-dir <folder>] [--json]`
  *
  * Runs a catalogued workflow (or a definition file) in the local executor with
  * the real handlers, on a virtual clock. Prints the final status, the output
@@ -15,7 +15,7 @@ import { ExecutionResult, InvalidDefinitionError, RunOptions, prepareWorkflow, r
 import { formatVisits, stateVisits } from "../executor/summary";
 import { findWorkflow } from "../../workflows/catalogue";
 
-export const USAGE = `Usage: npm run exec -- <workflow> --input <file|json> [--stage <stage>] [--mock-config <file> --test-case <name>] [--definition <file>] [--json]`;
+export const USAGE = `Usage: npm run exec -- <workflow> --input <file|json> [--stage <stage>] [--mock-config <file> --test-case <name>] [--definition <file>] [--s3-dir <folder>] [--json]`;
 
 /** A problem with the command line or its files: one line, with the fix. */
 export class UsageError extends Error {}
@@ -27,6 +27,8 @@ export interface ExecArgs {
   mockConfig?: string;
   testCase?: string;
   definition?: string;
+  /** A folder standing for S3 (`<folder>/<bucket>/<key>`) for distributed Map ItemReader/ResultWriter. */
+  s3Dir?: string;
   json: boolean;
 }
 
@@ -55,6 +57,9 @@ export function parseArgs(argv: readonly string[]): ExecArgs {
         break;
       case "--definition":
         args.definition = value(i++, a);
+        break;
+      case "--s3-dir":
+        args.s3Dir = value(i++, a);
         break;
       case "--json":
         args.json = true;
@@ -109,7 +114,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   let result: ExecutionResult;
   try {
     const args = parseArgs(argv);
-    const options: RunOptions = args.mockConfig ? { mockConfig: args.mockConfig, testCase: args.testCase } : {};
+    const options: RunOptions = { ...(args.mockConfig ? { mockConfig: args.mockConfig, testCase: args.testCase } : {}), ...(args.s3Dir ? { s3Dir: args.s3Dir } : {}) };
     if (args.definition !== undefined) {
       const text = readDefinition(args.definition);
       // A catalogued name also brings its handlers; any other name only keys the mock config.

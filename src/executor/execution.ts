@@ -34,6 +34,8 @@ export interface ExecutionSetup {
   readonly realTime: boolean;
   /** AWS's maximum execution duration (1 year Standard, 5 minutes Express), in ms. */
   readonly maxDurationMs: number;
+  /** The folder standing for S3 (`<dir>/<bucket>/<key>`) for ItemReader and ResultWriter. */
+  readonly s3Dir?: string;
   /** Answers `.waitForTaskToken` and activity tasks that have no mock (startExecution's handle). */
   readonly callbacks?: import("./callbacks").CallbackBroker;
 }

@@ -62,6 +62,8 @@ export interface RunOptions {
   readonly jitterSeed?: number;
   /** How handlers serialise responses (decides lambda:invoke's Content-Length). @default "nodejs" */
   readonly lambdaRuntime?: LambdaRuntimeStyle;
+  /** A folder standing for S3 (`<s3Dir>/<bucket>/<key>`): a distributed Map's ItemReader reads and its ResultWriter writes there. */
+  readonly s3Dir?: string;
 }
 
 export interface ExecutionResult {
@@ -197,6 +199,7 @@ export function startExecution(definition: object | string, input: unknown, opti
     realTime: options.realTime === true,
     maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
     callbacks,
+    s3Dir: options.s3Dir,
   });
   return new ExecutionHandle(exec, callbacks, history, timeline, executionArn, startDate);
 }
