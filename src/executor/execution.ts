@@ -34,6 +34,8 @@ export interface ExecutionSetup {
   readonly realTime: boolean;
   /** AWS's maximum execution duration (1 year Standard, 5 minutes Express), in ms. */
   readonly maxDurationMs: number;
+  /** Set for a redrive: the count it will have, and where the previous run stopped. */
+  readonly redrive?: { readonly count: number; readonly resume?: ResumePoint; readonly originalStartMs: number };
   /** The folder standing for S3 (`<dir>/<bucket>/<key>`) for ItemReader and ResultWriter. */
   readonly s3Dir?: string;
   /** Answers `.waitForTaskToken` and activity tasks that have no mock (startExecution's handle). */
@@ -48,7 +50,25 @@ export interface Frame {
   readonly mapItem?: { Index: number; Value: Json };
   /** Set when a sibling branch/iteration failed: this one stops at its next state, as AWS aborts it. */
   readonly abort?: AbortToken;
+  /** Where this frame stopped when an error left it (for redrive). */
+  failedAt?: ResumePoint;
+  /** Set by a Parallel/Map state while it runs: what each branch/iteration did (for redrive). */
+  childOutcomes?: ChildOutcome[];
+  /** On redrive: what the Parallel/Map state being resumed did last time (read once by its handler). */
+  resumeChildren?: ChildOutcome[];
 }
+
+/** Where a redrive resumes a frame: the state that failed, its input and the variables before it. */
+export interface ResumePoint {
+  readonly state: string;
+  readonly input: Json;
+  readonly variables: Record<string, Json>;
+  /** For a Parallel/Map state: each branch's/iteration's outcome. */
+  readonly children?: ChildOutcome[];
+}
+
+/** A branch/iteration that succeeded (its output is kept), stopped (resume it there), or never started (undefined). */
+export type ChildOutcome = { readonly output: Json } | { readonly resume: ResumePoint } | undefined;
 
 export interface AbortToken {
   aborted: boolean;
@@ -82,22 +102,34 @@ export class Execution {
     const t = setup.compiled.timeoutSeconds;
     const start = setup.timeline.now();
     this.hasTimeout = t !== undefined;
-    this.deadline = Math.min(start + setup.maxDurationMs, t !== undefined ? start + t * 1000 : Infinity);
+    // A redriven execution gets its TimeoutSeconds afresh; the maximum open time (1 year) counts from the first start.
+    this.deadline = Math.min((setup.redrive?.originalStartMs ?? start) + setup.maxDurationMs, t !== undefined ? start + t * 1000 : Infinity);
   }
 
+  /** Set once this attempt has been redriven (a later redrive must start from the newer result). */
+  redriven = false;
+  /** The top-level frame's stopping point after a FAILED/TIMED_OUT/ABORTED run (what redrive resumes). */
+  resumePoint?: ResumePoint;
+
   async run(): Promise<RawOutcome> {
-    const { history, timeline, input } = this.setup;
-    const frame: Frame = { variables: {}, cursor: { lastEventId: 0 }, time: timeline };
-    history.add(frame.cursor, timeline.now(), "ExecutionStarted", {
-      ...payloadDetails("input", input),
-      roleArn: this.setup.executionContext.Execution.RoleArn,
-    });
+    const { history, timeline, input, redrive } = this.setup;
+    const frame: Frame = { variables: {}, cursor: { lastEventId: redrive ? history.lastEventId : 0 }, time: timeline };
+    if (redrive) {
+      history.reopen();
+      history.add(frame.cursor, timeline.now(), "ExecutionRedriven", { redriveCount: redrive.count });
+    } else {
+      history.add(frame.cursor, timeline.now(), "ExecutionStarted", {
+        ...payloadDetails("input", input),
+        roleArn: this.setup.executionContext.Execution.RoleArn,
+      });
+    }
     try {
-      const output = await this.withExecutionDeadline(this.runMachine(this.setup.compiled.root, input, frame));
+      const output = await this.withExecutionDeadline(this.runMachine(this.setup.compiled.root, input, frame, redrive?.resume));
       history.add(frame.cursor, frame.time.now(), "ExecutionSucceeded", payloadDetails("output", output));
       history.close();
       return { status: "SUCCEEDED", output };
     } catch (err) {
+      this.resumePoint = frame.failedAt;
       if (err instanceof ExecutionAborted) {
         const details: Record<string, Json> = {};
         if (err.error !== undefined) details.error = err.error;
@@ -138,17 +170,27 @@ export class Execution {
     return Promise.race([work, limit]).finally(() => clearTimeout(timer));
   }
 
-  async runMachine(machine: CompiledMachine, input: Json, frame: Frame): Promise<Json> {
-    let state = machine.states.get(machine.startAt)!;
-    let current = input;
+  async runMachine(machine: CompiledMachine, input: Json, frame: Frame, resume?: ResumePoint): Promise<Json> {
+    let state = machine.states.get(resume ? resume.state : machine.startAt)!;
+    let current = resume ? resume.input : input;
+    if (resume) {
+      Object.assign(frame.variables, copyVariables(resume.variables));
+      frame.resumeChildren = resume.children;
+    }
     for (;;) {
-      if (frame.time.now() >= this.deadline) throw new ExecutionTimeout();
-      if (this.stopRequest) throw this.stopRequest;
-      if (frame.abort && isAborted(frame.abort)) throw new BranchAborted();
-      const outcome = await this.runState(state, current, frame);
-      current = outcome.output;
-      if (outcome.next === undefined) return current;
-      state = machine.states.get(outcome.next)!;
+      try {
+        if (frame.time.now() >= this.deadline) throw new ExecutionTimeout();
+        if (this.stopRequest) throw this.stopRequest;
+        if (frame.abort && isAborted(frame.abort)) throw new BranchAborted();
+        frame.childOutcomes = undefined;
+        const outcome = await this.runState(state, current, frame);
+        current = outcome.output;
+        if (outcome.next === undefined) return current;
+        state = machine.states.get(outcome.next)!;
+      } catch (err) {
+        frame.failedAt = { state: state.name, input: current, variables: copyVariables(frame.variables), children: frame.childOutcomes };
+        throw err;
+      }
     }
   }
 

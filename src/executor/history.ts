@@ -78,6 +78,16 @@ export class HistoryRecorder {
     this.closed = true;
   }
 
+  /** A redrive appends to the same history. */
+  reopen(): void {
+    this.closed = false;
+    this.materialised = undefined;
+  }
+
+  get lastEventId(): number {
+    return this.lastId;
+  }
+
   /** Records an event and returns its id. `details` go under AWS's `<type>EventDetails` key. */
   add(cursor: EventCursor, timeMs: number, type: string, details?: Record<string, unknown> | LazyDetails): number {
     if (this.lastId >= MAX_HISTORY_EVENTS - 1 && !CLOSING.has(type)) {

@@ -7,12 +7,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { HistoryEvent, HistoryRecorder } from "./history";
+import { HistoryEvent, HistoryRecorder, MAX_HISTORY_EVENTS } from "./history";
 import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
 import { CompiledDefinition, compileDefinition } from "./compile";
-import { Execution } from "./execution";
+import { Execution, ResumePoint } from "./execution";
 import { ExecutionAborted, ExecutionTimeout, InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
-import { CallbackBroker, WaitingTask } from "./callbacks";
+import { CallbackBroker, SfnApiError, WaitingTask } from "./callbacks";
 import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
@@ -142,7 +142,75 @@ export async function runDefinition(definition: object | string, input: unknown,
  * virtual time, and `result()`.
  */
 export function startExecution(definition: object | string, input: unknown, options: RunOptions = {}): ExecutionHandle {
-  const compiled = compile(definition);
+  return launch(compile(definition), input, options);
+}
+
+/** What a redrive needs of an ended execution. */
+interface RedriveState {
+  readonly compiled: CompiledDefinition;
+  readonly input: unknown;
+  readonly options: RunOptions;
+  readonly history: HistoryRecorder;
+  readonly executionArn: string;
+  readonly execution: Record<string, unknown>;
+  readonly originalStartMs: number;
+  readonly count: number;
+  readonly exec: Execution;
+}
+
+const redriveStates = new WeakMap<ExecutionResult, RedriveState>();
+
+export interface RedriveOptions {
+  /** When the redrive happens. @default the failed execution's stopDate */
+  readonly at?: Date | string | number;
+  /** Options to change for the redriven run (handlers, mocks, ...); the rest are the original run's. */
+  readonly options?: Partial<RunOptions>;
+}
+
+/** AWS: an execution can be redriven within 14 days of its end. */
+const REDRIVE_PERIOD_MS = 14 * 24 * 3600 * 1000;
+
+/**
+ * RedriveExecution: resumes a FAILED, TIMED_OUT or ABORTED Standard execution
+ * from the state that did not succeed, with the input and variables it had
+ * there; in a Parallel or Map state only the branches/iterations that failed
+ * or were aborted run again. The history continues (ExecutionRedriven, same
+ * event ids and ARN) and `$$.Execution.RedriveCount` goes up by one. Refused
+ * with SfnApiError `ExecutionNotRedrivable` as AWS refuses it: a SUCCEEDED or
+ * Express execution, more than 14 days after its end, past one year since it
+ * first started, or with 24,999 history events or more.
+ */
+export function redrive(failed: ExecutionResult, options: RedriveOptions = {}): Promise<ExecutionResult> {
+  const st = redriveStates.get(failed);
+  if (!st) throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${failed.executionArn}' (pass the result runDefinition, runWorkflow or a handle returned)`);
+  const atMs = options.at === undefined ? failed.stopDate.getTime() : new Date(options.at).getTime();
+  if (Number.isNaN(atMs)) throw new Error(`redrive: at ${JSON.stringify(options.at)} is not a date; pass a Date, an ISO string or epoch milliseconds.`);
+  const notRedrivable = (why: string) => new SfnApiError("ExecutionNotRedrivable", `Execution '${failed.executionArn}' cannot be redriven: ${why}`);
+  if ((st.options.stateMachineType ?? "STANDARD") === "EXPRESS") throw notRedrivable("Express executions cannot be redriven.");
+  if (failed.status === "SUCCEEDED") throw notRedrivable("Execution is SUCCEEDED and cannot be redriven.");
+  if (st.exec.redriven) throw notRedrivable("this attempt was already redriven; redrive the latest result.");
+  if (atMs - failed.stopDate.getTime() > REDRIVE_PERIOD_MS) throw notRedrivable("the redrivable period of 14 days after the execution ended has passed.");
+  if (atMs - st.originalStartMs >= STANDARD_MAX_DURATION_MS) throw notRedrivable("the execution has exceeded the maximum open time of one year.");
+  if (st.history.lastEventId >= MAX_HISTORY_EVENTS - 1) throw notRedrivable(`the execution history has ${st.history.lastEventId} events; a redrive needs it under 24,999.`);
+  st.exec.redriven = true;
+  const count = st.count + 1;
+  const execution = { ...st.execution, RedriveCount: count };
+  return launch(st.compiled, st.input, { ...st.options, ...options.options, startTime: atMs }, {
+    history: st.history,
+    executionArn: st.executionArn,
+    execution,
+    redrive: { count, resume: st.exec.resumePoint, originalStartMs: st.originalStartMs },
+  }).result();
+}
+
+interface Continuation {
+  readonly history: HistoryRecorder;
+  readonly executionArn: string;
+  readonly execution: Record<string, unknown>;
+  readonly redrive: { count: number; resume?: ResumePoint; originalStartMs: number };
+}
+
+function launch(compiled: CompiledDefinition, input: unknown, options: RunOptions, continuation?: Continuation): ExecutionHandle {
   checkExecutionInput(input);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
@@ -152,18 +220,18 @@ export function startExecution(definition: object | string, input: unknown, opti
   const startMs = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
   if (Number.isNaN(startMs)) throw new Error(`runDefinition: startTime ${JSON.stringify(options.startTime)} is not a date; pass a Date, an ISO string or epoch milliseconds.`);
   const timeline: Timeline = options.realTime ? new RealTimeline() : new VirtualTimeline(startMs);
-  const executionArn =
+  const executionArn = continuation ? continuation.executionArn :
     type === "EXPRESS"
       ? `arn:aws:states:${region}:${accountId}:express:${smName}:${execName}:${randomUUID()}`
       : `arn:aws:states:${region}:${accountId}:execution:${smName}:${execName}`;
-  const execution: Record<string, unknown> = {
+  const execution: Record<string, unknown> = continuation ? continuation.execution : {
     Id: executionArn,
     Input: input,
     Name: execName,
     RoleArn: options.roleArn ?? `arn:aws:iam::${accountId}:role/${smName}-role`,
     StartTime: isoTime(timeline.now()),
   };
-  if (type === "STANDARD") execution.RedriveCount = 0;
+  if (type === "STANDARD" && !continuation) execution.RedriveCount = 0;
 
   let mocks: Record<string, StateMock> = {};
   if (options.mockConfig !== undefined) {
@@ -176,8 +244,8 @@ export function startExecution(definition: object | string, input: unknown, opti
   const finder = new LambdaFinder(options.lambdas ?? {}, options.resolveHandler, region, accountId);
   const findLambda = finder.find.bind(finder);
 
-  const history = new HistoryRecorder(options.history !== false);
-  const startDate = new Date(timeline.now());
+  const history = continuation ? continuation.history : new HistoryRecorder(options.history !== false);
+  const startDate = new Date(continuation ? continuation.redrive.originalStartMs : timeline.now());
   let exec: Execution | undefined;
   const callbacks = new CallbackBroker(timeline.now(), () => exec!.deadline);
   exec = new Execution({
@@ -200,8 +268,14 @@ export function startExecution(definition: object | string, input: unknown, opti
     maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
     callbacks,
     s3Dir: options.s3Dir,
+    redrive: continuation?.redrive,
   });
-  return new ExecutionHandle(exec, callbacks, history, timeline, executionArn, startDate);
+  const originalStartMs = continuation?.redrive.originalStartMs ?? startMs;
+  const count = continuation?.redrive.count ?? 0;
+  const ex = exec;
+  return new ExecutionHandle(exec, callbacks, history, timeline, executionArn, startDate, (result) =>
+    redriveStates.set(result, { compiled, input, options, history, executionArn, execution, originalStartMs, count, exec: ex }),
+  );
 }
 
 /**
@@ -227,12 +301,15 @@ export class ExecutionHandle {
     timeline: Timeline,
     readonly executionArn: string,
     readonly startDate: Date,
+    remember: (result: ExecutionResult) => void,
   ) {
     this.#done = exec.run().then((outcome) => {
       this.#settled = true;
       callbacks.finished = true;
       callbacks.abortAll(new ExecutionTimeout());
-      return new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now())) as ExecutionResult;
+      const result = new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
+      remember(result);
+      return result as ExecutionResult;
     });
   }
 

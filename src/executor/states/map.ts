@@ -6,7 +6,7 @@
 import { ExecutionStop, StatesError } from "../errors";
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
-import type { AbortToken, Frame } from "../execution";
+import type { AbortToken, ChildOutcome, Frame } from "../execution";
 import { BranchAborted } from "../execution";
 import type { FieldValue } from "../query";
 import { failDetails } from "./parallel";
@@ -61,13 +61,31 @@ export async function runMap(ec: EvalContext): Promise<StateOutcome> {
   const records: ChildRecord[] | undefined = writer !== undefined ? new Array(inputs.length) : undefined;
   let failures = 0;
   const abort: AbortToken = { aborted: false, parent: frame.abort };
+  // For redrive: what each iteration did; a redrive keeps the iterations that succeeded and resumes the others.
+  const prior = frame.resumeChildren;
+  frame.resumeChildren = undefined;
+  const outcomes: ChildOutcome[] = new Array(inputs.length);
+  frame.childOutcomes = outcomes;
   const runIteration = async (i: number): Promise<void> => {
+    const before = prior?.[i];
+    if (before && "output" in before) {
+      outcomes[i] = before;
+      results[i] = before.output;
+      if (records) records[i] = { index: i, status: "SUCCEEDED", input: inputs[i], output: results[i] };
+      return;
+    }
     const child = exec.childFrame(frame, abort, { Index: i, Value: batched ? inputs[i] : items[i] });
     frames.push(child);
     const startMs = child.time.now();
     history.addState(child.cursor, startMs, "MapIterationStarted", state.name, i);
     try {
-      results[i] = await exec.runMachine(state.processor!, inputs[i], child);
+      try {
+        results[i] = await exec.runMachine(state.processor!, inputs[i], child, before?.resume);
+        outcomes[i] = { output: results[i] };
+      } catch (err) {
+        if (child.failedAt) outcomes[i] = { resume: child.failedAt };
+        throw err;
+      }
       if (records) records[i] = { index: i, status: "SUCCEEDED", input: inputs[i], output: results[i], startMs, stopMs: child.time.now() };
       history.addState(child.cursor, child.time.now(), "MapIterationSucceeded", state.name, i);
     } catch (err) {
