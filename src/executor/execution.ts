@@ -36,6 +36,8 @@ export interface ExecutionSetup {
   readonly maxDurationMs: number;
   /** Set for a redrive: the count it will have, and where the previous run stopped. */
   readonly redrive?: { readonly count: number; readonly resume?: ResumePoint; readonly originalStartMs: number };
+  /** Starts a nested execution (states:startExecution); undefined when the state machine is unknown. */
+  readonly startChild?: import("./nested").ChildStarter;
   /** The folder standing for S3 (`<dir>/<bucket>/<key>`) for ItemReader and ResultWriter. */
   readonly s3Dir?: string;
   /** Answers `.waitForTaskToken` and activity tasks that have no mock (startExecution's handle). */

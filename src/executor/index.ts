@@ -13,6 +13,8 @@ import { CompiledDefinition, compileDefinition } from "./compile";
 import { Execution, ResumePoint } from "./execution";
 import { ExecutionAborted, ExecutionTimeout, InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
 import { CallbackBroker, SfnApiError, WaitingTask } from "./callbacks";
+import { ChildStarter, MAX_NESTING } from "./nested";
+import { StatesError } from "./errors";
 import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
@@ -64,6 +66,23 @@ export interface RunOptions {
   readonly lambdaRuntime?: LambdaRuntimeStyle;
   /** A folder standing for S3 (`<s3Dir>/<bucket>/<key>`): a distributed Map's ItemReader reads and its ResultWriter writes there. */
   readonly s3Dir?: string;
+  /** State machines a `states:startExecution` Task may start, by name or ARN: a definition, or one with its own handlers and type. */
+  readonly stateMachines?: Readonly<Record<string, object | string | ChildStateMachine>>;
+  /** Fallback for state machines not in `stateMachines`: gets the name; `runWorkflow` maps `<project>-<stage>-<workflow>` to the catalogue. */
+  readonly resolveStateMachine?: (name: string) => object | string | ChildStateMachine | undefined | Promise<object | string | ChildStateMachine | undefined>;
+}
+
+/** A state machine a nested execution runs. */
+export interface ChildStateMachine {
+  readonly definition: object | string;
+  /** Handlers of the child's own functions (tried before the parent's). */
+  readonly resolveHandler?: RunOptions["resolveHandler"];
+  /** @default "STANDARD" */
+  readonly stateMachineType?: "STANDARD" | "EXPRESS";
+}
+
+function isChildStateMachine(v: unknown): v is ChildStateMachine {
+  return typeof v === "object" && v !== null && "definition" in v && !("States" in v);
 }
 
 export interface ExecutionResult {
@@ -210,7 +229,53 @@ interface Continuation {
   readonly redrive: { count: number; resume?: ResumePoint; originalStartMs: number };
 }
 
-function launch(compiled: CompiledDefinition, input: unknown, options: RunOptions, continuation?: Continuation): ExecutionHandle {
+/** Builds the starter nested `states:startExecution` Tasks use (depth-limited: a workflow starting itself would never end). */
+function childStarter(options: RunOptions, region: string, accountId: string, depth: number): ChildStarter {
+  return async (arn, childInput, name, startMs) => {
+    const parts = arn.split(":");
+    const smName = parts[5] === "stateMachine" ? parts[6] : arn;
+    const own = (key: string) => (options.stateMachines && Object.prototype.hasOwnProperty.call(options.stateMachines, key) ? options.stateMachines[key] : undefined);
+    const found = own(arn) ?? own(smName) ?? (await options.resolveStateMachine?.(smName));
+    if (found === undefined) return undefined;
+    if (depth >= MAX_NESTING) {
+      throw new StatesError("States.Runtime", `Nested executions go more than ${MAX_NESTING} levels deep (state machine ${smName}); the local executor stops there. Check for a workflow that starts itself.`);
+    }
+    const child = isChildStateMachine(found) ? found : { definition: found };
+    const parentResolve = options.resolveHandler;
+    const resolveHandler: RunOptions["resolveHandler"] = child.resolveHandler
+      ? async (fn) => (await child.resolveHandler!(fn)) ?? (await parentResolve?.(fn))
+      : parentResolve;
+    const childOptions: RunOptions = {
+      lambdas: options.lambdas,
+      resolveHandler,
+      mocks: options.mocks,
+      region,
+      accountId,
+      stateMachineName: smName,
+      executionName: name ?? randomUUID(),
+      stateMachineType: child.stateMachineType ?? "STANDARD",
+      startTime: startMs,
+      history: options.history,
+      jitterSeed: options.jitterSeed,
+      lambdaRuntime: options.lambdaRuntime,
+      s3Dir: options.s3Dir,
+      stateMachines: options.stateMachines,
+      resolveStateMachine: options.resolveStateMachine,
+    };
+    const handle = launch(compile(child.definition), childInput, childOptions, undefined, depth + 1);
+    const done = handle.result();
+    done.catch(() => undefined);
+    return {
+      executionArn: handle.executionArn,
+      stateMachineArn: `arn:aws:states:${region}:${accountId}:stateMachine:${smName}`,
+      name: childOptions.executionName!,
+      startMs,
+      done,
+    };
+  };
+}
+
+function launch(compiled: CompiledDefinition, input: unknown, options: RunOptions, continuation?: Continuation, depth = 0): ExecutionHandle {
   checkExecutionInput(input);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
@@ -269,6 +334,7 @@ function launch(compiled: CompiledDefinition, input: unknown, options: RunOption
     callbacks,
     s3Dir: options.s3Dir,
     redrive: continuation?.redrive,
+    startChild: childStarter(options, region, accountId, depth),
   });
   const originalStartMs = continuation?.redrive.originalStartMs ?? startMs;
   const count = continuation?.redrive.count ?? 0;
@@ -475,7 +541,18 @@ export async function runWorkflow(name: string, input: unknown, options: RunWork
     region: prepared.region,
     ...options,
     resolveHandler: async (functionName) => (await options.resolveHandler?.(functionName)) ?? prepared.resolveHandler(functionName),
+    resolveStateMachine: async (smName) => (await options.resolveStateMachine?.(smName)) ?? cataloguedStateMachine(smName, options),
   });
+}
+
+/** A catalogued workflow by its state machine name for the stage (`<project>-<stage>-<workflow>`), for nested executions. */
+export async function cataloguedStateMachine(smName: string, options: { stage?: string; cwd?: string } = {}): Promise<ChildStateMachine | undefined> {
+  const [{ WORKFLOWS }, { loadStageConfig }, naming] = await Promise.all([import("../../workflows/catalogue"), import("../config/stage"), import("../config/naming")]);
+  const config = loadStageConfig({ stage: options.stage, cwd: options.cwd });
+  const spec = WORKFLOWS.find((w) => naming.names.stateMachine(config, w.name) === smName);
+  if (!spec) return undefined;
+  const prepared = await prepareWorkflow(spec.name, { stage: options.stage, cwd: options.cwd });
+  return { definition: prepared.definition, resolveHandler: prepared.resolveHandler, stateMachineType: spec.type };
 }
 
 export interface PreparedWorkflow {

@@ -11,6 +11,7 @@ import { LazyCause, LazyDetails, LazyJson, payloadDetails } from "../history";
 import { LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
 import { withTaskTimeout } from "../task-timeout";
 import type { CallbackBroker } from "../callbacks";
+import { startExecutionTask } from "../nested";
 
 type Json = any;
 
@@ -220,6 +221,7 @@ async function callMock(ec: EvalContext, mock: (params: Json, n: number) => unkn
 function callResource(ec: EvalContext, r: Resource, params: Json, timeoutSeconds: number): Promise<Json> {
   if (r.isDirectLambda) return callLambda(ec, r.arn, params, timeoutSeconds, "direct", r.arn);
   if (r.type === "lambda" && r.action === "invoke" && !r.pattern) return lambdaInvoke(ec, params, timeoutSeconds);
+  if (r.type === "states" && r.action === "startExecution" && r.pattern !== "waitForTaskToken") return startExecutionTask(ec, r.pattern, params);
   throw new NotSupportedError(`Task resource ${r.arn} without a mock (pass mocks: { "${ec.state.name}": ... } or a mock config)`, ec.state.path);
 }
 
