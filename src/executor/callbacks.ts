@@ -60,12 +60,17 @@ export class CallbackBroker {
   /** Set when the execution ends: later answers are TaskTimedOut. */
   finished = false;
 
-  constructor(
-    startMs: number,
-    /** The execution's deadline (TimeoutSeconds or AWS's maximum duration), epoch ms. */
-    private readonly executionDeadline: () => number,
-  ) {
+  /** The execution (its deadline: TimeoutSeconds or AWS's maximum duration, epoch ms). */
+  exec?: { readonly deadline: number };
+  /** The handle whose result() lets time run while tasks wait. */
+  handle?: { kick(): void };
+
+  constructor(startMs: number) {
     this.clock = startMs;
+  }
+
+  private executionDeadline(): number {
+    return this.exec?.deadline ?? Infinity;
   }
 
   newToken(): string {
@@ -89,6 +94,7 @@ export class CallbackBroker {
       };
       this.pending.set(token, p);
       this.notify();
+      this.handle?.kick();
     });
   }
 

@@ -184,7 +184,7 @@ export class Execution {
         if (frame.time.now() >= this.deadline) throw new ExecutionTimeout();
         if (this.stopRequest) throw this.stopRequest;
         if (frame.abort && isAborted(frame.abort)) throw new BranchAborted();
-        frame.childOutcomes = undefined;
+        if (frame.childOutcomes !== undefined) frame.childOutcomes = undefined;
         const outcome = await this.runState(state, current, frame);
         current = outcome.output;
         if (outcome.next === undefined) return current;

@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { HistoryEvent, HistoryRecorder, MAX_HISTORY_EVENTS } from "./history";
 import { RealTimeline, Timeline, VirtualTimeline, isoTime } from "./clock";
 import { CompiledDefinition, compileDefinition } from "./compile";
-import { Execution, ResumePoint } from "./execution";
+import { Execution, RawOutcome, ResumePoint } from "./execution";
 import { ExecutionAborted, ExecutionTimeout, InvalidDefinitionError, InvalidExecutionInputError } from "./errors";
 import { CallbackBroker, SfnApiError, WaitingTask } from "./callbacks";
-import { ChildStarter, MAX_NESTING } from "./nested";
+import { ChildExecution, ChildStarter, MAX_NESTING } from "./nested";
 import { StatesError } from "./errors";
 import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
@@ -99,6 +99,14 @@ export interface ExecutionResult {
 /** The history is built on first read: serialising every payload is wasted work for callers that never look. */
 class Result implements ExecutionResult {
   readonly #recorder: HistoryRecorder;
+  /** What a redrive needs (kept off the enumerable fields: results are spread and serialised). */
+  #launch?: LaunchRecord;
+  static attach(r: Result, launch: LaunchRecord): void {
+    r.#launch = launch;
+  }
+  static launchOf(r: Result): LaunchRecord | undefined {
+    return r.#launch;
+  }
   constructor(
     readonly status: ExecutionResult["status"],
     readonly output: unknown,
@@ -164,20 +172,22 @@ export function startExecution(definition: object | string, input: unknown, opti
   return launch(compile(definition), input, options);
 }
 
-/** What a redrive needs of an ended execution. */
-interface RedriveState {
-  readonly compiled: CompiledDefinition;
-  readonly input: unknown;
-  readonly options: RunOptions;
-  readonly history: HistoryRecorder;
-  readonly executionArn: string;
-  readonly execution: Record<string, unknown>;
-  readonly originalStartMs: number;
-  readonly count: number;
-  readonly exec: Execution;
+/** One launched execution: what its handle needs to build the result, and what a redrive needs of it. */
+class LaunchRecord {
+  constructor(
+    readonly compiled: CompiledDefinition,
+    readonly input: unknown,
+    readonly options: RunOptions,
+    readonly history: HistoryRecorder,
+    readonly timeline: Timeline,
+    readonly executionArn: string,
+    readonly execution: Record<string, unknown>,
+    readonly startDate: Date,
+    readonly originalStartMs: number,
+    readonly count: number,
+    readonly exec: Execution,
+  ) {}
 }
-
-const redriveStates = new WeakMap<ExecutionResult, RedriveState>();
 
 export interface RedriveOptions {
   /** When the redrive happens. @default the failed execution's stopDate */
@@ -200,7 +210,7 @@ const REDRIVE_PERIOD_MS = 14 * 24 * 3600 * 1000;
  * first started, or with 24,999 history events or more.
  */
 export function redrive(failed: ExecutionResult, options: RedriveOptions = {}): Promise<ExecutionResult> {
-  const st = redriveStates.get(failed);
+  const st = failed instanceof Result ? Result.launchOf(failed) : undefined;
   if (!st) throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${failed.executionArn}' (pass the result runDefinition, runWorkflow or a handle returned)`);
   const atMs = options.at === undefined ? failed.stopDate.getTime() : new Date(options.at).getTime();
   if (Number.isNaN(atMs)) throw new Error(`redrive: at ${JSON.stringify(options.at)} is not a date; pass a Date, an ISO string or epoch milliseconds.`);
@@ -229,9 +239,17 @@ interface Continuation {
   readonly redrive: { count: number; resume?: ResumePoint; originalStartMs: number };
 }
 
-/** Builds the starter nested `states:startExecution` Tasks use (depth-limited: a workflow starting itself would never end). */
-function childStarter(options: RunOptions, region: string, accountId: string, depth: number): ChildStarter {
-  return async (arn, childInput, name, startMs) => {
+/** Starts the nested executions `states:startExecution` Tasks ask for (depth-limited: a workflow starting itself would never end). */
+class ChildLauncher implements ChildStarter {
+  constructor(
+    private readonly options: RunOptions,
+    private readonly region: string,
+    private readonly accountId: string,
+    private readonly depth: number,
+  ) {}
+
+  async start(arn: string, childInput: unknown, name: string | undefined, startMs: number): Promise<ChildExecution | undefined> {
+    const { options, region, accountId, depth } = this;
     const parts = arn.split(":");
     const smName = parts[5] === "stateMachine" ? parts[6] : arn;
     const own = (key: string) => (options.stateMachines && Object.prototype.hasOwnProperty.call(options.stateMachines, key) ? options.stateMachines[key] : undefined);
@@ -272,7 +290,7 @@ function childStarter(options: RunOptions, region: string, accountId: string, de
       startMs,
       done,
     };
-  };
+  }
 }
 
 function launch(compiled: CompiledDefinition, input: unknown, options: RunOptions, continuation?: Continuation, depth = 0): ExecutionHandle {
@@ -311,9 +329,8 @@ function launch(compiled: CompiledDefinition, input: unknown, options: RunOption
 
   const history = continuation ? continuation.history : new HistoryRecorder(options.history !== false);
   const startDate = new Date(continuation ? continuation.redrive.originalStartMs : timeline.now());
-  let exec: Execution | undefined;
-  const callbacks = new CallbackBroker(timeline.now(), () => exec!.deadline);
-  exec = new Execution({
+  const callbacks = new CallbackBroker(timeline.now());
+  const exec = new Execution({
     compiled,
     input,
     history,
@@ -328,20 +345,17 @@ function launch(compiled: CompiledDefinition, input: unknown, options: RunOption
     mocks,
     lambdaRuntime: options.lambdaRuntime ?? "nodejs",
     random: options.jitterSeed !== undefined ? seededRandom(options.jitterSeed) : Math.random,
-    taskTokenFactory: () => callbacks.newToken(),
+    taskTokenFactory: randomUUID,
     realTime: options.realTime === true,
     maxDurationMs: type === "EXPRESS" ? EXPRESS_MAX_DURATION_MS : STANDARD_MAX_DURATION_MS,
     callbacks,
     s3Dir: options.s3Dir,
     redrive: continuation?.redrive,
-    startChild: childStarter(options, region, accountId, depth),
+    startChild: new ChildLauncher(options, region, accountId, depth),
   });
-  const originalStartMs = continuation?.redrive.originalStartMs ?? startMs;
-  const count = continuation?.redrive.count ?? 0;
-  const ex = exec;
-  return new ExecutionHandle(exec, callbacks, history, timeline, executionArn, startDate, (result) =>
-    redriveStates.set(result, { compiled, input, options, history, executionArn, execution, originalStartMs, count, exec: ex }),
-  );
+  callbacks.exec = exec;
+  const record = new LaunchRecord(compiled, input, options, history, timeline, executionArn, execution, startDate, continuation?.redrive.originalStartMs ?? startMs, continuation?.redrive.count ?? 0, exec);
+  return new ExecutionHandle(record, callbacks);
 }
 
 /**
@@ -359,24 +373,48 @@ function launch(compiled: CompiledDefinition, input: unknown, options: RunOption
 export class ExecutionHandle {
   readonly #done: Promise<ExecutionResult>;
   #settled = false;
+  /** Set by result(): tasks nobody answers let virtual time run to their deadlines. */
+  #autoAdvance = false;
+  #advancing = false;
+  private readonly exec: Execution;
+  readonly executionArn: string;
+  readonly startDate: Date;
 
   constructor(
-    private readonly exec: Execution,
+    private readonly record: LaunchRecord,
     private readonly callbacks: CallbackBroker,
-    history: HistoryRecorder,
-    timeline: Timeline,
-    readonly executionArn: string,
-    readonly startDate: Date,
-    remember: (result: ExecutionResult) => void,
   ) {
-    this.#done = exec.run().then((outcome) => {
-      this.#settled = true;
-      callbacks.finished = true;
-      callbacks.abortAll(new ExecutionTimeout());
-      const result = new Result(outcome.status, outcome.output, outcome.error, outcome.cause, history, executionArn, startDate, new Date(timeline.now()));
-      remember(result);
-      return result as ExecutionResult;
-    });
+    this.exec = record.exec;
+    this.executionArn = record.executionArn;
+    this.startDate = record.startDate;
+    this.#done = record.exec.run().then((outcome) => this.finish(outcome));
+  }
+
+  private finish(outcome: RawOutcome): ExecutionResult {
+    this.#settled = true;
+    const { callbacks, record } = this;
+    callbacks.finished = true;
+    if (callbacks.waitingCount > 0) callbacks.abortAll(new ExecutionTimeout());
+    const result = new Result(outcome.status, outcome.output, outcome.error, outcome.cause, record.history, record.executionArn, record.startDate, new Date(record.timeline.now()));
+    Result.attach(result, record);
+    return result;
+  }
+
+  /** Called by the broker when a task starts waiting. */
+  kick(): void {
+    if (this.#autoAdvance && !this.#advancing) void this.advanceLoop();
+  }
+
+  private async advanceLoop(): Promise<void> {
+    this.#advancing = true;
+    try {
+      while (!this.#settled && this.callbacks.waitingCount > 0) {
+        const idle = await this.untilIdle();
+        if (idle) this.callbacks.advanceToNextDeadline();
+      }
+    } finally {
+      this.#advancing = false;
+    }
   }
 
   /** Whether the execution has ended. */
@@ -448,17 +486,13 @@ export class ExecutionHandle {
    * jumps to the next deadline (a task's HeartbeatSeconds/TimeoutSeconds, or
    * the execution's), so this always ends.
    */
-  async result(): Promise<ExecutionResult> {
-    for (;;) {
-      if (this.#settled) return this.#done;
-      if (this.callbacks.waitingCount === 0) {
-        const first = await Promise.race([this.#done.then(() => true), this.callbacks.changed().then(() => false)]);
-        if (first) return this.#done;
-        continue;
-      }
-      const idle = await this.untilIdle();
-      if (idle) this.callbacks.advanceToNextDeadline();
+  result(): Promise<ExecutionResult> {
+    if (!this.#autoAdvance) {
+      this.#autoAdvance = true;
+      this.callbacks.handle = this;
+      this.kick();
     }
+    return this.#done;
   }
 
   /** Lets in-process work run (a few macrotask turns). */

@@ -20,7 +20,7 @@ type Json = any;
 
 /** What the executor needs to run a child: given by index.ts (it owns the execution machinery). */
 export interface ChildStarter {
-  (stateMachineArn: string, input: Json, name: string | undefined, startMs: number): ChildExecution | undefined | Promise<ChildExecution | undefined>;
+  start(stateMachineArn: string, input: Json, name: string | undefined, startMs: number): Promise<ChildExecution | undefined>;
 }
 
 export interface ChildExecution {
@@ -49,7 +49,7 @@ export async function startExecutionTask(ec: EvalContext, pattern: string | unde
     }
   }
   const now = ec.frame.time.now();
-  const child = starter ? await starter(arn, input, typeof params.Name === "string" ? params.Name : undefined, now) : undefined;
+  const child = starter ? await starter.start(arn, input, typeof params.Name === "string" ? params.Name : undefined, now) : undefined;
   if (!child) {
     throw new TaskFailure(
       "StepFunctions.StateMachineDoesNotExistException",

@@ -52,7 +52,7 @@ function parseResource(arn: string): Resource | null {
 export async function runTask(ec: EvalContext): Promise<StateOutcome> {
   const d = ec.def;
   const ql = ec.ql;
-  if (typeof d.Resource === "string" && (d.Resource.endsWith(".waitForTaskToken") || ACTIVITY_RE.test(d.Resource))) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.taskTokenFactory() } };
+  if (typeof d.Resource === "string" && (d.Resource.endsWith(".waitForTaskToken") || ACTIVITY_RE.test(d.Resource))) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.callbacks?.newToken() ?? ec.exec.setup.taskTokenFactory() } };
   const effective = ql.effectiveInput(ec);
   const field = ql.parametersField;
   // JSONPath evaluation is synchronous: await only what is a promise (each await costs a microtask turn).
