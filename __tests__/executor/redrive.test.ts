@@ -114,6 +114,17 @@ describe("redrive", () => {
     expect(again.stopDate.toISOString()).toBe("2024-06-15T00:00:00.000Z");
   });
 
+  test("options replace run options for the redrive (a fixed handler)", async () => {
+    const def = { StartAt: "Charge", States: { Charge: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:charge", End: true } } };
+    const broken = async () => {
+      throw Object.assign(new Error("card service down"), { name: "Charge.Down" });
+    };
+    const failed = await runDefinition(def, { amount: 5 }, { lambdas: { charge: broken } });
+    expect(failed.error).toBe("Charge.Down");
+    const redriven = await redrive(failed, { options: { lambdas: { charge: async (e: { amount: number }) => ({ charged: e.amount }) } } });
+    expect(redriven).toMatchObject({ status: "SUCCEEDED", output: { charged: 5 } });
+  });
+
   test("a TIMED_OUT execution can be redriven", async () => {
     const def = { TimeoutSeconds: 10, StartAt: "W", States: { W: { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, Done: { Type: "Pass", End: true } } };
     const timedOut = await runDefinition(def, { wait: 5 }, { stateMachineType: "STANDARD" });
