@@ -1,4 +1,4 @@
-import { SfnApiError, runDefinition, startExecution } from "../../src/executor";
+import { SfnApiError, runDefinition, startExecution, startWorkflow } from "../../src/executor";
 
 const approval = (extra: Record<string, unknown> = {}) => ({
   StartAt: "Ask",
@@ -111,5 +111,13 @@ describe("callback tasks answered through the handle", () => {
     expect(tasks.map((t) => t.payload.Message)).toEqual(["a", "b", "c"]);
     for (const t of [...tasks].reverse()) h.sendTaskSuccess(t.taskToken, JSON.stringify(t.payload.Message.toUpperCase()));
     expect((await h.result()).output).toEqual(["A", "B", "C"]);
+  });
+
+  test("startWorkflow gives a handle on a catalogued workflow with its real handlers", async () => {
+    const h = await startWorkflow("sequential", { customerId: "c-1", name: "Ada", email: "ada@example.com" });
+    expect(h.waitingTasks()).toEqual([]);
+    const r = await h.result();
+    expect(r.status).toBe("SUCCEEDED");
+    expect(r.executionArn).toBe(h.executionArn);
   });
 });

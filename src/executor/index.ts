@@ -568,8 +568,13 @@ export interface RunWorkflowOptions extends RunOptions {
  * functions served by the real `handlers/<handler>.ts` modules.
  */
 export async function runWorkflow(name: string, input: unknown, options: RunWorkflowOptions = {}): Promise<ExecutionResult> {
+  return (await startWorkflow(name, input, options)).result();
+}
+
+/** startExecution for a catalogued workflow (rendered for the stage, real handlers): a handle a test drives. */
+export async function startWorkflow(name: string, input: unknown, options: RunWorkflowOptions = {}): Promise<ExecutionHandle> {
   const prepared = await prepareWorkflow(name, { stage: options.stage, cwd: options.cwd });
-  return runDefinition(prepared.definition, input, {
+  return startExecution(prepared.definition, input, {
     stateMachineName: prepared.stateMachineName,
     mockStateMachineName: name,
     region: prepared.region,
