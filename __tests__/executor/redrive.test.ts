@@ -1,4 +1,4 @@
-import { SfnApiError, redrive, runDefinition } from "../../src/executor";
+import { SfnApiError, redrive, runDefinition, startExecution, startRedrive } from "../../src/executor";
 
 /** A handler that fails until `healed` is set, counting its calls per input. */
 function flaky() {
@@ -127,13 +127,34 @@ describe("redrive", () => {
 
   test("a TIMED_OUT execution can be redriven", async () => {
     const def = { TimeoutSeconds: 10, StartAt: "W", States: { W: { Type: "Wait", SecondsPath: "$.wait", Next: "Done" }, Done: { Type: "Pass", End: true } } };
-    const timedOut = await runDefinition(def, { wait: 5 }, { stateMachineType: "STANDARD" });
-    expect(timedOut.status).toBe("SUCCEEDED");
+    const quick = await runDefinition(def, { wait: 5 });
+    expect(quick.status).toBe("SUCCEEDED");
     const slow = await runDefinition(def, { wait: 60 });
     expect(slow.status).toBe("TIMED_OUT");
     const r = await redrive(slow);
     // The Wait runs again with its original input: 60 s against a fresh 10 s timeout.
     expect(r.status).toBe("TIMED_OUT");
     expect(r.history.filter((e) => e.type === "ExecutionRedriven")).toHaveLength(1);
+  });
+
+  test("an ABORTED execution waiting on a callback is redriven at that task; startRedrive gives the handle", async () => {
+    const def = {
+      StartAt: "Before",
+      States: {
+        Before: { Type: "Pass", Result: { step: 1 }, ResultPath: "$.before", Next: "Ask" },
+        Ask: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { "token.$": "$$.Task.Token", "redrives.$": "$$.Execution.RedriveCount" }, ResultPath: "$.answer", End: true },
+      },
+    };
+    const h = startExecution(def, {});
+    await h.waitForTasks("Ask");
+    const aborted = await h.stop("Stopped", "by a person");
+    expect(aborted.status).toBe("ABORTED");
+    const again = startRedrive(aborted);
+    const [task] = await again.waitForTasks("Ask");
+    expect(task.payload.redrives).toBe(1);
+    again.sendTaskSuccess(task.taskToken, '"yes"');
+    const r = await again.result();
+    expect(r).toMatchObject({ status: "SUCCEEDED", output: { before: { step: 1 }, answer: "yes" } });
+    expect(r.history.filter((e) => e.type === "PassStateEntered")).toHaveLength(1);
   });
 });

@@ -210,6 +210,11 @@ const REDRIVE_PERIOD_MS = 14 * 24 * 3600 * 1000;
  * first started, or with 24,999 history events or more.
  */
 export function redrive(failed: ExecutionResult, options: RedriveOptions = {}): Promise<ExecutionResult> {
+  return startRedrive(failed, options).result();
+}
+
+/** redrive, returning the handle (to answer callback tasks of the redriven run). */
+export function startRedrive(failed: ExecutionResult, options: RedriveOptions = {}): ExecutionHandle {
   const st = failed instanceof Result ? Result.launchOf(failed) : undefined;
   if (!st) throw new SfnApiError("ExecutionDoesNotExist", `Execution Does Not Exist: '${failed.executionArn}' (pass the result runDefinition, runWorkflow or a handle returned)`);
   const atMs = options.at === undefined ? failed.stopDate.getTime() : new Date(options.at).getTime();
@@ -229,7 +234,7 @@ export function redrive(failed: ExecutionResult, options: RedriveOptions = {}): 
     executionArn: st.executionArn,
     execution,
     redrive: { count, resume: st.exec.resumePoint, originalStartMs: st.originalStartMs },
-  }).result();
+  });
 }
 
 interface Continuation {
