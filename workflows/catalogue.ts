@@ -135,6 +135,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
   ]),
   spec("data-transform", "EXPRESS", "Shapes a payload with Parameters and ResultPath, then stamps it with the time the state was entered."),
   spec("error-handling", "STANDARD", "Retries Lambda's transient errors, catches validation failures and everything else separately, each into $.error."),
+  spec("batch-import", "STANDARD", "Distributed Map: reads a CSV from the imports bucket, processes each row in a child execution (up to 10% may fail) and writes the results back to the bucket."),
 ];
 
 // Transitional: src/executor/index.ts (getWorkflow) and __tests__/executor/workflows.test.ts

@@ -179,6 +179,6 @@ describe("the other workflows", () => {
   });
 
   test("every catalogued workflow is covered above", () => {
-    expect(workflowNames().sort()).toEqual(["choice", "data-transform", "error-handling", "map", "order-processing", "parallel", "sequential", "wait"]);
+    expect(workflowNames().sort()).toEqual(["batch-import", "choice", "data-transform", "error-handling", "map", "order-processing", "parallel", "sequential", "wait"]);
   });
 });
