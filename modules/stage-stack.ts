@@ -11,6 +11,8 @@ import { BRIDGE_HANDLER } from "../src/config/handlers";
 import type { StageConfig } from "../src/config/stage";
 import { type RenderedWorkflow, renderWorkflow } from "../src/render/render";
 import { WORKFLOWS, type WorkflowSpec } from "../workflows/catalogue";
+import { RESOURCES, type DeclaredResource } from "../workflows/resources";
+import { DeclaredResources } from "./declared-resources";
 import { address, checkAddresses, snake } from "./addresses";
 import { AlarmTopic } from "./alarm-topic";
 import { type HandlerPackager, sharedPackager } from "./assets/handler-packages";
@@ -43,6 +45,8 @@ export interface StageStackProps {
    * @default {}
    */
   readonly extraStatements?: Readonly<Record<string, readonly ExtraStatement[]>>;
+  /** The declared resources templates may reference. @default RESOURCES (workflows/resources.ts) */
+  readonly resources?: readonly DeclaredResource[];
   /** Bundles handlers; share one across stacks so each handler is bundled once. @default sharedPackager() */
   readonly packager?: HandlerPackager;
   /** Lambda timeout of every handler function and the SQS bridge. @default 30 */
@@ -110,6 +114,14 @@ export class StageStack extends TerraformStack {
     const needsBus = workflows.some((w) => w.triggers.some((t) => t.kind === "eventbridge"));
     const bus = needsBus ? new StageEventBus(this, "event-bus", { address: "stage", name: names.eventBus(config), accountId: this.accountId, partition: this.partition }) : undefined;
 
+    const resources = props.resources ?? RESOURCES;
+    const declared = new Construct(this, "resources");
+    const declaredResources = new DeclaredResources(declared, "declared", { config, resources, kmsKeyArn: this.key.arn, accountId: this.accountId, partition: this.partition });
+    queueNames.push(...declaredResources.queueNames);
+    const workflowNames = workflows.map((w) => w.name);
+    // Built, not read from the sibling's resource: a workflow may start itself or a workflow defined after it without a cycle.
+    const stateMachineArn = (workflow: string) => `arn:${this.partition}:states:${config.region}:${this.accountId}:stateMachine:${names.stateMachine(config, workflow)}`;
+
     const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[]; findings: Finding[] }> = [];
     const stateMachines: Array<{ name: string; arn: string }> = [];
     for (const spec of workflows) {
@@ -125,6 +137,13 @@ export class StageStack extends TerraformStack {
           tokens.add(arn);
           return arn;
         },
+        accountId: () => this.accountId,
+        partition: () => this.partition,
+        region: () => config.region,
+        stateMachineArn,
+        resource: (decl, attribute) => declaredResources.value(decl.name, attribute),
+        workflows: workflowNames,
+        resources,
       });
       const name = names.stateMachine(config, spec.name);
       const derivation: DeriveOptions = {
@@ -132,6 +151,8 @@ export class StageStack extends TerraformStack {
         file: spec.template,
         arn: { partition: this.partition, region: config.region, accountId: this.accountId, stateMachineName: name },
         functionArns: tokens,
+        references: declaredResources.references,
+        encryptionKeys: declaredResources.encryptionKeys,
         extraStatements: props.extraStatements?.[spec.name],
       };
       const permissions = derivePermissions(workflow.definition, derivation);

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadStageConfig, type StageConfig } from "../../src/config/stage";
-import { renderTemplate, renderWorkflow, type RenderTarget } from "../../src/render/render";
+import { localTarget, renderTemplate, renderWorkflow, type RenderTarget } from "../../src/render/render";
 import { TemplateError, UnknownWorkflowError } from "../../src/errors";
 import { WORKFLOWS, getWorkflow } from "../../workflows/catalogue";
 
@@ -65,7 +65,7 @@ describe("renderWorkflow", () => {
   });
 
   test("the target decides what {{lambda}} renders (a Terraform reference when synthesizing)", () => {
-    const target: RenderTarget = { functionArn: (h) => `\${aws_lambda_function.${h.replace(/-/g, "_")}.arn}` };
+    const target: RenderTarget = { ...localTarget(dev), functionArn: (h) => `\${aws_lambda_function.${h.replace(/-/g, "_")}.arn}` };
     const rendered = renderWorkflow(getWorkflow("choice"), dev, target);
     expect(JSON.stringify(rendered.definition)).toContain("${aws_lambda_function.premium_processing.arn}");
   });

@@ -7,6 +7,8 @@ import { listHandlers } from "./handlers";
 import { type Rollout, parseRollout, rolloutVariable } from "../deploy/rollout";
 import { bucketNameRule, dynamoTableNameRule, kmsKeyRule, regionRule, tagValueRule } from "./aws-rules";
 import { partitionOf } from "./regions";
+import { RESOURCES, resourceArnVariable } from "../../workflows/resources";
+import { type ExistingResource, RESOURCE_NAME_LIMITS, createdResourceName, parseResourceArn, resourceDeclarationProblems } from "./resources";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -41,6 +43,8 @@ export interface StageConfig {
   readonly backend: BackendConfig;
   /** Gradual rollouts in progress, by workflow (ROLLOUT_<WORKFLOW>; see src/deploy/rollout.ts). @default none */
   readonly rollouts: Readonly<Record<string, Rollout>>;
+  /** Declared resources (workflows/resources.ts) this stage uses as existing ones (RESOURCE_<NAME>_ARN), by name; the rest are created. @default none */
+  readonly resources: Readonly<Record<string, ExistingResource>>;
   /** The `.env` files that were read, in order. */
   readonly sources: readonly string[];
 }
@@ -178,6 +182,26 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
     else rollouts[w.name] = parsed;
   }
 
+  const resources: Record<string, ExistingResource> = {};
+  problems.push(...resourceDeclarationProblems());
+  for (const decl of RESOURCES) {
+    const variable = resourceArnVariable(decl.name);
+    const raw = pick(variable);
+    if (raw === undefined) {
+      if (decl.existing) problems.push(problem(variable, `must give the ARN of the existing ${decl.kind} "${decl.name}" (workflows/resources.ts marks it existing: true)`, ""));
+      else if (NAME_PART.test(projectName) && NAME_PART.test(stage)) {
+        const created = createdResourceName({ projectName, stage }, decl, "123456789012");
+        if (created.length > RESOURCE_NAME_LIMITS[decl.kind]) {
+          problems.push(`PROJECT_NAME, STAGE and resource "${decl.name}" make "${created}" ${created.length} characters long; a ${decl.kind} name allows at most ${RESOURCE_NAME_LIMITS[decl.kind]}. Shorten one of them by ${created.length - RESOURCE_NAME_LIMITS[decl.kind]}.`);
+        }
+      }
+      continue;
+    }
+    const parsed = parseResourceArn(decl, raw, value("REGION"));
+    if (typeof parsed === "string") problems.push(parsed);
+    else resources[decl.name] = parsed;
+  }
+
   const backend = backendConfig(pick, { projectName, stage, region: value("REGION") }, problems);
   if (problems.length > 0) throw new ConfigError(problems, sources.length > 0 ? sources.join(", ") : undefined);
 
@@ -193,6 +217,7 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
     lambdaReservedConcurrency: concurrency,
     backend,
     rollouts,
+    resources,
     sources,
   };
 }
