@@ -128,7 +128,6 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     { kind: "sqs", batchSize: 1, maxReceiveCount: 5 },
     { kind: "http", route: "POST /orders" },
   ], { statuses: ["FAILED", "TIMED_OUT", "ABORTED"] }),
-  spec("order-fulfilment", "STANDARD", "Runs order-processing for an order and waits for it, then records the order in the orders table, stores its receipt in the receipts bucket and announces it on the order-events topic (declared in workflows/resources.ts)."),
   spec("sequential", "STANDARD", "Two steps in sequence: normalise a customer record, then enrich it."),
   spec("parallel", "STANDARD", "Computes order totals and a risk assessment in parallel branches, then combines them."),
   spec("map", "STANDARD", "Processes every element of $.items, at most five at a time."),
@@ -138,6 +137,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
   ]),
   spec("data-transform", "EXPRESS", "Shapes a payload with Parameters and ResultPath, then stamps it with the time the state was entered."),
   spec("error-handling", "STANDARD", "Retries Lambda's transient errors, catches validation failures and everything else separately, each into $.error."),
+  spec("order-fulfilment", "STANDARD", "Runs order-processing for an order and waits for it, then records the order in the orders table, stores its receipt in the receipts bucket and announces it on the order-events topic (declared in workflows/resources.ts)."),
 ];
 
 export function workflowNames(): string[] {

@@ -26,7 +26,7 @@ test("an unknown workflow: one message listing the known ones, exit 1, nothing o
   expect(r.code).toBe(1);
   expect(r.stdout).toBe("");
   expect(r.stderr.trim()).toBe(
-    'Unknown workflow "nope". Known workflows: order-processing, sequential, parallel, map, choice, wait, data-transform, error-handling. Add it to workflows/catalogue.ts or fix the name.',
+    'Unknown workflow "nope". Known workflows: order-processing, sequential, parallel, map, choice, wait, data-transform, error-handling, order-fulfilment. Add it to workflows/catalogue.ts or fix the name.',
   );
 });
 
