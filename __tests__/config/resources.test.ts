@@ -23,7 +23,7 @@ describe("RESOURCE_<NAME>_ARN", () => {
     ["another service", "arn:aws:sqs:us-east-1:111122223333:legacy", /must be an ARN of the "dynamodb" service, not "sqs"/],
     ["another region", "arn:aws:dynamodb:eu-west-1:111122223333:table/legacy", /must be in REGION us-east-1 .*not "eu-west-1"/],
     ["a short account", "arn:aws:dynamodb:us-east-1:1111:table/legacy", /must have a 12-digit account id, not "1111"/],
-    ["the wrong shape", "arn:aws:dynamodb:us-east-1:111122223333:legacy", /must name the resource as arn:<partition>:dynamodb:<region>:<account>:table\/<name>/],
+    ["the wrong shape", "arn:aws:dynamodb:us-east-1:111122223333:legacy", /must name a resource of this shape, with a name AWS accepts \(resource "orders" is a dynamodb-table: arn:<partition>:dynamodb:<region>:<account>:table\/<name>\)/],
   ])("%s is a configuration error naming the variable and the value", (_what, arn, message) => {
     expect(() => load({ RESOURCE_ORDERS_ARN: arn })).toThrow(message);
     expect(() => load({ RESOURCE_ORDERS_ARN: arn })).toThrow(`Received: ${JSON.stringify(arn)}`);
@@ -33,7 +33,7 @@ describe("RESOURCE_<NAME>_ARN", () => {
     expect(parseResourceArn(bucket, "arn:aws:s3:::my-bucket", "us-east-1")).toMatchObject({ name: "my-bucket" });
     expect(parseResourceArn(bucket, "arn:aws:s3:us-east-1:111122223333:my-bucket", "us-east-1")).toMatch(/empty region and account/);
     expect(parseResourceArn(queue, "arn:aws:sqs:us-east-1:111122223333:jobs", "us-east-1")).toMatchObject({ name: "jobs", accountId: "111122223333" });
-    expect(parseResourceArn(table, "arn:aws:dynamodb:us-east-1:111122223333:table/t1", "us-east-1")).toMatchObject({ name: "t1" });
+    expect(parseResourceArn(table, "arn:aws:dynamodb:us-east-1:111122223333:table/t12", "us-east-1")).toMatchObject({ name: "t12" });
   });
 
   test("declarations: kebab-case names, each once", () => {

@@ -55,7 +55,7 @@ export function parseResourceArn(decl: DeclaredResource, arn: string, region: st
     if (!/^\d{12}$/.test(account)) return bad(`must have a 12-digit account id, not "${account}"`);
   }
   const match = RESOURCE_PART[decl.kind].pattern.exec(rest);
-  if (!match) return bad(`must name the resource as ${shape}`);
+  if (!match) return bad("must name a resource of this shape, with a name AWS accepts");
   return { arn, name: match[1], region, accountId: account };
 }
 
