@@ -62,18 +62,21 @@ async function main(): Promise<number> {
     }
     swapInto(json, OUT);
 
-    const report = JSON.parse(readFileSync(reportFile, "utf8")) as Report;
+    // An app of the team's own (addStages on its own App, constructs added) writes no report: no warnings to list then.
+    const report: Report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, "utf8")) as Report) : { stacks: [] };
     const lines: string[] = [];
+    let stacks = 0;
     for (const stack of readdirSync(join(OUT, "stacks")).sort()) {
       const tf = JSON.parse(readFileSync(join(OUT, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
       const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
       const warnings = report.stacks.find((s) => s.name === stack)?.warnings ?? [];
+      stacks += 1;
       lines.push(`  ${stack}: ${resources} resources, ${warnings.length} lint warning(s)`);
       for (const w of warnings) lines.push(`    warning ${w.code} ${w.file} ${w.path || "(root)"}: ${w.message}`);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const out = relative(process.cwd(), OUT) || ".";
-    process.stdout.write(`Synthesized ${lines.length} stack(s) into ${out}/stacks (JSON) and ${out}/hcl (HCL) in ${seconds} s:\n${lines.join("\n")}\n`);
+    process.stdout.write(`Synthesized ${stacks} stack(s) into ${out}/stacks (JSON) and ${out}/hcl (HCL) in ${seconds} s:\n${lines.join("\n")}\n`);
     return 0;
   } finally {
     rmSync(work, { recursive: true, force: true });
