@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformOutput, TerraformStack, Tokenization } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DERIVATION_KEY, type DeriveOptions, type ExtraStatement, type PermissionRow, derivationRecord, derivePermissions, permissionFindings } from "../src/asl/iam";
@@ -199,7 +199,9 @@ export class StageStack extends TerraformStack {
         extraStatements: extraStatements[spec.name],
       };
       const permissions = derivePermissions(workflow.definition, derivation);
-      rendered.push({ workflow, permissions, findings: permissionFindings(permissions, spec.template) });
+      // Warnings name resources by their Terraform reference (`${aws_s3_bucket.receipts.arn}`), not by an unresolved token.
+      const findings = permissionFindings(permissions, spec.template).map((f) => ({ ...f, message: readable(this, f.message) }));
+      rendered.push({ workflow, permissions, findings });
       const machine = new WorkflowStateMachine(scope, "state-machine", {
         address: base,
         name,
@@ -393,6 +395,12 @@ export class StageStack extends TerraformStack {
   private environment(): Record<string, string> {
     return { LOG_LEVEL: this.config.logLevel, PROJECT_NAME: this.config.projectName, STAGE: this.config.stage };
   }
+}
+
+/** A message with its tokens shown as the Terraform expressions they stand for. */
+function readable(scope: Construct, message: string): string {
+  if (!Tokenization.isResolvable(message) && !message.includes("${TfToken[")) return message;
+  return String(Tokenization.resolve(message, { scope, resolver: new DefaultTokenResolver(new StringConcat()) }));
 }
 
 /** Output names keep their historical form (`-` to `_`), independent of the address scheme. */
