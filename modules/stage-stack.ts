@@ -353,7 +353,9 @@ export class StageStack extends TerraformStack {
       });
     }
     this.rendered = rendered;
-    this.findings = rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]);
+    // Configuration warnings (a key nobody declared) are reported with the lint warnings.
+    const configWarnings: Finding[] = (config.warnings ?? []).map((message) => ({ code: "CFG001", severity: "warning", file: message.split(":")[0], path: "", message }));
+    this.findings = [...configWarnings, ...rendered.flatMap((r) => [...r.workflow.findings, ...r.findings])];
 
     const functionNames = [...this.functions.values()].map((f) => f.function.functionName);
     new StageDashboard(this, "dashboard", { address: "stage", name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });

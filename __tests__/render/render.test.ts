@@ -90,7 +90,7 @@ describe("bad templates: one clear error naming the file, the place and the fix"
 
   test("unknown variable (strict mode)", () => {
     expect(() => renderTemplate(`${F}/unknown-variable.hbs`, dev)).toThrow(
-      `${F}/unknown-variable.hbs:3: template variable "STAGEE" is not defined. Known variables: PROJECT_NAME, STAGE, REGION, OWNER, LOG_LEVEL. Fix the name or add it to the stage configuration.`,
+      `${F}/unknown-variable.hbs:3: template variable "STAGEE" is not defined. Known variables: PROJECT_NAME, STAGE, REGION, OWNER, LOG_LEVEL, PAYMENT_MODE. Fix the name, or declare a stage variable of your own in workflows/stage-variables.ts.`,
     );
   });
 

@@ -66,7 +66,7 @@ describe("order-fulfilment", () => {
     expect(calls.StoreReceipt[0]).toMatchObject({ Bucket: "my-app-dev-receipts-123456789012", Key: "receipts/ord-1001.json", ExpectedBucketOwner: "123456789012" });
     expect(calls.AnnounceOrder[0]).toMatchObject({
       TopicArn: "arn:aws:sns:us-east-1:123456789012:my-app-dev-order-events",
-      MessageAttributes: { region: { StringValue: "us-east-1" }, stage: { StringValue: "dev" } },
+      MessageAttributes: { region: { StringValue: "us-east-1" }, stage: { StringValue: "dev" }, paymentMode: { StringValue: "sandbox" } },
     });
     expect((r.output as { announcement: unknown }).announcement).toEqual({ messageId: "m-1" });
   });
