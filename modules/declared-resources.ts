@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import type { StageConfig } from "../src/config/stage";
 import { createdResourceName, resourceValues } from "../src/config/resources";
-import type { DeclaredResource, ResourceAttribute } from "../workflows/resources";
+import { type DeclaredResource, type ResourceAttribute, resourceArnVariable } from "../workflows/resources";
+import { ConfigError } from "../src/errors";
 import { snake } from "./addresses";
 import { EncryptedQueue } from "./encrypted-queue";
 import { StageBucket } from "./stage-bucket";
@@ -82,6 +83,10 @@ export class DeclaredResources extends Construct {
             values = { arn: b.arn, name: b.name, url: undefined };
             break;
           }
+          case "secret":
+          case "eventbridge-connection":
+            // The configuration requires their ARN (workflows/resources.ts marks them existing): never created.
+            throw new ConfigError([`${resourceArnVariable(decl.name)} must give the ARN of the existing ${decl.kind} "${decl.name}"; the stage stack does not create ${decl.kind}s.`]);
         }
         // Event buses are not encrypted with the stage key (EventBridge's own key).
         if (decl.kind !== "event-bus") this.encryptionKeys[values.arn!] = props.kmsKeyArn;

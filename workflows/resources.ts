@@ -11,7 +11,10 @@
  * stages and created in the rest.
  */
 
-export type ResourceKind = "dynamodb-table" | "sns-topic" | "sqs-queue" | "s3-bucket" | "event-bus";
+export type ResourceKind = "dynamodb-table" | "sns-topic" | "sqs-queue" | "s3-bucket" | "event-bus" | "secret" | "eventbridge-connection";
+
+/** Kinds the stage stack never creates (their values are credentials): always `existing: true`, given by ARN. */
+export const EXISTING_ONLY: readonly ResourceKind[] = ["secret", "eventbridge-connection"];
 
 /** What `{{resource "<name>" "<attribute>"}}` can ask for, by kind. */
 export const RESOURCE_ATTRIBUTES: Readonly<Record<ResourceKind, readonly ResourceAttribute[]>> = {
@@ -20,6 +23,8 @@ export const RESOURCE_ATTRIBUTES: Readonly<Record<ResourceKind, readonly Resourc
   "sqs-queue": ["arn", "name", "url"],
   "s3-bucket": ["arn", "name"],
   "event-bus": ["arn", "name"],
+  secret: ["arn", "name"],
+  "eventbridge-connection": ["arn", "name"],
 };
 
 export type ResourceAttribute = "arn" | "name" | "url";
@@ -63,7 +68,18 @@ export interface DeclaredBus extends Base {
   readonly kind: "event-bus";
 }
 
-export type DeclaredResource = DeclaredTable | DeclaredTopic | DeclaredQueue | DeclaredBucket | DeclaredBus;
+/** A Secrets Manager secret (e.g. an API key a Task reads with aws-sdk:secretsmanager:getSecretValue). */
+export interface DeclaredSecret extends Base {
+  readonly kind: "secret";
+  readonly existing: true;
+}
+/** An EventBridge connection, for `http:invoke` (Authentication.ConnectionArn). */
+export interface DeclaredConnection extends Base {
+  readonly kind: "eventbridge-connection";
+  readonly existing: true;
+}
+
+export type DeclaredResource = DeclaredTable | DeclaredTopic | DeclaredQueue | DeclaredBucket | DeclaredBus | DeclaredSecret | DeclaredConnection;
 
 export const RESOURCES: readonly DeclaredResource[] = [
   { kind: "dynamodb-table", name: "orders", description: "Fulfilled orders, by orderId.", partitionKey: { name: "orderId", type: "S" } },

@@ -41,3 +41,14 @@ describe("RESOURCE_<NAME>_ARN", () => {
     expect(resourceDeclarationProblems([{ ...table, name: "Orders" }])[0]).toMatch(/must be kebab-case/);
   });
 });
+
+test("secrets and EventBridge connections are existing only, with their ARN shapes", () => {
+  const secret = { kind: "secret", name: "api-key", description: "" } as unknown as DeclaredResource;
+  expect(resourceDeclarationProblems([secret])).toEqual([
+    'workflows/resources.ts: resource "api-key" is a secret, which the stage stack never creates: mark it existing: true and give each stage its ARN in RESOURCE_API_KEY_ARN.',
+  ]);
+  const connection: DeclaredResource = { kind: "eventbridge-connection", name: "partner", description: "", existing: true };
+  expect(parseResourceArn(connection, "arn:aws:events:us-east-1:111122223333:connection/partner-api/0f1e2d3c-aaaa-bbbb", "us-east-1")).toMatchObject({ name: "partner-api" });
+  expect(parseResourceArn(connection, "arn:aws:events:us-east-1:111122223333:event-bus/x", "us-east-1")).toMatch(/connection\/<name>\/<id>/);
+  expect(parseResourceArn({ ...connection, kind: "secret" } as DeclaredResource, "arn:aws:secretsmanager:us-east-1:111122223333:secret:db", "us-east-1")).toMatch(/secret:<name>-<6 characters>/);
+});

@@ -1,3 +1,4 @@
+import { parseResourceArn } from "../../src/config/resources";
 import { getWorkflow } from "../../workflows/catalogue";
 import type { DeclaredResource } from "../../workflows/resources";
 import { byField, policyDocumentOf, resources, stageConfig, synthStage } from "./helpers";
@@ -90,4 +91,17 @@ test("a queue and an event bus: the queue has its own encrypted dead-letter queu
   expect(queue.kms_master_key_id).toBe("${aws_kms_key.stage.arn}");
   expect(dlq.kms_master_key_id).toBe("${aws_kms_key.stage.arn}");
   byField(tf, "aws_cloudwatch_event_bus", "name", "my-app-dev-partners");
+});
+
+test("a secret is never created: given by ARN, it is granted exactly", () => {
+  const secret: DeclaredResource = { kind: "secret", name: "api-key", description: "Partner API key.", existing: true };
+  const arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:partner/api-key-AbC123";
+  const parsed = parseResourceArn(secret, arn, "us-east-1");
+  expect(parsed).toMatchObject({ name: "partner/api-key" });
+  const config = { ...stageConfig(), resources: { "api-key": parsed as Exclude<typeof parsed, string> } };
+  const workflow = { name: "read-secret", template: "__tests__/modules/fixtures/read-secret.asl.json.hbs", type: "STANDARD" as const, description: "", triggers: [] };
+  const { tf } = synthStage({ workflows: [workflow], resources: [secret], config });
+  expect(resources(tf, "aws_secretsmanager_secret")).toEqual({});
+  const statements = policyOf(tf, "my-app-dev-read-secret-sfn");
+  expect(statements.find((s) => s.actions.includes("secretsmanager:GetSecretValue")).resources).toEqual([arn]);
 });

@@ -3,7 +3,7 @@
  * and which are existing (RESOURCE_<NAME>_ARN), their ARNs validated up front,
  * and the values templates get for them in local runs.
  */
-import { type DeclaredResource, RESOURCES, RESOURCE_ATTRIBUTES, type ResourceAttribute, type ResourceKind, resourceArnVariable } from "../../workflows/resources";
+import { type DeclaredResource, EXISTING_ONLY, RESOURCES, RESOURCE_ATTRIBUTES, type ResourceAttribute, type ResourceKind, resourceArnVariable } from "../../workflows/resources";
 import { LOCAL_ACCOUNT_ID, type NameParts, prefix } from "./naming";
 import { partitionOf } from "./regions";
 
@@ -21,6 +21,8 @@ const SERVICE: Readonly<Record<ResourceKind, string>> = {
   "sqs-queue": "sqs",
   "s3-bucket": "s3",
   "event-bus": "events",
+  secret: "secretsmanager",
+  "eventbridge-connection": "events",
 };
 
 /** The resource part of the ARN, by kind: a pattern whose group 1 is the name, and the shape shown in messages. */
@@ -30,6 +32,8 @@ const RESOURCE_PART: Readonly<Record<ResourceKind, { pattern: RegExp; shape: str
   "sqs-queue": { pattern: /^([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/, shape: "arn:<partition>:sqs:<region>:<account>:<name>" },
   "s3-bucket": { pattern: /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$/, shape: "arn:<partition>:s3:::<bucket>" },
   "event-bus": { pattern: /^event-bus\/([A-Za-z0-9._\-/]{1,256})$/, shape: "arn:<partition>:events:<region>:<account>:event-bus/<name>" },
+  secret: { pattern: /^secret:([A-Za-z0-9/_+=.@-]{1,512})-[A-Za-z0-9]{6}$/, shape: "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>" },
+  "eventbridge-connection": { pattern: /^connection\/([A-Za-z0-9_.-]{1,64})\/[A-Za-z0-9-]{1,64}$/, shape: "arn:<partition>:events:<region>:<account>:connection/<name>/<id>" },
 };
 
 /**
@@ -100,6 +104,9 @@ export function resourceDeclarationProblems(resources: readonly DeclaredResource
       problems.push(`workflows/resources.ts: resource name "${r.name}" must be kebab-case (a-z, 0-9, single hyphens), since it becomes part of AWS names.`);
     }
     if (seen.has(r.name)) problems.push(`workflows/resources.ts: resource name "${r.name}" appears twice.`);
+    if (EXISTING_ONLY.includes(r.kind) && r.existing !== true) {
+      problems.push(`workflows/resources.ts: resource "${r.name}" is a ${r.kind}, which the stage stack never creates: mark it existing: true and give each stage its ARN in ${resourceArnVariable(r.name)}.`);
+    }
     if (!RESOURCE_ATTRIBUTES[r.kind]) problems.push(`workflows/resources.ts: resource "${r.name}" has kind "${r.kind}"; use one of ${Object.keys(RESOURCE_ATTRIBUTES).join(", ")}.`);
     seen.add(r.name);
   }
@@ -113,4 +120,6 @@ export const RESOURCE_NAME_LIMITS: Readonly<Record<ResourceKind, number>> = {
   "sqs-queue": 76, // the dead-letter queue adds "-dlq" to the 80-character limit
   "s3-bucket": 63,
   "event-bus": 256,
+  secret: 512,
+  "eventbridge-connection": 64,
 };
