@@ -93,13 +93,13 @@ export class StageStack extends TerraformStack {
   private readonly packager: HandlerPackager;
   private readonly key: StageKey;
   /** The declared resources (workflows/resources.ts) of this stage. */
-  readonly declaredResources!: DeclaredResources;
+  readonly declaredResources: DeclaredResources;
   private readonly functionsDlq: EncryptedQueue;
   /** Terraform references to this stack's account id and partition, for constructs a stage hook adds. */
   readonly accountId: string;
   readonly partition: string;
   /** The ARN of the stage's alarm topic. */
-  readonly alarmTopicArn!: string;
+  readonly alarmTopicArn: string;
   private readonly timeout: number;
 
   constructor(scope: Construct, id: string, props: StageStackProps) {
@@ -145,8 +145,7 @@ export class StageStack extends TerraformStack {
 
     const resources = props.resources ?? RESOURCES;
     const declared = new Construct(this, "resources");
-    const declaredResources = new DeclaredResources(declared, "declared", { config, resources, kmsKeyArn: this.key.arn, accountId: this.accountId, partition: this.partition });
-    (this as { declaredResources: DeclaredResources }).declaredResources = declaredResources;
+    const declaredResources = (this.declaredResources = new DeclaredResources(declared, "declared", { config, resources, kmsKeyArn: this.key.arn, accountId: this.accountId, partition: this.partition }));
     this.alarmTopicArn = topicArn;
     const given = typeof props.extraStatements === "function" ? props.extraStatements(config) : props.extraStatements ?? {};
     const added = props.stageHook?.(this, config)?.extraStatements ?? {};

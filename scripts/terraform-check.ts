@@ -98,6 +98,9 @@ const SERVICE_ENDPOINTS: ReadonlyArray<readonly [prefix: string, endpoint: strin
   ["aws_sns_", "sns"],
   ["aws_sqs_", "sqs"],
   ["aws_s3_", "s3"],
+  ["aws_dynamodb_", "dynamodb"],
+  ["aws_apigatewayv2_", "apigatewayv2"],
+  ["aws_scheduler_", "scheduler"],
   ["aws_caller_identity", "sts"],
 ];
 /** Types that call no AWS API (computed by the provider itself). */
