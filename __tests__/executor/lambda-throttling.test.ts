@@ -53,11 +53,16 @@ const normalise = (v: unknown) =>
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>"),
   );
 
-test("every workflow has an input here", () => {
-  expect(Object.keys(INPUTS).sort()).toEqual(workflowNames().sort());
+// order-fulfilment calls no function of its own: its Tasks are DynamoDB, S3 and SNS (mocked in
+// __tests__/workflows/order-fulfilment.test.ts) and a nested order-processing, whose Retry rules are covered here.
+const NO_FUNCTIONS_OF_ITS_OWN = ["order-fulfilment"];
+const throttled = () => workflowNames().filter((n) => !NO_FUNCTIONS_OF_ITS_OWN.includes(n));
+
+test("every workflow that calls functions has an input here", () => {
+  expect(Object.keys(INPUTS).sort()).toEqual(throttled().sort());
 });
 
-const cases = workflowNames().flatMap((name) => [[name, INPUTS[name]] as const, ...(name in ERROR_INPUTS ? [[name, ERROR_INPUTS[name]] as const] : [])]);
+const cases = throttled().flatMap((name) => [[name, INPUTS[name]] as const, ...(name in ERROR_INPUTS ? [[name, ERROR_INPUTS[name]] as const] : [])]);
 
 test.each(cases)("%s: a throttled first call to each function is retried and changes nothing else", async (name, input) => {
   const prepared = await prepareWorkflow(name, EMPTY_ENV);
