@@ -4,10 +4,14 @@
 import { loadStageConfigs } from "./src/config/stage";
 import { ProjectError } from "./src/errors";
 import { synthStages } from "./modules/app";
+import { extraStatements, stageHook } from "./workflows/stage-hook";
 
 try {
   synthStages(loadStageConfigs(), {
     bootstrap: process.env.BOOTSTRAP === "1" ? true : undefined,
+    // The per-stage escape hatch and a team's own constructs (workflows/stage-hook.ts).
+    extraStatements,
+    stageHook,
     reportFile: process.env.SYNTH_REPORT_FILE || undefined,
     // SYNTH_FULL=1: cdktf's own App.synth(), preparation pass included (npm run bench:synth compares).
     full: process.env.SYNTH_FULL === "1",

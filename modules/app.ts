@@ -2,9 +2,8 @@ import { App, TerraformStack } from "cdktf";
 import { writeFileSync } from "node:fs";
 import { names } from "../src/config/naming";
 import type { StageConfig } from "../src/config/stage";
-import type { ExtraStatement } from "../src/asl/iam";
 import type { WorkflowSpec } from "../workflows/catalogue";
-import { StageStack } from "./stage-stack";
+import { type StageHook, StageStack, type StageStackProps } from "./stage-stack";
 import { StateBootstrapStack } from "./state-bootstrap-stack";
 
 export interface StagesAppOptions {
@@ -14,8 +13,10 @@ export interface StagesAppOptions {
   readonly bootstrap?: boolean;
   /** @default WORKFLOWS */
   readonly workflows?: readonly WorkflowSpec[];
-  /** @default {} (see StageStackProps.extraStatements) */
-  readonly extraStatements?: Readonly<Record<string, readonly ExtraStatement[]>>;
+  /** Per stage: a function of the stage configuration, or one record for every stage. @default {} (see StageStackProps.extraStatements) */
+  readonly extraStatements?: StageStackProps["extraStatements"];
+  /** Adds a team's own constructs (and extra statements) to each stage stack. @default none (see StageStackProps.stageHook) */
+  readonly stageHook?: StageHook;
   /** Write a JSON summary (stacks, lint warnings) here, for `npm run synth`. @default none */
   readonly reportFile?: string;
 }
@@ -26,7 +27,7 @@ export const bootstrapStackName = (projectName: string) => `${projectName}-state
 /** Adds one StageStack per stage (plus the bootstrap stack when asked) to an app. */
 export function addStages(app: App, configs: readonly StageConfig[], options: StagesAppOptions = {}): StageStack[] {
   const stacks = configs.map(
-    (config) => new StageStack(app, names.stack(config), { config, workflows: options.workflows, extraStatements: options.extraStatements }),
+    (config) => new StageStack(app, names.stack(config), { config, workflows: options.workflows, extraStatements: options.extraStatements, stageHook: options.stageHook }),
   );
   const s3 = configs.find((c) => c.backend.type === "s3");
   const bootstrap = options.bootstrap ?? s3 !== undefined;

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformOutput, TerraformStack, Tokenization } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DERIVATION_KEY, type DeriveOptions, type ExtraStatement, type PermissionRow, derivationRecord, derivePermissions, permissionFindings } from "../src/asl/iam";
@@ -12,6 +12,9 @@ import { BRIDGE_HANDLER } from "../src/config/handlers";
 import type { StageConfig } from "../src/config/stage";
 import { type RenderedWorkflow, renderWorkflow } from "../src/render/render";
 import { WORKFLOWS, type WorkflowSpec } from "../workflows/catalogue";
+import { RESOURCES, type DeclaredResource } from "../workflows/resources";
+import { ConfigError } from "../src/errors";
+import { DeclaredResources } from "./declared-resources";
 import { address, checkAddresses, snake } from "./addresses";
 import { AlarmTopic } from "./alarm-topic";
 import { type HandlerPackager, sharedPackager } from "./assets/handler-packages";
@@ -33,17 +36,42 @@ import { aliasRoutes } from "../src/deploy/rollout";
 import { WorkflowStateMachine } from "./workflow-state-machine";
 import { awsProvider } from "./aws-provider";
 
+/** Extra statements by workflow name. */
+export type ExtraStatements = Readonly<Record<string, readonly ExtraStatement[]>>;
+
+/** What a stage hook may hand back. */
+export interface StageAdditions {
+  /** Added to the workflows' roles, beside StageStackProps.extraStatements. */
+  readonly extraStatements?: ExtraStatements;
+}
+
+/** See StageStackProps.stageHook. */
+export type StageHook = (stack: StageStack, config: StageConfig) => StageAdditions | void;
+
 export interface StageStackProps {
   readonly config: StageConfig;
   /** @default WORKFLOWS (workflows/catalogue.ts) */
   readonly workflows?: readonly WorkflowSpec[];
   /**
    * The escape hatch: extra statements for a workflow's execution role, by
-   * workflow name. A statement whose `covers` lists an ASL Resource lets a Task
-   * that the IAM table does not know through (see modules/README.md).
+   * workflow name, given for this stage. A statement whose `covers` lists an
+   * ASL Resource lets a Task that the IAM table does not know through (see
+   * modules/README.md). A function of the stage configuration is called with
+   * this stack's config, so a grant on one stage's resource never reaches another.
    * @default {}
    */
-  readonly extraStatements?: Readonly<Record<string, readonly ExtraStatement[]>>;
+  readonly extraStatements?: ExtraStatements | ((config: StageConfig) => ExtraStatements);
+  /**
+   * The one place a team adds its own constructs to a stage stack: called once
+   * while the stack is built, after the provider, the stage key, the alarm
+   * topic and the declared resources exist and before the workflows are
+   * rendered; what it returns as extraStatements is added to the roles.
+   * Everything it creates needs an `address(...)` (modules/addresses.ts).
+   * @default none
+   */
+  readonly stageHook?: StageHook;
+  /** The declared resources templates may reference. @default RESOURCES (workflows/resources.ts) */
+  readonly resources?: readonly DeclaredResource[];
   /** Bundles handlers; share one across stacks so each handler is bundled once. @default sharedPackager() */
   readonly packager?: HandlerPackager;
   /** Lambda timeout of every handler function and the SQS bridge. @default 30 */
@@ -65,9 +93,14 @@ export class StageStack extends TerraformStack {
   private readonly functionArnTokens = new Map<string, string>();
   private readonly packager: HandlerPackager;
   private readonly key: StageKey;
+  /** The declared resources (workflows/resources.ts) of this stage. */
+  readonly declaredResources: DeclaredResources;
   private readonly functionsDlq: EncryptedQueue;
-  private readonly accountId: string;
-  private readonly partition: string;
+  /** Terraform references to this stack's account id and partition, for constructs a stage hook adds. */
+  readonly accountId: string;
+  readonly partition: string;
+  /** The ARN of the stage's alarm topic. */
+  readonly alarmTopicArn: string;
   private readonly timeout: number;
 
   constructor(scope: Construct, id: string, props: StageStackProps) {
@@ -111,6 +144,27 @@ export class StageStack extends TerraformStack {
     const needsBus = workflows.some((w) => w.triggers.some((t) => t.kind === "eventbridge"));
     const bus = needsBus ? new StageEventBus(this, "event-bus", { address: "stage", name: names.eventBus(config), accountId: this.accountId, partition: this.partition }) : undefined;
 
+    const resources = props.resources ?? RESOURCES;
+    const declared = new Construct(this, "resources");
+    const declaredResources = (this.declaredResources = new DeclaredResources(declared, "declared", { config, resources, kmsKeyArn: this.key.arn, accountId: this.accountId, partition: this.partition }));
+    this.alarmTopicArn = topicArn;
+    const given = typeof props.extraStatements === "function" ? props.extraStatements(config) : props.extraStatements ?? {};
+    const added = props.stageHook?.(this, config)?.extraStatements ?? {};
+    const extraStatements: Record<string, ExtraStatement[]> = {};
+    for (const source of [given, added]) {
+      for (const [workflow, statements] of Object.entries(source)) (extraStatements[workflow] ??= []).push(...statements);
+    }
+    const unknownWorkflows = Object.keys(extraStatements).filter((w) => !workflows.some((spec) => spec.name === w));
+    if (unknownWorkflows.length > 0) {
+      throw new ConfigError([
+        `extraStatements names workflows this stage does not have: ${unknownWorkflows.join(", ")}. Known workflows: ${workflows.map((w) => w.name).join(", ")}. Fix the name in the extraStatements or stageHook given to the stage stack (main.ts).`,
+      ]);
+    }
+    queueNames.push(...declaredResources.queueNames);
+    const workflowNames = workflows.map((w) => w.name);
+    // Built, not read from the sibling's resource: a workflow may start itself or a workflow defined after it without a cycle.
+    const stateMachineArn = (workflow: string) => `arn:${this.partition}:states:${config.region}:${this.accountId}:stateMachine:${names.stateMachine(config, workflow)}`;
+
     const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[]; findings: Finding[] }> = [];
     const stateMachines: Array<{ name: string; arn: string }> = [];
     for (const spec of workflows) {
@@ -126,6 +180,13 @@ export class StageStack extends TerraformStack {
           tokens.add(arn);
           return arn;
         },
+        accountId: () => this.accountId,
+        partition: () => this.partition,
+        region: () => config.region,
+        stateMachineArn,
+        resource: (decl, attribute) => declaredResources.value(decl.name, attribute),
+        workflows: workflowNames,
+        resources,
       });
       const name = names.stateMachine(config, spec.name);
       const derivation: DeriveOptions = {
@@ -133,10 +194,14 @@ export class StageStack extends TerraformStack {
         file: spec.template,
         arn: { partition: this.partition, region: config.region, accountId: this.accountId, stateMachineName: name },
         functionArns: tokens,
-        extraStatements: props.extraStatements?.[spec.name],
+        references: declaredResources.references,
+        encryptionKeys: declaredResources.encryptionKeys,
+        extraStatements: extraStatements[spec.name],
       };
       const permissions = derivePermissions(workflow.definition, derivation);
-      rendered.push({ workflow, permissions, findings: permissionFindings(permissions, spec.template) });
+      // Warnings name resources by their Terraform reference (`${aws_s3_bucket.receipts.arn}`), not by an unresolved token.
+      const findings = permissionFindings(permissions, spec.template).map((f) => ({ ...f, message: readable(this, f.message) }));
+      rendered.push({ workflow, permissions, findings });
       const machine = new WorkflowStateMachine(scope, "state-machine", {
         address: base,
         name,
@@ -295,13 +360,20 @@ export class StageStack extends TerraformStack {
       ...Array.from({ length: bridges }, () => Math.max(2, config.lambdaReservedConcurrency)),
     ];
     const quota = reservedConcurrencyWarning(reservations);
-    const quotaFindings: Finding[] = quota ? [{ code: "CFG001", severity: "warning", file: config.sources.join(", ") || "(environment)", path: "LAMBDA_RESERVED_CONCURRENCY", message: quota }] : [];
-    this.findings = [...rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]), ...quotaFindings];
+    const quotaFindings: Finding[] = quota ? [{ code: "CFG002", severity: "warning", file: config.sources.join(", ") || "(environment)", path: "LAMBDA_RESERVED_CONCURRENCY", message: quota }] : [];
+    // Configuration warnings (a key nobody declared) are reported with the lint warnings.
+    const configWarnings: Finding[] = (config.warnings ?? []).map((message) => ({ code: "CFG001", severity: "warning", file: message.split(":")[0], path: "", message }));
+    this.findings = [...configWarnings, ...rendered.flatMap((r) => [...r.workflow.findings, ...r.findings]), ...quotaFindings];
 
     const functionNames = [...this.functions.values()].map((f) => f.function.functionName);
     new StageDashboard(this, "dashboard", { address: "stage", name: names.stack(config), region: config.region, stateMachines, functionNames, queueNames });
     if (bus) new TerraformOutput(this, "event_bus_name", { value: bus.bus.name, description: "Put events here (PutEvents) to trigger the EventBridge-triggered workflows." });
     new TerraformOutput(this, "alarm_topic_arn", { value: topicArn, description: "SNS topic that receives every alarm of this stage; subscribe on-call here." });
+  }
+
+  /** The ARN of the stage's customer-managed KMS key: encrypt what a stage hook adds with it. */
+  get stageKeyArn(): string {
+    return this.key.arn;
   }
 
   /** The handler's function, created on first use so exactly the referenced handlers get one. */
@@ -333,6 +405,12 @@ export class StageStack extends TerraformStack {
   private environment(): Record<string, string> {
     return { LOG_LEVEL: this.config.logLevel, PROJECT_NAME: this.config.projectName, STAGE: this.config.stage };
   }
+}
+
+/** A message with its tokens shown as the Terraform expressions they stand for. */
+function readable(scope: Construct, message: string): string {
+  if (!Tokenization.isResolvable(message) && !message.includes("${TfToken[")) return message;
+  return String(Tokenization.resolve(message, { scope, resolver: new DefaultTokenResolver(new StringConcat()) }));
 }
 
 /** Output names keep their historical form (`-` to `_`), independent of the address scheme. */

@@ -116,7 +116,7 @@ export const messages = {
   envLine: (file: string, line: number, text: string) =>
     `${file}:${line}: cannot parse "${text}". Expected KEY=value (KEY of letters, digits and _), a comment starting with #, or an empty line.`,
   missingVariable: (file: string, line: number, variable: string, known: readonly string[]) =>
-    `${file}:${line}: template variable "${variable}" is not defined. Known variables: ${known.join(", ")}. Fix the name or add it to the stage configuration.`,
+    `${file}:${line}: template variable "${variable}" is not defined. Known variables: ${known.join(", ")}. Fix the name, or declare a stage variable of your own in workflows/stage-variables.ts.`,
   templateSyntax: (file: string, detail: string, tripleBrace = false) =>
     `${file}: Handlebars syntax error: ${detail.trim()}` +
     (tripleBrace ? "\nA JSON object closing right after a helper reads as `}}}`, Handlebars' triple-stash: put a space between `}}` and `}`." : ""),

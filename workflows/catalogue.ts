@@ -135,6 +135,8 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
   ]),
   spec("data-transform", "EXPRESS", "Shapes a payload with Parameters and ResultPath, then stamps it with the time the state was entered."),
   spec("error-handling", "STANDARD", "Retries Lambda's transient errors, catches validation failures and everything else separately, each into $.error."),
+  spec("batch-import", "STANDARD", "Distributed Map: reads a CSV from the imports bucket, processes each row in a child execution (up to 10% may fail) and writes the results back to the bucket."),
+  spec("order-fulfilment", "STANDARD", "Runs order-processing for an order and waits for it, then records the order in the orders table, stores its receipt in the receipts bucket and announces it on the order-events topic (declared in workflows/resources.ts)."),
 ];
 
 // Transitional: src/executor/index.ts (getWorkflow) and __tests__/executor/workflows.test.ts

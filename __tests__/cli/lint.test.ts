@@ -7,7 +7,7 @@ const lint = (...args: string[]) => cli(["lint", ...args], { cwd: REPO_ROOT });
 test("no argument: every catalogued workflow renders and lints without errors", async () => {
   const r = await lint();
   expect(r.stdout.split("\n").filter((l) => l.startsWith("error"))).toEqual([]);
-  expect(r.stderr).toMatch(/^lint: 8 definition\(s\), 0 error\(s\)/m);
+  expect(r.stderr).toMatch(/^lint: 10 definition\(s\), 0 error\(s\)/m);
   expect(r.code).toBe(0);
 });
 

@@ -14,7 +14,7 @@ test("an unknown workflow: one message listing the known ones, exit 2, nothing o
     code: 2,
     stdout: "",
     stderr:
-      'Unknown workflow "nope". Known workflows: order-processing, sequential, parallel, map, choice, wait, data-transform, error-handling. Add it to workflows/catalogue.ts or fix the name.\n',
+      'Unknown workflow "nope". Known workflows: order-processing, sequential, parallel, map, choice, wait, data-transform, error-handling, batch-import, order-fulfilment. Add it to workflows/catalogue.ts or fix the name.\n',
   });
 });
 

@@ -13,10 +13,10 @@ function deadPid(): number {
 describe("synth", () => {
   test("--stage is honoured: only that stage's stack is synthesized, and the summary counts stacks", async () => {
     const out = join(tempDir(), "cdktf.out");
-    const r = await cli(["synth", "--stage", "qa", "--out", out]);
+    const r = await cli(["synth", "--stage", "prod", "--out", out]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(readdirSync(join(out, "stacks"))).toEqual(["my-app-qa"]);
+    expect(readdirSync(join(out, "stacks"))).toEqual(["my-app-prod"]);
     expect(r.stdout).toMatch(/^Synthesized 1 stack\(s\) into .*cdktf\.out\/stacks \(JSON\)/);
     // Nothing is left beside the output.
     expect(readdirSync(join(out, ".."))).toEqual(["cdktf.out"]);

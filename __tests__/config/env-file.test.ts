@@ -79,7 +79,7 @@ describe("readEnvFile: a .env that is not a readable file", () => {
     const run = () => loadStageConfig({ cwd: dir, env: { STAGE: "prod" } });
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(
-      `Invalid stage configuration (${file}):\n  - ${file} is a directory, not a file. Make it a readable KEY=value file, or remove it to use the environment and the defaults.`,
+      `Invalid stage configuration (${file}): ${file} is a directory, not a file. Make it a readable KEY=value file, or remove it to use the environment and the defaults.`,
     );
     mkdirSync(join(dir, ".env"));
     expect(() => loadStageConfig({ cwd: dir, env: {} })).toThrow(`${join(dir, ".env")} is a directory, not a file.`);
@@ -92,7 +92,7 @@ describe("readEnvFile: a .env that is not a readable file", () => {
     });
     try {
       expect(() => readEnvFile("/some/.env")).toThrow(
-        "Invalid stage configuration (/some/.env):\n  - /some/.env cannot be read (permission denied). Make it a readable KEY=value file, or remove it to use the environment and the defaults.",
+        "Invalid stage configuration (/some/.env): /some/.env cannot be read (permission denied). Make it a readable KEY=value file, or remove it to use the environment and the defaults.",
       );
     } finally {
       spy.mockRestore();

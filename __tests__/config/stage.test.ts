@@ -15,6 +15,7 @@ describe("loadStageConfig", () => {
   test("embedded defaults: a fresh clone needs no configuration", () => {
     const c = loadStageConfig({ cwd: dir(), env: {} });
     expect(templateVariables(c)).toEqual({
+      PAYMENT_MODE: "sandbox",
       PROJECT_NAME: "my-app",
       STAGE: "dev",
       REGION: "us-east-1",
@@ -23,7 +24,7 @@ describe("loadStageConfig", () => {
     });
     expect(c.backend).toEqual({ type: "local", path: "terraform.my-app-dev.tfstate" });
     expect(c.logRetentionDays).toBe(365);
-    expect(c.sources).toEqual([]);
+    expect(c.sources).toEqual(["stages/dev.env"]); // committed, comments only
   });
 
   test("environment > .env.<stage> > .env > defaults", () => {
@@ -36,7 +37,7 @@ describe("loadStageConfig", () => {
     expect(c.owner).toBe("John Doe abc123");
     expect(c.logLevel).toBe("WARN");
     expect(c.region).toBe("ap-southeast-2");
-    expect(c.sources).toEqual([".env", ".env.prod"]);
+    expect(c.sources).toEqual([".env", "stages/prod.env", ".env.prod"]);
   });
 
   test("every problem at once, each with the variable, the value and the rule", () => {
@@ -130,4 +131,39 @@ test(".env.example loads as a .env file", () => {
   const text = readFileSync(join(__dirname, "..", "..", ".env.example"), "utf8");
   const c = loadStageConfig({ cwd: dir({ ".env": text }), env: {} });
   expect(c.owner).toBe("John Doe abc123");
+});
+
+describe("stage variables of the team's own, unknown keys, committed stage files", () => {
+  test("a declared variable: its default, set per stage, validated against its rule, available to templates", () => {
+    expect(loadStageConfig({ cwd: dir(), env: {} }).variables).toEqual({ PAYMENT_MODE: "sandbox" });
+    const prod = loadStageConfig({ cwd: dir({ ".env.prod": "PAYMENT_MODE=live\n" }), env: { STAGE: "prod" } });
+    expect(templateVariables(prod).PAYMENT_MODE).toBe("live");
+    expect(() => loadStageConfig({ cwd: dir(), env: { PAYMENT_MODE: "Live" } })).toThrow(/PAYMENT_MODE must be one of sandbox, live .*Received: "Live"/);
+  });
+
+  test("a key nobody declared is a warning naming the file and the closest known key", () => {
+    const c = loadStageConfig({ cwd: dir({ ".env": "LOG_LEVL=DEBUG\nPAYMENT_MOD=live\n" }), env: {} });
+    expect(c.warnings).toEqual([
+      ".env: LOG_LEVL is not a known setting, so it has no effect. Did you mean LOG_LEVEL? (Declare a stage variable of your own in workflows/stage-variables.ts.)",
+      ".env: PAYMENT_MOD is not a known setting, so it has no effect. Did you mean PAYMENT_MODE? (Declare a stage variable of your own in workflows/stage-variables.ts.)",
+    ]);
+    expect(c.logLevel).toBe("INFO");
+  });
+
+  test("committed stages/<stage>.env sits between .env and the local .env.<stage>", () => {
+    const stagesDir = dir({ "qa.env": "LOG_LEVEL=WARN\nREGION=eu-west-1\n" });
+    const c = loadStageConfig({ cwd: dir({ ".env": "LOG_LEVEL=ERROR\nREGION=us-west-2\n", ".env.qa": "REGION=eu-central-1\n" }), env: { STAGE: "qa" }, stagesDir });
+    expect(c.logLevel).toBe("WARN");
+    expect(c.region).toBe("eu-central-1");
+    expect(c.sources).toEqual([".env", "stages/qa.env", ".env.qa"]);
+  });
+
+  test("a stage listed in STAGES with no configuration of its own is an error, not a default stack", () => {
+    const stagesDir = dir({ "dev.env": "", "prod.env": "" });
+    expect(loadStageConfigs({ cwd: dir(), env: { STAGES: "dev,prod" }, stagesDir }).map((c) => c.stage)).toEqual(["dev", "prod"]);
+    expect(() => loadStageConfigs({ cwd: dir(), env: { STAGES: "dev,prd" }, stagesDir })).toThrow(
+      'STAGES lists "prd", which has no configuration of its own: create stages/prd.env (committed, no secrets) or .env.prd (local), or fix the name (configured stages: dev, prod). Received: STAGES="dev,prd"',
+    );
+    expect(loadStageConfigs({ cwd: dir({ ".env.prd": "" }), env: { STAGES: "dev,prd" }, stagesDir })).toHaveLength(2);
+  });
 });

@@ -493,7 +493,8 @@ describe("unsupported features fail loudly", () => {
   test("Map ItemReader", async () => {
     const def = { StartAt: "M", States: { M: { Type: "Map", ItemReader: { Resource: "arn:aws:states:::s3:getObject" }, ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
     const r = await runDefinition(def, {});
-    expect(r.cause).toContain("not supported by the local executor: Map ItemReader at M");
+    // Without a folder standing for S3 there is nothing to read: one clear line naming the option.
+    expect(r.cause).toContain("Map state 'M' has an ItemReader: the local executor needs a folder standing for S3 (the s3Dir option");
   });
 
   test("a thrown StatesError from a mock is the task's error", async () => {

@@ -107,7 +107,9 @@ describe("per-state mock functions", () => {
     const r = await runDefinition(def, {}, { mocks: { Approve: (p) => ((token = (p as { token: string }).token), { approved: true }) } });
     expect(r.output).toEqual({ approved: true });
     expect(token).toEqual(expect.any(String));
-    const unmocked = await runDefinition(def, {});
-    expect(unmocked.cause).toContain("not supported by the local executor");
+    // Unmocked and unanswered, it waits as on AWS: without TimeoutSeconds, until the execution's maximum duration (1 year, virtual).
+    const unmocked = await runDefinition(def, {}, { startTime: "2024-01-01T00:00:00Z" });
+    expect(unmocked.status).toBe("TIMED_OUT");
+    expect(unmocked.stopDate.toISOString()).toBe("2024-12-31T00:00:00.000Z");
   });
 });

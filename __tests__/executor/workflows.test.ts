@@ -179,6 +179,8 @@ describe("the other workflows", () => {
   });
 
   test("every catalogued workflow is covered above", () => {
-    expect(workflowNames().sort()).toEqual(["choice", "data-transform", "error-handling", "map", "order-processing", "parallel", "sequential", "wait"]);
+    // order-fulfilment (mocked services, nested order-processing): __tests__/workflows/order-fulfilment.test.ts;
+    // batch-import (distributed Map over a local S3 folder): __tests__/executor/distributed-map.test.ts.
+    expect(workflowNames().sort()).toEqual(["batch-import", "choice", "data-transform", "error-handling", "map", "order-fulfilment", "order-processing", "parallel", "sequential", "wait"]);
   });
 });

@@ -186,9 +186,9 @@ describe("execution notifications", () => {
 
 describe("reserved concurrency against the account quota", () => {
   test("16 functions x 1000 is a warning naming the figure; the default 10 is not", () => {
-    const warned = synthStage({ env: { LAMBDA_RESERVED_CONCURRENCY: "1000" } }).stack.findings.filter((f) => f.code === "CFG001");
+    const warned = synthStage({ env: { LAMBDA_RESERVED_CONCURRENCY: "1000" } }).stack.findings.filter((f) => f.code === "CFG002");
     expect(warned).toHaveLength(1);
     expect(warned[0].message).toMatch(/^LAMBDA_RESERVED_CONCURRENCY: \d+ functions x 1000 = \d+ reserved concurrent executions, more than the 900 /);
-    expect(synthStage().stack.findings.filter((f) => f.code === "CFG001")).toEqual([]);
+    expect(synthStage().stack.findings.filter((f) => f.code === "CFG002")).toEqual([]);
   });
 });

@@ -102,7 +102,11 @@ describe("execution roles", () => {
     expect(documents.length).toBeGreaterThan(0);
     for (const [id, doc] of documents) {
       for (const s of doc.statement) {
-        // The state bucket's TLS-only Deny is the one exception (s3:* must be denied), and it lives in the bootstrap stack, not here.
+        // A bucket's TLS-only Deny is the one exception (s3:* must be denied): the state bucket's and each declared bucket's.
+        if (s.effect === "Deny" && s.sid === "DenyInsecureTransport") {
+          expect(s.actions).toEqual(["s3:*"]);
+          continue;
+        }
         for (const action of s.actions) expect(`${id} ${action}`).not.toMatch(/\*/);
         if ((s.resources ?? []).includes("*")) expect(WILDCARD_SIDS.has(s.sid)).toBe(true);
       }

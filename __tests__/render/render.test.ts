@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadStageConfig, type StageConfig } from "../../src/config/stage";
-import { renderTemplate, renderWorkflow, type RenderTarget } from "../../src/render/render";
+import { localTarget, renderTemplate, renderWorkflow, type RenderTarget } from "../../src/render/render";
 import { TemplateError, UnknownWorkflowError } from "../../src/errors";
 import { WORKFLOWS, getWorkflow } from "../../src/catalogue";
 
@@ -38,7 +38,7 @@ describe.each([
     expect(rendered.findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(rendered.definition.StartAt).toBeDefined();
     // Every Task names its function, and every named function is recorded as used.
-    const arns = tasks(rendered.definition).map((t) => t.Parameters.FunctionName);
+    const arns = tasks(rendered.definition).filter((t) => t.Resource.includes("lambda")).map((t) => t.Parameters.FunctionName);
     for (const arn of arns) expect(arn).toMatch(new RegExp(`^arn:aws:lambda:${config.region}:123456789012:function:${config.projectName}-${config.stage}-`));
     expect(new Set(arns.map((a: string) => a.split(`${config.projectName}-${config.stage}-`)[1]))).toEqual(new Set(rendered.functions));
     // Standard workflows: every task has a timeout (the seed had none).
@@ -65,7 +65,7 @@ describe("renderWorkflow", () => {
   });
 
   test("the target decides what {{lambda}} renders (a Terraform reference when synthesizing)", () => {
-    const target: RenderTarget = { functionArn: (h) => `\${aws_lambda_function.${h.replace(/-/g, "_")}.arn}` };
+    const target: RenderTarget = { ...localTarget(dev), functionArn: (h) => `\${aws_lambda_function.${h.replace(/-/g, "_")}.arn}` };
     const rendered = renderWorkflow(getWorkflow("choice"), dev, target);
     expect(JSON.stringify(rendered.definition)).toContain("${aws_lambda_function.premium_processing.arn}");
   });
@@ -90,7 +90,7 @@ describe("bad templates: one clear error naming the file, the place and the fix"
 
   test("unknown variable (strict mode)", () => {
     expect(() => renderTemplate(`${F}/unknown-variable.hbs`, dev)).toThrow(
-      `${F}/unknown-variable.hbs:3: template variable "STAGEE" is not defined. Known variables: PROJECT_NAME, STAGE, REGION, OWNER, LOG_LEVEL. Fix the name or add it to the stage configuration.`,
+      `${F}/unknown-variable.hbs:3: template variable "STAGEE" is not defined. Known variables: PROJECT_NAME, STAGE, REGION, OWNER, LOG_LEVEL, PAYMENT_MODE. Fix the name, or declare a stage variable of your own in workflows/stage-variables.ts.`,
     );
   });
 
@@ -125,4 +125,59 @@ describe("bad templates: one clear error naming the file, the place and the fix"
 
 test("`}}}` after a helper gets a hint, since it reads as a triple-stash", () => {
   expect(() => renderTemplate(`${F}/triple-brace.hbs`, dev)).toThrow(/put a space between `\}\}` and `\}`\.$/);
+});
+
+describe("references: {{accountId}} {{partition}} {{region}} {{stateMachineArn}} {{resource}} eq/ne", () => {
+  test("local values: account 123456789012, the stage's region and partition, resources named as the stage stack names them", () => {
+    expect(renderTemplate(`${F}/references.hbs`, dev).definition).toEqual({
+      account: "123456789012",
+      partition: "aws",
+      region: "us-east-1",
+      sibling: "arn:aws:states:us-east-1:123456789012:stateMachine:my-app-dev-order-processing",
+      table: "my-app-dev-orders",
+      tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/my-app-dev-orders",
+      topic: "arn:aws:sns:us-east-1:123456789012:my-app-dev-order-events",
+      bucket: "my-app-dev-receipts-123456789012",
+      prod: false,
+      notProd: true,
+    });
+    const p = renderTemplate(`${F}/references.hbs`, prod).definition;
+    expect(p).toMatchObject({ region: "eu-west-1", table: "shop-prod-orders", prod: true, notProd: false });
+  });
+
+  test("the partition follows the region", () => {
+    const cn = loadStageConfig({ cwd: empty(), env: { REGION: "cn-north-1" } });
+    expect(renderTemplate(`${F}/references.hbs`, cn).definition).toMatchObject({ partition: "aws-cn", tableArn: "arn:aws-cn:dynamodb:cn-north-1:123456789012:table/my-app-dev-orders" });
+  });
+
+  test("an existing resource renders as its RESOURCE_<NAME>_ARN gives it", () => {
+    const existing = loadStageConfig({ cwd: empty(), env: { RESOURCE_ORDERS_ARN: "arn:aws:dynamodb:us-east-1:111122223333:table/legacy-orders" } });
+    expect(renderTemplate(`${F}/references.hbs`, existing).definition).toMatchObject({
+      table: "legacy-orders",
+      tableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/legacy-orders",
+    });
+  });
+
+  test("the target decides: Terraform references when synthesizing", () => {
+    const target: RenderTarget = {
+      ...localTarget(dev),
+      accountId: () => "${data.aws_caller_identity.current.account_id}",
+      resource: (decl, attribute) => `\${aws_x.${decl.name}.${attribute}}`,
+    };
+    expect(renderTemplate(`${F}/references.hbs`, dev, target).definition).toMatchObject({
+      account: "${data.aws_caller_identity.current.account_id}",
+      table: "${aws_x.orders.name}",
+    });
+  });
+
+  test("an unknown workflow is an error naming the line and listing the known ones", () => {
+    expect(() => renderTemplate(`${F}/unknown-workflow.hbs`, dev)).toThrow(
+      /^__tests__\/render\/fixtures\/unknown-workflow\.hbs:3: \{\{stateMachineArn "order-procesing"\}\} names no workflow of this stage\. Known workflows: order-processing, sequential, .*order-fulfilment\./,
+    );
+  });
+
+  test("an unknown resource or attribute is an error listing the known ones", () => {
+    expect(() => renderTemplate(`${F}/unknown-resource.hbs`, dev)).toThrow(/:2: \{\{resource "ordres" \.\.\.\}\} names no declared resource\. Known resources: orders, order-events, receipts\./);
+    expect(() => renderTemplate(`${F}/unknown-attribute.hbs`, dev)).toThrow(/a dynamodb-table has no attribute "url"\. Use one of: arn, name\./);
+  });
 });

@@ -1,5 +1,5 @@
 /** The pure parts of src/terraform/check.ts: plan comparison and the moto copy. */
-import { comparePlans, MOTO_CANNOT_SERVE, ROLLOUT_WEIGHTS, rolloutProblems, withoutUnservable } from "../../src/terraform/check";
+import { comparePlans, MOTO_CANNOT_SERVE, ROLLOUT_WEIGHTS, rolloutProblems, rolloutSteps, withoutUnservable } from "../../src/terraform/check";
 
 type Change = { address: string; actions: string[]; after: unknown; afterUnknown: unknown };
 const plan = (...changes: Change[]) => new Map(changes.map((c) => [c.address, c]));
@@ -55,20 +55,33 @@ describe("withoutUnservable", () => {
 });
 
 describe("rollout steps planned against the applied stage", () => {
-  test("each weight may change only the order-processing alias, and 100% nothing", () => {
-    expect(ROLLOUT_WEIGHTS).toEqual([10, 50, 100]);
-    expect(
-      rolloutProblems([
-        { weight: 10, changed: ["aws_sfn_alias.order_processing (update)"] },
-        { weight: 50, changed: ["aws_sfn_alias.order_processing (update)"] },
-        { weight: 100, changed: [] },
-      ]),
-    ).toEqual([]);
-    expect(rolloutProblems([{ weight: 10, changed: ["aws_sfn_alias.order_processing (update)", "aws_sfn_state_machine.order_processing (update)"] }])).toEqual([
-      "rollout at 10%: expected aws_sfn_alias.order_processing (update), the plan changes aws_sfn_alias.order_processing (update), aws_sfn_state_machine.order_processing (update)",
+  const change = (actions: string[], after: unknown) => ({ actions, after });
+  const drift = { "aws_lambda_function.a": change(["update"], { x: 1 }) };
+  const plansAt = (alias10: unknown, alias50: unknown, extra: Record<string, unknown> = {}) =>
+    new Map([
+      [100, new Map(Object.entries({ ...drift, "aws_sfn_alias.order_processing": change(["no-op"], { w: 100 }) }))],
+      [10, new Map(Object.entries({ ...drift, "aws_sfn_alias.order_processing": change(["update"], alias10), ...extra }))],
+      [50, new Map(Object.entries({ ...drift, "aws_sfn_alias.order_processing": change(["update"], alias50) }))],
+    ]) as Map<number, Map<string, { actions: string[]; after: unknown }>>;
+
+  test("each weight differs from 100% in the order-processing alias alone; drift common to every plan cancels out", () => {
+    expect(ROLLOUT_WEIGHTS).toEqual([100, 10, 50]);
+    const steps = rolloutSteps(plansAt({ w: 10 }, { w: 50 }));
+    expect(steps).toEqual([
+      { weight: 100, differs: [], changes: 1 },
+      { weight: 10, differs: ["aws_sfn_alias.order_processing"], changes: 2 },
+      { weight: 50, differs: ["aws_sfn_alias.order_processing"], changes: 2 },
     ]);
-    expect(rolloutProblems([{ weight: 100, changed: ["aws_sfn_alias.order_processing (update)"] }])).toEqual([
-      "rollout at 100%: expected no change, the plan changes aws_sfn_alias.order_processing (update)",
+    expect(rolloutProblems(steps)).toEqual([]);
+  });
+
+  test("anything else that changes with the weight is a failure naming it", () => {
+    const steps = rolloutSteps(plansAt({ w: 10 }, { w: 50 }, { "aws_sfn_state_machine.order_processing": change(["update"], {}) }));
+    expect(rolloutProblems(steps)).toEqual([
+      "rollout at 10%: expected the plan to differ from 100% in aws_sfn_alias.order_processing; it differs in aws_sfn_alias.order_processing, aws_sfn_state_machine.order_processing",
+    ]);
+    expect(rolloutProblems(rolloutSteps(plansAt({ w: 100 }, { w: 50 }).set(10, plansAt({ w: 100 }, {}).get(100)!)))).toEqual([
+      "rollout at 10%: expected the plan to differ from 100% in aws_sfn_alias.order_processing; it differs in nothing",
     ]);
   });
 });

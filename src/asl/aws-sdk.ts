@@ -18,6 +18,7 @@
 import {
   type ArnContext,
   DYNAMIC,
+  literalPrefix,
   type Grant,
   type TaskView,
   arnOf,
@@ -203,7 +204,8 @@ const s3Rule: ResourceRule = (task, actions) => {
   if (bucketLevel.length > 0) grants.push({ actions: bucketLevel, resources: [base], reason: "on the bucket in Bucket" });
   if (objectLevel.length > 0) {
     const key = target(task, "Key");
-    if (key === DYNAMIC) grants.push(dynamicGrant(objectLevel, "Key", [`${base}/*`]));
+    // A key built from a literal start (`States.Format('in/{}', ...)`) stays under it, as for ItemReader.
+    if (key === DYNAMIC) grants.push(dynamicGrant(objectLevel, "Key", [`${base}/${literalPrefix(task.expression?.("Key"))}*`]));
     else grants.push({ actions: objectLevel, resources: [`${base}/${key ?? "*"}`], reason: key ? "on the object in Bucket and Key" : "on the objects of the bucket in Bucket" });
   }
   return grants;

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../errors";
 import { WORKFLOWS } from "../../workflows/catalogue";
@@ -6,7 +7,11 @@ import { LIMITS, RESERVED_WORKFLOW_NAMES, names } from "./naming";
 import { listHandlers } from "./handlers";
 import { type Rollout, parseRollout, rolloutVariable } from "../deploy/rollout";
 import { bucketNameRule, dynamoTableNameRule, kmsKeyRule, regionRule, tagValueRule } from "./aws-rules";
-import { partitionOf } from "./regions";
+import { editDistance, partitionOf } from "./regions";
+import { STAGE_VARIABLES, type StageVariable } from "../../workflows/stage-variables";
+import { REPO_ROOT } from "./handlers";
+import { RESOURCES, resourceArnVariable } from "../../workflows/resources";
+import { type ExistingResource, RESOURCE_NAME_LIMITS, createdResourceName, parseResourceArn, resourceDeclarationProblems } from "./resources";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -41,12 +46,19 @@ export interface StageConfig {
   readonly backend: BackendConfig;
   /** Gradual rollouts in progress, by workflow (ROLLOUT_<WORKFLOW>; see src/deploy/rollout.ts). @default none */
   readonly rollouts: Readonly<Record<string, Rollout>>;
+  /** Declared resources (workflows/resources.ts) this stage uses as existing ones (RESOURCE_<NAME>_ARN), by name; the rest are created. @default none */
+  readonly resources: Readonly<Record<string, ExistingResource>>;
+  /** The team's own stage variables (workflows/stage-variables.ts), by name. @default their defaults */
+  readonly variables: Readonly<Record<string, string>>;
+  /** Problems that do not stop synthesis: a key in a stage file that nobody declared, with the closest known one. @default none */
+  readonly warnings: readonly string[];
   /** The `.env` files that were read, in order. */
   readonly sources: readonly string[];
 }
 
-/** The values the templates see. */
+/** The values the templates see (and the team's own stage variables, by name). */
 export interface TemplateVariables {
+  readonly [variable: string]: string;
   readonly PROJECT_NAME: string;
   readonly STAGE: string;
   readonly REGION: string;
@@ -73,8 +85,10 @@ export const NAME_PART = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface LoadOptions {
-  /** Folder holding `.env` and `.env.<stage>`. @default the current directory */
+  /** Folder holding `.env` and `.env.<stage>` (local, ignored by git). @default the current directory */
   readonly cwd?: string;
+  /** Folder holding the committed `<stage>.env` files. @default stages/ in the repository */
+  readonly stagesDir?: string;
   /** @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Load this stage (overrides STAGE). */
@@ -82,33 +96,44 @@ export interface LoadOptions {
 }
 
 /**
- * Loads one stage: embedded defaults < `.env` < `.env.<stage>` < the environment.
- * Every problem is reported at once, each with the variable, the value and the rule.
+ * Loads one stage: embedded defaults < `.env` < `stages/<stage>.env`
+ * (committed, no secrets) < `.env.<stage>` (local: secrets, personal
+ * overrides) < the environment. Every problem is reported at once, each with
+ * the variable, the value and the rule.
  */
 export function loadStageConfig(options: LoadOptions = {}): StageConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const sources: string[] = [];
-  const read = (file: string) => {
-    const values = readEnvFile(join(cwd, file));
-    if (values) sources.push(file);
+  const files: Array<{ file: string; values: Record<string, string> }> = [];
+  const read = (path: string, shown: string) => {
+    const values = readEnvFile(path);
+    if (values) {
+      sources.push(shown);
+      files.push({ file: shown, values });
+    }
     return values ?? {};
   };
-  const base = read(".env");
+  const base = read(join(cwd, ".env"), ".env");
   const stage = options.stage ?? nonEmpty(env.STAGE) ?? base.STAGE ?? DEFAULTS.STAGE;
-  const perStage = NAME_PART.test(stage) ? read(`.env.${stage}`) : {};
+  const stagesDir = options.stagesDir ?? join(REPO_ROOT, "stages");
+  const committed = NAME_PART.test(stage) ? read(join(stagesDir, `${stage}.env`), `stages/${stage}.env`) : {};
+  const perStage = NAME_PART.test(stage) ? read(join(cwd, `.env.${stage}`), `.env.${stage}`) : {};
   const pick = (key: string): string | undefined =>
-    key === "STAGE" ? stage : nonEmpty(env[key]) ?? perStage[key] ?? base[key] ?? DEFAULTS[key];
-  return validate(pick, sources);
+    key === "STAGE" ? stage : nonEmpty(env[key]) ?? perStage[key] ?? committed[key] ?? base[key] ?? DEFAULTS[key];
+  const config = validate(pick, sources);
+  return { ...config, warnings: files.flatMap(({ file, values }) => unknownKeyWarnings(file, Object.keys(values))) };
 }
 
 /**
- * The stages to synthesize: STAGES (comma-separated, each with its optional
- * `.env.<stage>` file), else the single STAGE.
+ * The stages to synthesize: STAGES (comma-separated), else the single STAGE.
+ * Each stage listed in STAGES needs configuration of its own, `stages/<stage>.env`
+ * or `.env.<stage>`: a typo in STAGES must not become a silent default stack.
  */
 export function loadStageConfigs(options: Omit<LoadOptions, "stage"> = {}): StageConfig[] {
   const env = options.env ?? process.env;
-  const base = readEnvFile(join(options.cwd ?? process.cwd(), ".env")) ?? {};
+  const cwd = options.cwd ?? process.cwd();
+  const base = readEnvFile(join(cwd, ".env")) ?? {};
   const list = nonEmpty(env.STAGES) ?? base.STAGES;
   if (!list) return [loadStageConfig(options)];
   const stages = list.split(",").map((s) => s.trim()).filter(Boolean);
@@ -116,11 +141,79 @@ export function loadStageConfigs(options: Omit<LoadOptions, "stage"> = {}): Stag
   if (stages.length === 0 || duplicates.length > 0) {
     throw new ConfigError([`STAGES must be a comma-separated list of distinct stage names. Received: "${list}"`]);
   }
+  const stagesDir = options.stagesDir ?? join(REPO_ROOT, "stages");
+  const unconfigured = stages.filter((stage) => !existsSync(join(stagesDir, `${stage}.env`)) && !existsSync(join(cwd, `.env.${stage}`)));
+  if (unconfigured.length > 0) {
+    const known = stageFiles(stagesDir);
+    throw new ConfigError(
+      unconfigured.map(
+        (stage) =>
+          `STAGES lists "${stage}", which has no configuration of its own: create stages/${stage}.env (committed, no secrets) or .env.${stage} (local)` +
+          (known.length > 0 ? `, or fix the name (configured stages: ${known.join(", ")})` : "") +
+          `. Received: STAGES=${JSON.stringify(list)}`,
+      ),
+    );
+  }
   return stages.map((stage) => loadStageConfig({ ...options, stage }));
 }
 
+function stageFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith(".env")).map((f) => f.slice(0, -4)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every key a stage file may set. */
+export function knownKeys(): string[] {
+  return [
+    ...Object.keys(DEFAULTS),
+    "STAGES",
+    "ALARM_EMAIL",
+    "STATE_BUCKET",
+    "STATE_REGION",
+    "STATE_KMS_KEY_ID",
+    "STATE_LOCK_TABLE",
+    "BOOTSTRAP",
+    ...WORKFLOWS.map((w) => rolloutVariable(w.name)),
+    ...RESOURCES.map((r) => resourceArnVariable(r.name)),
+    ...STAGE_VARIABLES.map((v) => v.name),
+  ];
+}
+
+/** A key nobody declared: a warning naming the closest known key (`LOG_LEVL` -> `LOG_LEVEL`). */
+function unknownKeyWarnings(file: string, keys: readonly string[]): string[] {
+  const known = knownKeys();
+  return keys
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const closest = [...known].sort((a, b) => editDistance(key, a) - editDistance(key, b))[0];
+      return `${file}: ${key} is not a known setting, so it has no effect. Did you mean ${closest}? (Declare a stage variable of your own in workflows/stage-variables.ts.)`;
+    });
+}
+
 export function templateVariables(c: StageConfig): TemplateVariables {
-  return { PROJECT_NAME: c.projectName, STAGE: c.stage, REGION: c.region, OWNER: c.owner, LOG_LEVEL: c.logLevel };
+  return { PROJECT_NAME: c.projectName, STAGE: c.stage, REGION: c.region, OWNER: c.owner, LOG_LEVEL: c.logLevel, ...(c.variables ?? {}) };
+}
+
+/** The team's own stage variables: each value from the stage (or its default), checked against its rule. */
+function stageVariables(pick: (key: string) => string | undefined, problems: string[], declared: readonly StageVariable[] = STAGE_VARIABLES): Record<string, string> {
+  const values: Record<string, string> = {};
+  const builtIn = [...Object.keys(DEFAULTS), "ALARM_EMAIL", "STAGES", "BOOTSTRAP"];
+  for (const v of declared) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(v.name) || builtIn.includes(v.name) || v.name.startsWith("STATE_") || v.name.startsWith("RESOURCE_") || v.name.startsWith("ROLLOUT_")) {
+      problems.push(`workflows/stage-variables.ts: stage variable "${v.name}" must be UPPER_SNAKE_CASE and not a built-in setting (${builtIn.join(", ")}, STATE_*, RESOURCE_*, ROLLOUT_*). Rename it.`);
+      continue;
+    }
+    const value = pick(v.name) ?? v.default;
+    const passes = Array.isArray(v.rule) ? v.rule.includes(value) : (v.rule as RegExp).test(value) && (v.rule as RegExp).exec(value)?.[0] === value;
+    const what = Array.isArray(v.rule) ? `must be one of ${v.rule.join(", ")}` : `must match ${String(v.rule)}`;
+    if (!passes) problems.push(problem(v.name, `${what} (${v.description}; workflows/stage-variables.ts)`, value));
+    else if (/["\\\u0000-\u001f]/.test(value)) problems.push(problem(v.name, "must not hold a quote, a backslash or a control character (it is written into the definition's JSON)", value));
+    else values[v.name] = value;
+  }
+  return values;
 }
 
 /**
@@ -178,6 +271,27 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
     else rollouts[w.name] = parsed;
   }
 
+  const variables = stageVariables(pick, problems);
+  const resources: Record<string, ExistingResource> = {};
+  problems.push(...resourceDeclarationProblems());
+  for (const decl of RESOURCES) {
+    const variable = resourceArnVariable(decl.name);
+    const raw = pick(variable);
+    if (raw === undefined) {
+      if (decl.existing) problems.push(problem(variable, `must give the ARN of the existing ${decl.kind} "${decl.name}" (workflows/resources.ts marks it existing: true)`, ""));
+      else if (NAME_PART.test(projectName) && NAME_PART.test(stage)) {
+        const created = createdResourceName({ projectName, stage }, decl, "123456789012");
+        if (created.length > RESOURCE_NAME_LIMITS[decl.kind]) {
+          problems.push(`PROJECT_NAME, STAGE and resource "${decl.name}" make "${created}" ${created.length} characters long; a ${decl.kind} name allows at most ${RESOURCE_NAME_LIMITS[decl.kind]}. Shorten one of them by ${created.length - RESOURCE_NAME_LIMITS[decl.kind]}.`);
+        }
+      }
+      continue;
+    }
+    const parsed = parseResourceArn(decl, raw, value("REGION"));
+    if (typeof parsed === "string") problems.push(parsed);
+    else resources[decl.name] = parsed;
+  }
+
   const backend = backendConfig(pick, { projectName, stage, region: value("REGION") }, problems);
   if (problems.length > 0) throw new ConfigError(problems, sources.length > 0 ? sources.join(", ") : undefined);
 
@@ -193,6 +307,9 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
     lambdaReservedConcurrency: concurrency,
     backend,
     rollouts,
+    resources,
+    variables,
+    warnings: [],
     sources,
   };
 }

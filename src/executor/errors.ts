@@ -70,6 +70,16 @@ export abstract class ExecutionStop extends Error {
 /** The execution hit its TimeoutSeconds (or AWS's maximum duration): TIMED_OUT. */
 export class ExecutionTimeout extends ExecutionStop {}
 
+/** StopExecution: ABORTED with this error and cause (both optional, as the API takes them). */
+export class ExecutionAborted extends ExecutionStop {
+  constructor(
+    readonly error: string | undefined,
+    readonly causeText: string | undefined,
+  ) {
+    super();
+  }
+}
+
 /** The execution failed outright (e.g. the 25,000-event history quota): FAILED with this error and cause. */
 export class ExecutionFailure extends ExecutionStop {
   constructor(

@@ -4,7 +4,7 @@
  * state type. What each state does lives in states/<type>.ts; how its fields
  * are read (JSONPath or JSONata) in query.ts.
  */
-import { ExecutionFailure, ExecutionStop, ExecutionTimeout, StatesError, TaskFailure } from "./errors";
+import { ExecutionAborted, ExecutionFailure, ExecutionStop, ExecutionTimeout, StatesError, TaskFailure } from "./errors";
 import { ExpressionError, prefixStateCause } from "./expr-errors";
 import { HistoryRecorder, EventCursor, payloadDetails } from "./history";
 import { Timeline, isoTime } from "./clock";
@@ -36,6 +36,14 @@ export interface ExecutionSetup {
   readonly maxDurationMs: number;
   /** Told what the execution does (states entered, Choice rules, Retry and Catch rules): coverage and call recording. */
   readonly observer?: ExecutionObserver;
+  /** Set for a redrive: the count it will have, and where the previous run stopped. */
+  readonly redrive?: { readonly count: number; readonly resume?: ResumePoint; readonly originalStartMs: number };
+  /** Starts a nested execution (states:startExecution); undefined when the state machine is unknown. */
+  readonly startChild?: import("./nested").ChildStarter;
+  /** The folder standing for S3 (`<dir>/<bucket>/<key>`) for ItemReader and ResultWriter. */
+  readonly s3Dir?: string;
+  /** Answers `.waitForTaskToken` and activity tasks that have no mock (startExecution's handle). */
+  readonly callbacks?: import("./callbacks").CallbackBroker;
 }
 
 /** Hooks for tools (observer.ts): called synchronously; they must not throw. */
@@ -55,7 +63,25 @@ export interface Frame {
   readonly mapItem?: { Index: number; Value: Json };
   /** Set when a sibling branch/iteration failed: this one stops at its next state, as AWS aborts it. */
   readonly abort?: AbortToken;
+  /** Where this frame stopped when an error left it (for redrive). */
+  failedAt?: ResumePoint;
+  /** Set by a Parallel/Map state while it runs: what each branch/iteration did (for redrive). */
+  childOutcomes?: ChildOutcome[];
+  /** On redrive: what the Parallel/Map state being resumed did last time (read once by its handler). */
+  resumeChildren?: ChildOutcome[];
 }
+
+/** Where a redrive resumes a frame: the state that failed, its input and the variables before it. */
+export interface ResumePoint {
+  readonly state: string;
+  readonly input: Json;
+  readonly variables: Record<string, Json>;
+  /** For a Parallel/Map state: each branch's/iteration's outcome. */
+  readonly children?: ChildOutcome[];
+}
+
+/** A branch/iteration that succeeded (its output is kept), stopped (resume it there), or never started (undefined). */
+export type ChildOutcome = { readonly output: Json } | { readonly resume: ResumePoint } | undefined;
 
 export interface AbortToken {
   aborted: boolean;
@@ -71,14 +97,16 @@ function isAborted(token: AbortToken | undefined): boolean {
 export class BranchAborted extends ExecutionStop {}
 
 export interface RawOutcome {
-  status: "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
   output?: Json;
   error?: string;
   cause?: string;
 }
 
 export class Execution {
-  private readonly deadline: number;
+  readonly deadline: number;
+  /** Set by StopExecution: the execution ends ABORTED at its next state. */
+  stopRequest?: ExecutionAborted;
   /** Whether the deadline is the definition's TimeoutSeconds (a real clock must then interrupt hung handlers). */
   private readonly hasTimeout: boolean;
   readonly mockCalls = new Map<string, number>();
@@ -87,22 +115,42 @@ export class Execution {
     const t = setup.compiled.timeoutSeconds;
     const start = setup.timeline.now();
     this.hasTimeout = t !== undefined;
-    this.deadline = Math.min(start + setup.maxDurationMs, t !== undefined ? start + t * 1000 : Infinity);
+    // A redriven execution gets its TimeoutSeconds afresh; the maximum open time (1 year) counts from the first start.
+    this.deadline = Math.min((setup.redrive?.originalStartMs ?? start) + setup.maxDurationMs, t !== undefined ? start + t * 1000 : Infinity);
   }
 
+  /** Set once this attempt has been redriven (a later redrive must start from the newer result). */
+  redriven = false;
+  /** The top-level frame's stopping point after a FAILED/TIMED_OUT/ABORTED run (what redrive resumes). */
+  resumePoint?: ResumePoint;
+
   async run(): Promise<RawOutcome> {
-    const { history, timeline, input } = this.setup;
-    const frame: Frame = { variables: {}, cursor: { lastEventId: 0 }, time: timeline };
-    history.add(frame.cursor, timeline.now(), "ExecutionStarted", {
-      ...payloadDetails("input", input),
-      roleArn: this.setup.executionContext.Execution.RoleArn,
-    });
+    const { history, timeline, input, redrive } = this.setup;
+    const frame: Frame = { variables: {}, cursor: { lastEventId: redrive ? history.lastEventId : 0 }, time: timeline };
+    if (redrive) {
+      history.reopen();
+      history.add(frame.cursor, timeline.now(), "ExecutionRedriven", { redriveCount: redrive.count });
+    } else {
+      history.add(frame.cursor, timeline.now(), "ExecutionStarted", {
+        ...payloadDetails("input", input),
+        roleArn: this.setup.executionContext.Execution.RoleArn,
+      });
+    }
     try {
-      const output = await this.withExecutionDeadline(this.runMachine(this.setup.compiled.root, input, frame));
+      const output = await this.withExecutionDeadline(this.runMachine(this.setup.compiled.root, input, frame, redrive?.resume));
       history.add(frame.cursor, frame.time.now(), "ExecutionSucceeded", payloadDetails("output", output));
       history.close();
       return { status: "SUCCEEDED", output };
     } catch (err) {
+      this.resumePoint = frame.failedAt;
+      if (err instanceof ExecutionAborted) {
+        const details: Record<string, Json> = {};
+        if (err.error !== undefined) details.error = err.error;
+        if (err.causeText !== undefined) details.cause = err.causeText;
+        history.add(frame.cursor, frame.time.now(), "ExecutionAborted", details);
+        history.close();
+        return { status: "ABORTED", error: err.error, cause: err.causeText };
+      }
       if (err instanceof ExecutionTimeout) {
         history.add(frame.cursor, frame.time.now(), "ExecutionTimedOut", {});
         history.close();
@@ -135,16 +183,27 @@ export class Execution {
     return Promise.race([work, limit]).finally(() => clearTimeout(timer));
   }
 
-  async runMachine(machine: CompiledMachine, input: Json, frame: Frame): Promise<Json> {
-    let state = machine.states.get(machine.startAt)!;
-    let current = input;
+  async runMachine(machine: CompiledMachine, input: Json, frame: Frame, resume?: ResumePoint): Promise<Json> {
+    let state = machine.states.get(resume ? resume.state : machine.startAt)!;
+    let current = resume ? resume.input : input;
+    if (resume) {
+      Object.assign(frame.variables, copyVariables(resume.variables));
+      frame.resumeChildren = resume.children;
+    }
     for (;;) {
-      if (frame.time.now() >= this.deadline) throw new ExecutionTimeout();
-      if (frame.abort && isAborted(frame.abort)) throw new BranchAborted();
-      const outcome = await this.runState(state, current, frame);
-      current = outcome.output;
-      if (outcome.next === undefined) return current;
-      state = machine.states.get(outcome.next)!;
+      try {
+        if (frame.time.now() >= this.deadline) throw new ExecutionTimeout();
+        if (this.stopRequest) throw this.stopRequest;
+        if (frame.abort && isAborted(frame.abort)) throw new BranchAborted();
+        if (frame.childOutcomes !== undefined) frame.childOutcomes = undefined;
+        const outcome = await this.runState(state, current, frame);
+        current = outcome.output;
+        if (outcome.next === undefined) return current;
+        state = machine.states.get(outcome.next)!;
+      } catch (err) {
+        frame.failedAt = { state: state.name, input: current, variables: copyVariables(frame.variables), children: frame.childOutcomes };
+        throw err;
+      }
     }
   }
 

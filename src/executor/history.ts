@@ -13,7 +13,7 @@ import { ExecutionFailure } from "./errors";
 export const MAX_HISTORY_EVENTS = 25_000;
 
 /** Event 25,000 may only close the execution: AWS logs ExecutionFailed instead of anything else. */
-const CLOSING = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut"]);
+const CLOSING = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"]);
 
 export interface HistoryEvent {
   readonly id: number;
@@ -76,6 +76,16 @@ export class HistoryRecorder {
 
   close(): void {
     this.closed = true;
+  }
+
+  /** A redrive appends to the same history. */
+  reopen(): void {
+    this.closed = false;
+    this.materialised = undefined;
+  }
+
+  get lastEventId(): number {
+    return this.lastId;
   }
 
   /** Records an event and returns its id. `details` go under AWS's `<type>EventDetails` key. */

@@ -3,22 +3,57 @@ import { basename, join, relative } from "node:path";
 import Handlebars from "handlebars";
 import { TemplateError, WorkflowLintError, messages } from "../errors";
 import { type StageConfig, templateVariables } from "../config/stage";
-import { localFunctionArn } from "../config/naming";
+import { LOCAL_ACCOUNT_ID, localFunctionArn, names } from "../config/naming";
+import { partitionOf } from "../config/regions";
+import { localResourceValue } from "../config/resources";
+import { RESOURCES, RESOURCE_ATTRIBUTES, type DeclaredResource, type ResourceAttribute } from "../../workflows/resources";
+import { WORKFLOWS } from "../../workflows/catalogue";
 import { REPO_ROOT, listHandlers } from "../config/handlers";
 import { type WorkflowSpec } from "../../workflows/catalogue";
 import { type Finding, formatFinding } from "../asl/lint";
 import { lintDefinitionCached } from "../asl/lint-cache";
 import { parseJsonWithPosition, stableStringify } from "../json";
 
-/** Decides what `{{lambda "<handler>"}}` renders to. */
+/**
+ * Decides what the reference helpers render to: deterministic local values
+ * (localTarget) for the executor and lint, Terraform references when the stage
+ * stack synthesizes.
+ */
 export interface RenderTarget {
-  /** The value of `FunctionName` for the handler: an ARN, or a Terraform reference when synthesizing. */
+  /** `{{lambda "<handler>"}}`: the value of `FunctionName` for the handler: an ARN, or a Terraform reference when synthesizing. */
   functionArn(handler: string): string;
+  /** `{{accountId}}` */
+  accountId(): string;
+  /** `{{partition}}` */
+  partition(): string;
+  /** `{{region}}` */
+  region(): string;
+  /** `{{stateMachineArn "<workflow>"}}`: the ARN of a catalogued workflow's state machine of this stage. */
+  stateMachineArn(workflow: string): string;
+  /** `{{resource "<name>" "<attribute>"}}`: an attribute of a declared resource (workflows/resources.ts). */
+  resource(decl: DeclaredResource, attribute: ResourceAttribute): string;
+  /** Workflows `{{stateMachineArn}}` may name. @default the catalogue */
+  readonly workflows?: readonly string[];
+  /** Resources `{{resource}}` may name. @default workflows/resources.ts */
+  readonly resources?: readonly DeclaredResource[];
 }
 
-/** For local runs and lint: a deterministic ARN that the executor maps back to `handlers/<handler>.ts`. */
+/**
+ * For local runs and lint: a deterministic ARN that the executor maps back to
+ * `handlers/<handler>.ts`, account 123456789012, the stage's region and its
+ * partition, created resources named as the stage stack names them, existing
+ * ones as their RESOURCE_<NAME>_ARN gives them.
+ */
 export function localTarget(config: StageConfig): RenderTarget {
-  return { functionArn: (handler) => localFunctionArn(config, handler) };
+  const partition = partitionOf(config.region) ?? "aws";
+  return {
+    functionArn: (handler) => localFunctionArn(config, handler),
+    accountId: () => LOCAL_ACCOUNT_ID,
+    partition: () => partition,
+    region: () => config.region,
+    stateMachineArn: (workflow) => `arn:${partition}:states:${config.region}:${LOCAL_ACCOUNT_ID}:stateMachine:${names.stateMachine(config, workflow)}`,
+    resource: (decl, attribute) => localResourceValue({ ...config, resources: config.resources ?? {} }, decl, attribute) ?? "",
+  };
 }
 
 export interface RenderedWorkflow {
@@ -59,6 +94,54 @@ function handlebars(): typeof Handlebars {
     return JSON.stringify(state.target.functionArn(handler));
   });
   hb.registerHelper("json", (value: unknown) => JSON.stringify(value ?? null));
+  // Raw values, for use inside a JSON string: "arn:{{partition}}:sns:{{region}}:{{accountId}}:...".
+  for (const name of ["accountId", "partition", "region"] as const) {
+    hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      const options = args[args.length - 1] as Handlebars.HelperOptions;
+      const state = (options.data as { render: RenderState }).render;
+      if (args.length > 1) throw new TemplateError(`${state.file}:${lineOf(options)}: {{${name}}} takes no argument. Fix: write {{${name}}}.`, state.file);
+      return state.target[name]();
+    });
+  }
+  // Whole JSON strings, like {{lambda}}: "StateMachineArn": {{stateMachineArn "order-processing"}}.
+  hb.registerHelper("stateMachineArn", function (this: unknown, workflow: unknown, options: Handlebars.HelperOptions) {
+    const state = (options.data as { render: RenderState }).render;
+    const known = state.target.workflows ?? WORKFLOWS.map((w) => w.name);
+    if (typeof workflow !== "string" || !known.includes(workflow)) {
+      throw new TemplateError(
+        `${state.file}:${lineOf(options)}: {{stateMachineArn "${String(workflow)}"}} names no workflow of this stage. Known workflows: ${known.join(", ")}. Fix the name or add the workflow to workflows/catalogue.ts.`,
+        state.file,
+      );
+    }
+    return JSON.stringify(state.target.stateMachineArn(workflow));
+  });
+  hb.registerHelper("resource", function (this: unknown, name: unknown, attribute: unknown, options: Handlebars.HelperOptions) {
+    if (options === undefined || typeof (attribute as Handlebars.HelperOptions)?.data === "object") {
+      const opts = (options ?? attribute) as Handlebars.HelperOptions;
+      const state = (opts.data as { render: RenderState }).render;
+      throw new TemplateError(`${state.file}:${lineOf(opts)}: {{resource}} takes a resource name and an attribute, e.g. {{resource "${String(name ?? "orders")}" "arn"}}. Attributes: arn, name, url (queues).`, state.file);
+    }
+    const state = (options.data as { render: RenderState }).render;
+    const declared = state.target.resources ?? RESOURCES;
+    const decl = declared.find((r) => r.name === name);
+    if (!decl) {
+      throw new TemplateError(
+        `${state.file}:${lineOf(options)}: {{resource "${String(name)}" ...}} names no declared resource. Known resources: ${declared.map((r) => r.name).join(", ") || "(none)"}. Fix the name or declare it in workflows/resources.ts.`,
+        state.file,
+      );
+    }
+    const attributes = RESOURCE_ATTRIBUTES[decl.kind];
+    if (typeof attribute !== "string" || !(attributes as readonly string[]).includes(attribute)) {
+      throw new TemplateError(
+        `${state.file}:${lineOf(options)}: {{resource "${decl.name}" "${String(attribute)}"}}: a ${decl.kind} has no attribute "${String(attribute)}". Use one of: ${attributes.join(", ")}.`,
+        state.file,
+      );
+    }
+    return JSON.stringify(state.target.resource(decl, attribute as ResourceAttribute));
+  });
+  // Conditions on stage variables: {{#if (eq STAGE "prod")}} ... {{/if}}.
+  hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+  hb.registerHelper("ne", (a: unknown, b: unknown) => a !== b);
   for (const entry of readdirSync(PARTIALS_DIR)) {
     if (entry.endsWith(".hbs")) {
       hb.registerPartial(basename(entry, ".hbs"), readFileSync(join(PARTIALS_DIR, entry), "utf8").trimEnd());
@@ -127,6 +210,10 @@ export function renderWorkflow(
     functions,
     findings: findings.filter((f) => f.severity !== "error"),
   };
+}
+
+function lineOf(options: Handlebars.HelperOptions): number {
+  return (options as unknown as { loc?: { start: { line: number } } }).loc?.start.line ?? 0;
 }
 
 function toTemplateError(error: unknown, file: string, known: string[]): Error {

@@ -1,6 +1,6 @@
 /**
  * `sfn-workflows exec <workflow> --input <file|json> [--stage <stage>]
- *     [--mock-config <file> --test-case <name>] [--definition <file>] [--json]`
+ *     [--mock-config <file> --test-case <name>] [--definition <file>] [--s3-dir <folder>] [--json]`
  *
  * Runs a catalogued workflow (or a definition file) in the local executor with
  * the real handlers, on a virtual clock. Prints the final status, the output
@@ -8,6 +8,8 @@
  * result as JSON. Handler logs go to stderr so stdout stays parseable.
  * Exit 1 when the execution fails or times out.
  */
+import { existsSync, statSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { UsageError } from "../../errors";
 import { defineCommand, type Io } from "../command";
 import { fromExecutorError } from "../executor-errors";
@@ -27,7 +29,7 @@ export function readInput(arg: string, io: Pick<Io, "cwd">): unknown {
 export default defineCommand({
   name: "exec",
   summary: "run a workflow locally with the real handlers on a virtual clock",
-  synopsis: "<workflow> --input <file|json> [--stage <stage>] [--mock-config <file> --test-case <name>] [--definition <file>] [--json]",
+  synopsis: "<workflow> --input <file|json> [--stage <stage>] [--mock-config <file> --test-case <name>] [--definition <file>] [--s3-dir <folder>] [--json]",
   description: "Prints the status, the output and the states visited (stdout); handler logs go to stderr. Exit 1 when the execution fails or times out.",
   positionals: { min: 0, max: 1, name: "a workflow name" },
   options: {
@@ -36,6 +38,7 @@ export default defineCommand({
     definition: { type: "string", value: "<file>", description: "run this ASL JSON file instead of the catalogued template" },
     "mock-config": { type: "string", value: "<file>", description: "Step Functions Local MockConfigFile.json (with --test-case)" },
     "test-case": { type: "string", value: "<name>", description: "the test case under StateMachines.<workflow>.TestCases" },
+    "s3-dir": { type: "string", value: "<folder>", description: "a folder standing for S3 (<folder>/<bucket>/<key>) for a distributed Map's ItemReader and ResultWriter" },
     json: { type: "boolean", description: "print only the result object as JSON" },
   },
   async run({ values, positionals }, io) {
@@ -51,6 +54,10 @@ export default defineCommand({
       throw new UsageError({ what: "--mock-config and --test-case go together", fix: "the test case names which mocked responses to use; pass both" }, "exec");
     }
     const input = readInput(values.input as string, io);
+    const s3Dir = values["s3-dir"] === undefined ? undefined : resolvePath(io.cwd, values["s3-dir"] as string);
+    if (s3Dir !== undefined && !(existsSync(s3Dir) && statSync(s3Dir).isDirectory())) {
+      throw new UsageError({ where: `--s3-dir ${values["s3-dir"] as string}`, what: "is not a folder", fix: "pass a folder laid out as <folder>/<bucket>/<key>" }, "exec");
+    }
     const definition =
       definitionFile === undefined
         ? undefined
@@ -79,6 +86,7 @@ export default defineCommand({
       const result = await withStdoutOnStderr(() =>
         runDefinition((definition as object | undefined) ?? prepared!.definition, input, {
           ...(mockConfig !== undefined ? { mockConfig: mockConfig as never, testCase } : {}),
+          ...(s3Dir !== undefined ? { s3Dir } : {}),
           stateMachineName: prepared?.stateMachineName,
           mockStateMachineName: workflow,
           region: prepared?.region,

@@ -3,13 +3,15 @@
  * ItemSelector per item -> ItemBatcher -> iterations (MaxConcurrency at a
  * time) -> tolerated failures -> the state's output processing.
  */
-import { ExecutionStop, NotSupportedError, StatesError } from "../errors";
+import { ExecutionStop, StatesError } from "../errors";
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
-import type { AbortToken, Frame } from "../execution";
+import type { AbortToken, ChildOutcome, Frame } from "../execution";
 import { BranchAborted } from "../execution";
 import type { FieldValue } from "../query";
 import { failDetails } from "./parallel";
+import { randomUUID } from "node:crypto";
+import { ChildRecord, mapRunFor, readItems, transformResults, writeResults } from "../s3-local";
 
 type Json = any;
 
@@ -17,11 +19,8 @@ export async function runMap(ec: EvalContext): Promise<StateOutcome> {
   const { exec, frame, state } = ec;
   const d = ec.def;
   const ql = ec.ql;
-  if (d.ItemReader !== undefined) throw new NotSupportedError("Map ItemReader", state.path);
-  if (d.ResultWriter !== undefined) throw new NotSupportedError("Map ResultWriter", state.path);
-
   const effective = ql.effectiveInput(ec);
-  const items = await ql.mapItems(ec, effective);
+  const items = d.ItemReader !== undefined ? await readItems(ec, effective) : await ql.mapItems(ec, effective);
 
   const maxConcurrency = integerField(await ql.field(ec, d, "MaxConcurrency", effective), "MaxConcurrency", 0);
   if (maxConcurrency < 0) throw new StatesError("States.Runtime", `Expected non-negative integer for MaxConcurrency, got '${maxConcurrency}' instead.`);
@@ -57,14 +56,37 @@ export async function runMap(ec: EvalContext): Promise<StateOutcome> {
   history.add(frame.cursor, frame.time.now(), "MapStateStarted", { length: inputs.length });
   const frames: Frame[] = [];
   const results: Json[] = new Array(inputs.length);
+  // Distributed Map with a ResultWriter: every child execution's record, for the result files.
+  const writer: Record<string, Json> | undefined = d.ResultWriter;
+  const records: ChildRecord[] | undefined = writer !== undefined ? new Array(inputs.length) : undefined;
   let failures = 0;
   const abort: AbortToken = { aborted: false, parent: frame.abort };
+  // For redrive: what each iteration did; a redrive keeps the iterations that succeeded and resumes the others.
+  const prior = frame.resumeChildren;
+  frame.resumeChildren = undefined;
+  const outcomes: ChildOutcome[] = new Array(inputs.length);
+  frame.childOutcomes = outcomes;
   const runIteration = async (i: number): Promise<void> => {
+    const before = prior?.[i];
+    if (before && "output" in before) {
+      outcomes[i] = before;
+      results[i] = before.output;
+      if (records) records[i] = { index: i, status: "SUCCEEDED", input: inputs[i], output: results[i] };
+      return;
+    }
     const child = exec.childFrame(frame, abort, { Index: i, Value: batched ? inputs[i] : items[i] });
     frames.push(child);
-    history.addState(child.cursor, child.time.now(), "MapIterationStarted", state.name, i);
+    const startMs = child.time.now();
+    history.addState(child.cursor, startMs, "MapIterationStarted", state.name, i);
     try {
-      results[i] = await exec.runMachine(state.processor!, inputs[i], child);
+      try {
+        results[i] = await exec.runMachine(state.processor!, inputs[i], child, before?.resume);
+        outcomes[i] = { output: results[i] };
+      } catch (err) {
+        if (child.failedAt) outcomes[i] = { resume: child.failedAt };
+        throw err;
+      }
+      if (records) records[i] = { index: i, status: "SUCCEEDED", input: inputs[i], output: results[i], startMs, stopMs: child.time.now() };
       history.addState(child.cursor, child.time.now(), "MapIterationSucceeded", state.name, i);
     } catch (err) {
       if (err instanceof BranchAborted) {
@@ -74,11 +96,19 @@ export async function runMap(ec: EvalContext): Promise<StateOutcome> {
       if (err instanceof ExecutionStop) throw err;
       history.addState(child.cursor, child.time.now(), "MapIterationFailed", state.name, i);
       failures++;
+      const e = err as StatesError;
+      if (records) records[i] = { index: i, status: "FAILED", input: inputs[i], error: e.error, cause: e.causeText, startMs, stopMs: child.time.now() };
       const tolerated = tolerates && failures <= countLimit && (failures * 100) / inputs.length <= percentageLimit;
       if (!tolerated) throw err;
-      const e = err as StatesError;
       results[i] = { Error: e.error, Cause: e.causeText };
     }
+  };
+  const run = writer !== undefined ? mapRunFor(ec, randomUUID()) : undefined;
+  /** Iterations never started (the run failed first) are PENDING in the result files. */
+  const flushRecords = (): ChildRecord[] => {
+    const all = records!;
+    for (let i = 0; i < all.length; i++) all[i] ??= { index: i, status: "PENDING", input: inputs[i] };
+    return all;
   };
   try {
     await runPool(inputs.length, maxConcurrency === 0 ? inputs.length : maxConcurrency, runIteration);
@@ -86,13 +116,19 @@ export async function runMap(ec: EvalContext): Promise<StateOutcome> {
     abort.aborted = true;
     exec.join(frame, frames);
     if (err instanceof ExecutionStop) throw err;
+    // AWS exports what the Map Run did before it failed.
+    if (writer?.Resource !== undefined) await writeResults(ec, effective, run!, flushRecords());
     history.add(frame.cursor, frame.time.now(), "MapStateFailed", failDetails(err));
     if (tolerates && err instanceof StatesError) throw new StatesError("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded");
     throw err;
   }
   exec.join(frame, frames);
+  let mapResult: Json = results;
+  if (writer !== undefined) {
+    mapResult = writer.Resource !== undefined ? await writeResults(ec, effective, run!, flushRecords()) : transformResults(flushRecords(), writer.WriterConfig);
+  }
   history.add(frame.cursor, frame.time.now(), "MapStateSucceeded");
-  const output = ql.output(ec, results, true);
+  const output = ql.output(ec, mapResult, true);
   return ec.done(output instanceof Promise ? await output : output);
 }
 
@@ -130,19 +166,48 @@ function floatField(f: FieldValue | undefined, field: string, dflt: number): num
 async function batch(ec: EvalContext, items: Json[], effective: Json): Promise<Json[]> {
   const ql = ec.ql;
   const b = ec.def.ItemBatcher as Record<string, Json>;
-  if (b.MaxInputBytesPerBatch !== undefined || b.MaxInputBytesPerBatchPath !== undefined) throw new NotSupportedError("ItemBatcher MaxInputBytesPerBatch", ec.state.path);
   const maxItems = (await ql.field(ec, b, "MaxItemsPerBatch", effective))?.value;
   const size = maxItems === undefined ? items.length || 1 : (maxItems as number);
   if (!Number.isInteger(size) || size <= 0) throw new StatesError("States.Runtime", `MaxItemsPerBatch must be a positive integer. Received: ${JSON.stringify(maxItems)}`);
+  const maxBytesField = await ql.field(ec, b, "MaxInputBytesPerBatch", effective);
+  const maxBytes = maxBytesField === undefined ? MAX_BATCH_BYTES : maxBytesField.value;
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0 || maxBytes > MAX_BATCH_BYTES) {
+    throw new StatesError("States.Runtime", `MaxInputBytesPerBatch must be a positive integer of at most ${MAX_BATCH_BYTES} bytes. Received: ${JSON.stringify(maxBytes)}`);
+  }
   const batchInput = b.BatchInput !== undefined ? await ql.payload(ec, b.BatchInput, effective, "BatchInput") : undefined;
   const batches: Json[] = [];
-  for (let i = 0; i < items.length; i += size) {
+  // Size of {"BatchInput":...,"Items":[...]} as UTF-8 JSON: the envelope, then each item and its comma.
+  const envelope = bytes(batchInput === undefined ? { Items: [] } : { BatchInput: batchInput, Items: [] });
+  let current: Json[] = [];
+  let currentBytes = envelope;
+  const flush = () => {
+    if (current.length === 0) return;
     const one: Record<string, Json> = {};
     if (batchInput !== undefined) one.BatchInput = batchInput;
-    one.Items = items.slice(i, i + size);
+    one.Items = current;
     batches.push(one);
+    current = [];
+    currentBytes = envelope;
+  };
+  for (const item of items) {
+    const itemBytes = bytes(item) + (current.length > 0 ? 1 : 0);
+    if (current.length > 0 && (current.length >= size || currentBytes + itemBytes > maxBytes)) flush();
+    const added = bytes(item) + (current.length > 0 ? 1 : 0);
+    if (current.length === 0 && envelope + added > maxBytes) {
+      throw new StatesError("States.Runtime", `An item of ${bytes(item)} bytes does not fit in a batch of MaxInputBytesPerBatch ${maxBytes} bytes.`);
+    }
+    current.push(item);
+    currentBytes += added;
   }
+  flush();
   return batches;
+}
+
+/** AWS's ceiling for MaxInputBytesPerBatch: 256 KiB. */
+const MAX_BATCH_BYTES = 262_144;
+
+function bytes(v: Json): number {
+  return Buffer.byteLength(JSON.stringify(v) ?? "null", "utf8");
 }
 
 /** Runs `count` iterations with at most `limit` in flight; stops starting new ones after the first failure. */

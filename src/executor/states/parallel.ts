@@ -2,7 +2,7 @@
 import { ExecutionStop, StatesError } from "../errors";
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
-import type { AbortToken } from "../execution";
+import type { AbortToken, ChildOutcome } from "../execution";
 import { LazyCause } from "../history";
 
 type Json = any;
@@ -18,9 +18,29 @@ export async function runParallel(ec: EvalContext): Promise<StateOutcome> {
   const abort: AbortToken = { aborted: false, parent: frame.abort };
   const branches = state.branches!;
   const frames = branches.map(() => exec.childFrame(frame, abort));
+  // For redrive: what each branch did; a redrive keeps the branches that succeeded and resumes the others.
+  const prior = frame.resumeChildren;
+  frame.resumeChildren = undefined;
+  const outcomes: ChildOutcome[] = new Array(branches.length);
+  frame.childOutcomes = outcomes;
+  const runBranch = async (i: number): Promise<Json> => {
+    const before = prior?.[i];
+    if (before && "output" in before) {
+      outcomes[i] = before;
+      return before.output;
+    }
+    try {
+      const out = await exec.runMachine(branches[i], branchInput, frames[i], before?.resume);
+      outcomes[i] = { output: out };
+      return out;
+    } catch (err) {
+      if (frames[i].failedAt) outcomes[i] = { resume: frames[i].failedAt! };
+      throw err;
+    }
+  };
   let results: Json[];
   try {
-    results = await Promise.all(branches.map((branch, i) => exec.runMachine(branch, branchInput, frames[i])));
+    results = await Promise.all(branches.map((_, i) => runBranch(i)));
   } catch (err) {
     abort.aborted = true;
     exec.join(frame, frames);

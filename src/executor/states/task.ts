@@ -4,12 +4,14 @@
  * records. Every failure of the resource is a TaskFailure (its cause reaches
  * Catch unchanged).
  */
-import { NotSupportedError, StatesError, TaskFailure } from "../errors";
+import { ExecutionStop, NotSupportedError, StatesError, TaskFailure } from "../errors";
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
 import { LazyCause, LazyDetails, LazyJson, payloadDetails } from "../history";
 import { LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
 import { withTaskTimeout } from "../task-timeout";
+import type { CallbackBroker } from "../callbacks";
+import { startExecutionTask } from "../nested";
 
 type Json = any;
 
@@ -24,6 +26,9 @@ interface Resource {
   readonly pattern?: string;
 }
 
+/** An activity: arn:aws:states:<region>:<account>:activity:<name>. */
+const ACTIVITY_RE = /^arn:[^:]+:states:[^:]*:[^:]*:activity:[^:]+$/;
+
 const resourceCache = new Map<string, Resource | null>();
 /** A Task's Resource, parsed once per distinct ARN; null when it is no resource the executor knows. */
 function parseResource(arn: string): Resource | null {
@@ -33,6 +38,8 @@ function parseResource(arn: string): Resource | null {
     const m = /^arn:[^:]+:states:::([^:]+):([^.]+)(?:\.(waitForTaskToken|sync(?::2)?))?$/.exec(arn);
     hit = isDirectLambda
       ? { arn, isDirectLambda, type: "lambda", name: arn }
+      : ACTIVITY_RE.test(arn)
+        ? { arn, isDirectLambda, type: "activity", name: arn }
       : m
         ? { arn, isDirectLambda, type: m[1], name: `${m[2]}${m[3] ? `.${m[3]}` : ""}`, action: m[2], pattern: m[3] }
         : null;
@@ -45,7 +52,7 @@ function parseResource(arn: string): Resource | null {
 export async function runTask(ec: EvalContext): Promise<StateOutcome> {
   const d = ec.def;
   const ql = ec.ql;
-  if (typeof d.Resource === "string" && d.Resource.endsWith(".waitForTaskToken")) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.taskTokenFactory() } };
+  if (typeof d.Resource === "string" && (d.Resource.endsWith(".waitForTaskToken") || ACTIVITY_RE.test(d.Resource))) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.callbacks?.newToken() ?? ec.exec.setup.taskTokenFactory() } };
   const effective = ql.effectiveInput(ec);
   const field = ql.parametersField;
   // JSONPath evaluation is synchronous: await only what is a promise (each await costs a microtask turn).
@@ -78,6 +85,12 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
   if (!history.keep) {
     history.add(frame.cursor, 0, "");
     history.add(frame.cursor, 0, "");
+  } else if (r.type === "activity") {
+    const details: Record<string, Json> = { resource: r.arn, ...payloadDetails("input", params) };
+    if (timeoutSeconds !== undefined) details.timeoutInSeconds = timeoutSeconds;
+    if (heartbeatSeconds !== undefined) details.heartbeatInSeconds = heartbeatSeconds;
+    for (const k of Object.keys(details)) if (details[k] instanceof LazyJson) details[k] = String(details[k]);
+    history.add(frame.cursor, frame.time.now(), "ActivityScheduled", details);
   } else if (r.isDirectLambda) {
     history.add(frame.cursor, frame.time.now(), "LambdaFunctionScheduled", new TaskEventDetails(SCHEDULED, r, params, ec.exec.setup.region, timeoutSeconds, heartbeatSeconds));
     history.add(frame.cursor, frame.time.now(), "LambdaFunctionStarted");
@@ -87,13 +100,17 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
   }
   let result: Json;
   try {
-    if (r.pattern === "waitForTaskToken" && !mock) {
-      throw new NotSupportedError(`${arn} without a mock (the local executor has no SendTaskSuccess; mock state "${state.name}")`, state.path);
+    const callbacks = ec.exec.setup.callbacks;
+    if ((r.pattern === "waitForTaskToken" || r.type === "activity") && !mock) {
+      if (!callbacks) throw new NotSupportedError(`${arn} without a mock or a started execution to answer it`, state.path);
+      result = await waitForCallback(ec, r, params, timeoutSeconds, heartbeatSeconds, callbacks);
+      if (r.type === "activity" && history.keep) history.add(frame.cursor, frame.time.now(), "ActivityStarted", { workerName: "local-worker" });
+    } else {
+      const work = mock ? callMock(ec, mock, params) : callResource(ec, r, params, timeoutSeconds ?? 99999999);
+      result = timeoutSeconds === undefined ? await work : await withTaskTimeout(work, timeoutSeconds);
     }
-    const work = mock ? callMock(ec, mock, params) : callResource(ec, r, params, timeoutSeconds ?? 99999999);
-    result = timeoutSeconds === undefined ? await work : await withTaskTimeout(work, timeoutSeconds);
   } catch (raw) {
-    if (raw instanceof NotSupportedError) throw raw;
+    if (raw instanceof NotSupportedError || raw instanceof ExecutionStop) throw raw;
     const e = raw as { name?: string; message?: string };
     // A mock or handler that threw something other than a StatesError: treat it like a function error.
     const failure = TaskFailure.from(
@@ -101,15 +118,20 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
     );
     if (!history.keep) history.add(frame.cursor, 0, "");
     else {
-      const details: Record<string, Json> = r.isDirectLambda ? {} : { resourceType: r.type, resource: r.name };
+      const details: Record<string, Json> = r.isDirectLambda || r.type === "activity" ? {} : { resourceType: r.type, resource: r.name };
       details.error = failure.error;
       details.cause = new LazyCause(failure);
-      const type = failure.error === "States.Timeout" ? (r.isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut") : r.isDirectLambda ? "LambdaFunctionFailed" : "TaskFailed";
+      const timedOut = failure.error === "States.Timeout" || failure.error === "States.HeartbeatTimeout";
+      const type =
+        r.type === "activity"
+          ? timedOut ? "ActivityTimedOut" : "ActivityFailed"
+          : timedOut ? (r.isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut") : r.isDirectLambda ? "LambdaFunctionFailed" : "TaskFailed";
       history.add(frame.cursor, frame.time.now(), type, details);
     }
     throw failure;
   }
   if (!history.keep) history.add(frame.cursor, 0, "");
+  else if (r.type === "activity") history.add(frame.cursor, frame.time.now(), "ActivitySucceeded", materialise(payloadDetails("output", result)));
   else history.add(frame.cursor, frame.time.now(), r.isDirectLambda ? "LambdaFunctionSucceeded" : "TaskSucceeded", new TaskEventDetails(SUCCEEDED, r, result, ""));
   return result;
 }
@@ -172,6 +194,21 @@ function materialise(details: Record<string, Json>): Record<string, Json> {
   return details;
 }
 
+/**
+ * A callback task without a mock: `lambda:invoke.waitForTaskToken` calls its
+ * function first when one is known (it gets the token), then the task waits
+ * for SendTaskSuccess/Failure through the execution's handle, with its
+ * TimeoutSeconds and HeartbeatSeconds on the virtual clock.
+ */
+async function waitForCallback(ec: EvalContext, r: Resource, params: Json, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined, callbacks: CallbackBroker): Promise<Json> {
+  const token: string = ec.context.Task.Token;
+  if (r.type === "lambda" && r.action === "invoke" && params && typeof params.FunctionName === "string") {
+    const fn = await ec.exec.setup.findLambda(params.FunctionName);
+    if (fn) await lambdaInvoke(ec, params, timeoutSeconds ?? 99999999);
+  }
+  return callbacks.wait(token, ec.state.name, params, r.arn, ec.frame.time, timeoutSeconds, heartbeatSeconds, r.type === "activity" ? r.arn : undefined);
+}
+
 async function callMock(ec: EvalContext, mock: (params: Json, n: number) => unknown, params: Json): Promise<Json> {
   const calls = ec.exec.mockCalls;
   const n = calls.get(ec.state.name) ?? 0;
@@ -184,6 +221,7 @@ async function callMock(ec: EvalContext, mock: (params: Json, n: number) => unkn
 function callResource(ec: EvalContext, r: Resource, params: Json, timeoutSeconds: number): Promise<Json> {
   if (r.isDirectLambda) return callLambda(ec, r.arn, params, timeoutSeconds, "direct", r.arn);
   if (r.type === "lambda" && r.action === "invoke" && !r.pattern) return lambdaInvoke(ec, params, timeoutSeconds);
+  if (r.type === "states" && r.action === "startExecution" && r.pattern !== "waitForTaskToken") return startExecutionTask(ec, r.pattern, params);
   throw new NotSupportedError(`Task resource ${r.arn} without a mock (pass mocks: { "${ec.state.name}": ... } or a mock config)`, ec.state.path);
 }
 

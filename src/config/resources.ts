@@ -1,0 +1,125 @@
+/**
+ * Declared resources (workflows/resources.ts) for one stage: which are created
+ * and which are existing (RESOURCE_<NAME>_ARN), their ARNs validated up front,
+ * and the values templates get for them in local runs.
+ */
+import { type DeclaredResource, EXISTING_ONLY, RESOURCES, RESOURCE_ATTRIBUTES, type ResourceAttribute, type ResourceKind, resourceArnVariable } from "../../workflows/resources";
+import { LOCAL_ACCOUNT_ID, type NameParts, prefix } from "./naming";
+import { partitionOf } from "./regions";
+
+/** An existing resource of a stage, from its ARN. */
+export interface ExistingResource {
+  readonly arn: string;
+  readonly name: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+const SERVICE: Readonly<Record<ResourceKind, string>> = {
+  "dynamodb-table": "dynamodb",
+  "sns-topic": "sns",
+  "sqs-queue": "sqs",
+  "s3-bucket": "s3",
+  "event-bus": "events",
+  secret: "secretsmanager",
+  "eventbridge-connection": "events",
+};
+
+/** The resource part of the ARN, by kind: a pattern whose group 1 is the name, and the shape shown in messages. */
+const RESOURCE_PART: Readonly<Record<ResourceKind, { pattern: RegExp; shape: string }>> = {
+  "dynamodb-table": { pattern: /^table\/([A-Za-z0-9_.-]{3,255})$/, shape: "arn:<partition>:dynamodb:<region>:<account>:table/<name>" },
+  "sns-topic": { pattern: /^([A-Za-z0-9_-]{1,256}(?:\.fifo)?)$/, shape: "arn:<partition>:sns:<region>:<account>:<name>" },
+  "sqs-queue": { pattern: /^([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/, shape: "arn:<partition>:sqs:<region>:<account>:<name>" },
+  "s3-bucket": { pattern: /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$/, shape: "arn:<partition>:s3:::<bucket>" },
+  "event-bus": { pattern: /^event-bus\/([A-Za-z0-9._\-/]{1,256})$/, shape: "arn:<partition>:events:<region>:<account>:event-bus/<name>" },
+  secret: { pattern: /^secret:([A-Za-z0-9/_+=.@-]{1,512})-[A-Za-z0-9]{6}$/, shape: "arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>" },
+  "eventbridge-connection": { pattern: /^connection\/([A-Za-z0-9_.-]{1,64})\/[A-Za-z0-9-]{1,64}$/, shape: "arn:<partition>:events:<region>:<account>:connection/<name>/<id>" },
+};
+
+/**
+ * Checks an existing resource's ARN against the stage: partition (that of
+ * REGION), service, region (REGION; S3 bucket ARNs have none), a 12-digit
+ * account (none for S3) and the resource shape. Returns the problem or the resource.
+ */
+export function parseResourceArn(decl: DeclaredResource, arn: string, region: string): ExistingResource | string {
+  const variable = resourceArnVariable(decl.name);
+  const shape = RESOURCE_PART[decl.kind].shape;
+  const bad = (what: string) => `${variable} ${what} (resource "${decl.name}" is a ${decl.kind}: ${shape}). Received: ${JSON.stringify(arn)}`;
+  const parts = arn.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return bad("must be an ARN");
+  const [, partition, service, arnRegion, account] = parts;
+  const rest = parts.slice(5).join(":");
+  const expectedPartition = partitionOf(region);
+  if (expectedPartition && partition !== expectedPartition) return bad(`must be in the partition of REGION ${region} ("${expectedPartition}"), not "${partition}"`);
+  if (service !== SERVICE[decl.kind]) return bad(`must be an ARN of the "${SERVICE[decl.kind]}" service, not "${service}"`);
+  if (decl.kind === "s3-bucket") {
+    if (arnRegion !== "" || account !== "") return bad("must have empty region and account fields, as S3 bucket ARNs do");
+  } else {
+    if (arnRegion !== region) return bad(`must be in REGION ${region} (the stage's state machines call it there), not "${arnRegion}"`);
+    if (!/^\d{12}$/.test(account)) return bad(`must have a 12-digit account id, not "${account}"`);
+  }
+  const match = RESOURCE_PART[decl.kind].pattern.exec(rest);
+  if (!match) return bad("must name a resource of this shape, with a name AWS accepts");
+  return { arn, name: match[1], region, accountId: account };
+}
+
+/** The values of a resource's attributes, from its ARN parts (created resources use the stage's values). */
+export function resourceValues(
+  kind: ResourceKind,
+  r: { partition: string; region: string; accountId: string; name: string },
+): Record<ResourceAttribute, string | undefined> {
+  const arn =
+    kind === "s3-bucket"
+      ? `arn:${r.partition}:s3:::${r.name}`
+      : `arn:${r.partition}:${SERVICE[kind]}:${r.region}:${r.accountId}:${kind === "dynamodb-table" ? "table/" : kind === "event-bus" ? "event-bus/" : ""}${r.name}`;
+  const domain = r.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return { arn, name: r.name, url: kind === "sqs-queue" ? `https://sqs.${r.region}.${domain}/${r.accountId}/${r.name}` : undefined };
+}
+
+/** The name the stage stack gives a created resource (buckets end with the account id: bucket names are global). */
+export function createdResourceName(c: NameParts, decl: DeclaredResource, accountId: string): string {
+  return decl.kind === "s3-bucket" ? `${prefix(c)}-${decl.name}-${accountId}` : `${prefix(c)}-${decl.name}`;
+}
+
+/** What a template gets for a resource in local runs and lint: the existing ARN's values, or the created resource's with account 123456789012. */
+export function localResourceValue(
+  c: NameParts & { region: string; resources: Readonly<Record<string, ExistingResource>> },
+  decl: DeclaredResource,
+  attribute: ResourceAttribute,
+): string | undefined {
+  const existing = c.resources[decl.name];
+  const partition = partitionOf(c.region) ?? "aws";
+  const values = existing
+    ? resourceValues(decl.kind, { partition, region: existing.region, accountId: existing.accountId, name: existing.name })
+    : resourceValues(decl.kind, { partition, region: c.region, accountId: LOCAL_ACCOUNT_ID, name: createdResourceName(c, decl, LOCAL_ACCOUNT_ID) });
+  return existing && attribute === "arn" ? existing.arn : values[attribute];
+}
+
+/** Problems in the declarations themselves. */
+export function resourceDeclarationProblems(resources: readonly DeclaredResource[] = RESOURCES): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const r of resources) {
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(r.name)) {
+      problems.push(`workflows/resources.ts: resource name "${r.name}" must be kebab-case (a-z, 0-9, single hyphens), since it becomes part of AWS names.`);
+    }
+    if (seen.has(r.name)) problems.push(`workflows/resources.ts: resource name "${r.name}" appears twice.`);
+    if (EXISTING_ONLY.includes(r.kind) && r.existing !== true) {
+      problems.push(`workflows/resources.ts: resource "${r.name}" is a ${r.kind}, which the stage stack never creates: mark it existing: true and give each stage its ARN in ${resourceArnVariable(r.name)}.`);
+    }
+    if (!RESOURCE_ATTRIBUTES[r.kind]) problems.push(`workflows/resources.ts: resource "${r.name}" has kind "${r.kind}"; use one of ${Object.keys(RESOURCE_ATTRIBUTES).join(", ")}.`);
+    seen.add(r.name);
+  }
+  return problems;
+}
+
+/** AWS name limits of created resources. */
+export const RESOURCE_NAME_LIMITS: Readonly<Record<ResourceKind, number>> = {
+  "dynamodb-table": 255,
+  "sns-topic": 256,
+  "sqs-queue": 76, // the dead-letter queue adds "-dlq" to the 80-character limit
+  "s3-bucket": 63,
+  "event-bus": 256,
+  secret: 512,
+  "eventbridge-connection": 64,
+};
