@@ -159,3 +159,14 @@ test("an example root sets the stage's provider region and default tags, and the
   expect(text).toContain('module "sfn_workflows" {\n  source = "../../module"\n\n  project_name                = "my-app"\n  stage                       = "prod"');
   expect(text).toContain('alarm_email                 = "ops@example.com"');
 });
+
+test("a stage that sets a stage variable or an existing resource the module has no input for is refused, naming both", () => {
+  const { assertStagesExpressible } = jest.requireActual("../../src/module/build") as typeof import("../../src/module/build");
+  const c = loadStageConfig({ cwd: mkdtempSync(join(tmpdir(), "module-env-")), env: { STAGE: "prod" } });
+  expect(() => assertStagesExpressible([c])).not.toThrow();
+  const key = Object.keys(c.variables)[0];
+  if (key === undefined) throw new Error("the catalogue declares no stage variable");
+  expect(() => assertStagesExpressible([{ ...c, variables: { ...c.variables, [key]: "other-value" } }])).toThrow(
+    new RegExp(`^module: stage "prod" sets ${key}="other-value" \\(the module bakes `),
+  );
+});

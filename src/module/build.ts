@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WORKFLOWS } from "../catalogue";
 import { listHandlers, REPO_ROOT } from "../config/handlers";
-import type { StageConfig } from "../config/stage";
+import { loadStageConfig, type StageConfig } from "../config/stage";
 import { writeHcl } from "../hcl/write";
 import { exampleRoot, EXAMPLE_MODULE_NAME } from "./examples";
 import { moduleReadme } from "./readme";
@@ -107,9 +107,34 @@ function sortObject(o: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/**
+ * Settings the module has no input for yet: the team's stage variables and the
+ * ARNs of existing declared resources. The module bakes what the sentinel stage
+ * gets (the defaults and .env); a configured stage that sets another value is
+ * refused, naming the stage and the key, rather than given an example root that
+ * would not plan what its stack plans.
+ */
+export function assertStagesExpressible(stages: readonly StageConfig[]): void {
+  if (stages.length === 0) return;
+  const base = loadStageConfig({ cwd: REPO_ROOT, env: sentinelEnv(SENTINELS[0]) });
+  const problems: string[] = [];
+  for (const c of stages) {
+    for (const key of [...new Set([...Object.keys(c.variables ?? {}), ...Object.keys(base.variables ?? {})])].sort()) {
+      if ((c.variables ?? {})[key] !== (base.variables ?? {})[key]) problems.push(`stage "${c.stage}" sets ${key}=${JSON.stringify((c.variables ?? {})[key] ?? "")} (the module bakes ${JSON.stringify((base.variables ?? {})[key] ?? "")})`);
+    }
+    for (const name of Object.keys(c.resources ?? {}).sort()) problems.push(`stage "${c.stage}" uses an existing resource for "${name}" (RESOURCE_${name.toUpperCase().replace(/-/g, "_")}_ARN)`);
+  }
+  if (problems.length > 0) {
+    throw new ModuleError(
+      `module: ${problems.join("; ")}. The module has no input for stage variables or existing-resource ARNs yet, so it cannot stand for that stage. Remove the setting from the stage's configuration (stages/<stage>.env, .env.<stage>) to generate the module, or deploy that stage from its own stack.`,
+    );
+  }
+}
+
 /** Builds the module into `out` (replaced) and, when given, the example roots into `examplesDir`. */
 export function buildModule(options: { out: string; examplesDir?: string; stages?: readonly StageConfig[]; moduleSource?: string }): ModuleResult {
   assertNoStageBranches();
+  assertStagesExpressible(options.stages ?? []);
   const work = mkdtempSync(join(tmpdir(), "sfn-module-"));
   try {
     const built: Array<{ t: Transformed; dir: string }> = SENTINELS.map((s) => {
