@@ -4,12 +4,12 @@
 import { loadStageConfigs } from "./src/config/stage";
 import { ProjectError } from "./src/errors";
 import { synthStages } from "./modules/app";
-import { extraStatements, stageHook } from "./workflows/stage-hook";
+import { extraStatements, stageHook } from "./modules/stage-hook";
 
 try {
   synthStages(loadStageConfigs(), {
     bootstrap: process.env.BOOTSTRAP === "1" ? true : undefined,
-    // The per-stage escape hatch and a team's own constructs (workflows/stage-hook.ts).
+    // The per-stage escape hatch and a team's own constructs (modules/stage-hook.ts).
     extraStatements,
     stageHook,
     reportFile: process.env.SYNTH_REPORT_FILE || undefined,

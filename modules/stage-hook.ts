@@ -16,7 +16,7 @@
  *     return { extraStatements: { "order-fulfilment": [{ actions: ["s3:PutObject"], resources: [`${exports.arn}/*`] }] } };
  *   };
  */
-import type { ExtraStatements, StageHook } from "../modules/stage-stack";
+import type { ExtraStatements, StageHook } from "./stage-stack";
 import type { StageConfig } from "../src/config/stage";
 
 export const extraStatements = (_config: StageConfig): ExtraStatements => ({});
