@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { REPO_ROOT } from "../../src/config/handlers";
 import { bundleHandlerSync, lambdaHandlerFor } from "../../src/build/bundle";
@@ -68,7 +68,6 @@ export class HandlerPackager {
   get(handler: string): HandlerPackage {
     const cached = this.cache.get(handler);
     if (cached) return cached;
-    const outDir = join(this.buildDir, handler);
     const zipFile = join(this.buildDir, `${handler}.zip`);
     const keyFile = join(this.buildDir, `${handler}.key`);
     const useCache = this.reuse && process.env.SYNTH_NO_CACHE !== "1";
@@ -77,12 +76,24 @@ export class HandlerPackager {
     if (useCache && existsSync(zipFile) && existsSync(keyFile) && readFileSync(keyFile, "utf8") === this.digest) {
       zip = readFileSync(zipFile);
     } else {
-      this.bundle(handler, outDir);
-      const files = readdirSync(outDir).filter((f) => !f.endsWith(".zip")).sort();
-      zip = deterministicZip(files.map((name) => ({ name, data: readFileSync(join(outDir, name)) })));
+      // Synths and tests run side by side and share this folder: bundle into a folder of this
+      // process's own, and replace the zip and its key by renames, so nobody reads half a file.
       mkdirSync(this.buildDir, { recursive: true });
-      writeFileSync(zipFile, zip);
-      if (useCache) writeFileSync(keyFile, this.digest);
+      const outDir = mkdtempSync(join(this.buildDir, `${handler}.build-`));
+      try {
+        this.bundle(handler, outDir);
+        const files = readdirSync(outDir).filter((f) => !f.endsWith(".zip")).sort();
+        zip = deterministicZip(files.map((name) => ({ name, data: readFileSync(join(outDir, name)) })));
+      } finally {
+        rmSync(outDir, { recursive: true, force: true });
+      }
+      const tmp = `${zipFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, zip);
+      renameSync(tmp, zipFile);
+      if (useCache) {
+        writeFileSync(`${keyFile}.${process.pid}.tmp`, this.digest);
+        renameSync(`${keyFile}.${process.pid}.tmp`, keyFile);
+      }
     }
     const digest = createHash("sha256").update(zip).digest();
     const result: HandlerPackage = {

@@ -73,6 +73,9 @@ export function bundleHandlerSync(handler: string, options: BundleOptions): Bund
   try {
     result = buildSync({
       absWorkingDir: REPO_ROOT,
+      // A checkout whose node_modules is a link (a copy of the repository, a worktree) bundles the same
+      // bytes as one with its own: source-map paths stay under the repository, not where the link points.
+      preserveSymlinks: true,
       entryPoints: [entry],
       outfile,
       bundle: true,
