@@ -14,8 +14,8 @@ export interface ExecutionNotificationsProps {
   readonly stateMachineArn: string;
   /** Execution statuses to notify on (Step Functions' status values). */
   readonly statuses: readonly string[];
-  /** The SNS topic (its policy must let events.amazonaws.com publish: AlarmTopic's does). */
-  readonly topicArn: string;
+  /** Where the events go: the SNS topic (its policy must let events.amazonaws.com publish: AlarmTopic's does) or an SQS queue (QueueEventsPolicy lets the rule send). */
+  readonly target: { readonly kind: "topic" | "queue"; readonly arn: string };
   /** @default none */
   readonly tags?: Record<string, string>;
 }
@@ -23,7 +23,7 @@ export interface ExecutionNotificationsProps {
 /**
  * An EventBridge rule on the default bus, where Step Functions sends
  * "Step Functions Execution Status Change" events, for this state machine and
- * the chosen statuses, delivered to a topic.
+ * the chosen statuses, delivered to a topic or a queue.
  */
 export class ExecutionNotifications extends Construct {
   readonly rule: CloudwatchEventRule;
@@ -44,6 +44,6 @@ export class ExecutionNotifications extends Construct {
       }),
       props.address,
     );
-    address(new CloudwatchEventTarget(this, "target", { rule: this.rule.name, targetId: "topic", arn: props.topicArn }), props.address);
+    address(new CloudwatchEventTarget(this, "target", { rule: this.rule.name, targetId: props.target.kind, arn: props.target.arn }), props.address);
   }
 }

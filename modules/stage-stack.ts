@@ -13,8 +13,9 @@ import type { StageConfig } from "../src/config/stage";
 import { type RenderedWorkflow, renderWorkflow } from "../src/render/render";
 import { WORKFLOWS, type WorkflowSpec } from "../workflows/catalogue";
 import { RESOURCES, type DeclaredResource } from "../workflows/resources";
-import { ConfigError } from "../src/errors";
+import { ConfigError, ProjectError } from "../src/errors";
 import { DeclaredResources } from "./declared-resources";
+import { QueueEventsPolicy } from "./queue-events-policy";
 import { address, checkAddresses, snake } from "./addresses";
 import { AlarmTopic } from "./alarm-topic";
 import { type HandlerPackager, sharedPackager } from "./assets/handler-packages";
@@ -167,6 +168,8 @@ export class StageStack extends TerraformStack {
 
     const rendered: Array<{ workflow: RenderedWorkflow; permissions: PermissionRow[]; findings: Finding[] }> = [];
     const stateMachines: Array<{ name: string; arn: string }> = [];
+    // Declared queues that execution notifications go to, with the rules that send to each (one policy per queue).
+    const notifiedQueues = new Map<string, string[]>();
     for (const spec of workflows) {
       const scope = new Construct(this, spec.name);
       const base = snake(spec.name);
@@ -239,15 +242,17 @@ export class StageStack extends TerraformStack {
       const aliasArn = alias.alias.arn;
       new TerraformOutput(this, `${underscores(spec.name)}_alias_arn`, { value: aliasArn, description: `Start ${spec.name} executions here (the ${config.stage} alias).` });
       if (spec.notifications) {
-        new ExecutionNotifications(scope, "notifications", {
+        const queue = spec.notifications.queue === undefined ? undefined : notificationQueue(spec.name, spec.notifications.queue, resources, config);
+        const notifications = new ExecutionNotifications(scope, "notifications", {
           address: `${base}_notifications`,
           ruleName: names.notificationsRule(config, spec.name),
           stateMachineName: name,
           stateMachineArn: arn,
           statuses: spec.notifications.statuses,
-          topicArn,
+          target: queue ? { kind: "queue", arn: declaredResources.value(queue, "arn") } : { kind: "topic", arn: topicArn },
           tags,
         });
+        if (queue) notifiedQueues.set(queue, [...(notifiedQueues.get(queue) ?? []), notifications.rule.arn]);
       }
 
       spec.triggers.forEach((trigger, index) => {
@@ -352,6 +357,14 @@ export class StageStack extends TerraformStack {
         }
       });
     }
+    for (const [queue, ruleArns] of notifiedQueues) {
+      new QueueEventsPolicy(declared, `${queue}-events-policy`, {
+        address: snake(queue),
+        queueUrl: declaredResources.value(queue, "url"),
+        queueArn: declaredResources.value(queue, "arn"),
+        ruleArns,
+      });
+    }
     this.rendered = rendered;
     // Every function reserves concurrency from the account's pool: warn before AWS refuses the apply.
     const bridges = workflows.flatMap((w) => w.triggers.filter((t) => t.kind === "sqs")).length;
@@ -416,4 +429,21 @@ function readable(scope: Construct, message: string): string {
 /** Output names keep their historical form (`-` to `_`), independent of the address scheme. */
 function underscores(value: string): string {
   return value.replace(/-/g, "_");
+}
+
+/** The declared queue a workflow's notifications go to: created by this stack, so its policy can let the rule send. */
+function notificationQueue(workflow: string, queue: string, resources: readonly DeclaredResource[], config: StageConfig): string {
+  const decl = resources.find((r) => r.name === queue);
+  const queues = resources.filter((r) => r.kind === "sqs-queue").map((r) => r.name);
+  if (!decl || decl.kind !== "sqs-queue") {
+    throw new ProjectError(
+      `workflows/catalogue.ts: workflow "${workflow}" sends its notifications to queue "${queue}", which workflows/resources.ts does not declare as an sqs-queue. Declared queues: ${queues.join(", ") || "none"}. Declare it there or fix the name.`,
+    );
+  }
+  if (decl.existing || config.resources[queue]) {
+    throw new ProjectError(
+      `workflows/catalogue.ts: workflow "${workflow}" sends its notifications to queue "${queue}", which stage ${config.stage} gives as an existing queue (RESOURCE_${queue.toUpperCase().replace(/-/g, "_")}_ARN); this stack cannot set that queue's policy. Let the stack create the queue, or send the notifications to the alarm topic (leave out "queue").`,
+    );
+  }
+  return queue;
 }

@@ -88,9 +88,15 @@ export type Trigger = EventBridgeTrigger | SqsTrigger | ScheduleTrigger | HttpTr
 /** Execution statuses Step Functions reports in "Step Functions Execution Status Change" events. */
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
 
-/** Notifications on execution status changes, delivered to the stage's alarm topic. */
+/** Notifications on execution status changes, delivered to the stage's alarm topic or a declared queue. */
 export interface Notifications {
   readonly statuses: readonly ExecutionStatus[];
+  /**
+   * A queue declared in workflows/resources.ts and created by the stage stack (its policy then lets
+   * these rules send to it), instead of the alarm topic.
+   * @default the stage's alarm topic
+   */
+  readonly queue?: string;
 }
 
 export interface WorkflowSpec {
@@ -136,7 +142,13 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
   spec("data-transform", "EXPRESS", "Shapes a payload with Parameters and ResultPath, then stamps it with the time the state was entered."),
   spec("error-handling", "STANDARD", "Retries Lambda's transient errors, catches validation failures and everything else separately, each into $.error."),
   spec("batch-import", "STANDARD", "Distributed Map: reads a CSV from the imports bucket, processes each row in a child execution (up to 10% may fail) and writes the results back to the bucket."),
-  spec("order-fulfilment", "STANDARD", "Runs order-processing for an order and waits for it, then records the order in the orders table, stores its receipt in the receipts bucket and announces it on the order-events topic (declared in workflows/resources.ts)."),
+  spec(
+    "order-fulfilment",
+    "STANDARD",
+    "Runs order-processing for an order and waits for it, then records the order in the orders table, stores its receipt in the receipts bucket and announces it on the order-events topic (declared in workflows/resources.ts).",
+    [],
+    { statuses: ["FAILED", "TIMED_OUT", "ABORTED"], queue: "fulfilment-alerts" },
+  ),
 ];
 
 // Transitional: src/executor/index.ts (getWorkflow) and __tests__/executor/workflows.test.ts

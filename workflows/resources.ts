@@ -85,6 +85,7 @@ export const RESOURCES: readonly DeclaredResource[] = [
   { kind: "dynamodb-table", name: "orders", description: "Fulfilled orders, by orderId.", partitionKey: { name: "orderId", type: "S" } },
   { kind: "sns-topic", name: "order-events", description: "Order fulfilment notifications." },
   { kind: "s3-bucket", name: "receipts", description: "Order receipts, one object per order." },
+  { kind: "sqs-queue", name: "fulfilment-alerts", description: "Status changes of order-fulfilment executions that failed, timed out or were aborted (execution notifications)." },
 ];
 
 /** The stage configuration variable that gives an existing resource's ARN. */

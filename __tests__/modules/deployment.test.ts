@@ -192,3 +192,37 @@ describe("reserved concurrency against the account quota", () => {
     expect(synthStage().stack.findings.filter((f) => f.code === "CFG002")).toEqual([]);
   });
 });
+
+describe("execution notifications to a declared queue", () => {
+  test("order-fulfilment's failures go to the fulfilment-alerts queue, whose one policy lets exactly that rule send", () => {
+    const [, rule] = byField(tf, "aws_cloudwatch_event_rule", "name", "my-app-dev-order-fulfilment-status");
+    const [ruleId] = byField(tf, "aws_cloudwatch_event_rule", "name", "my-app-dev-order-fulfilment-status");
+    expect(JSON.parse(rule.event_pattern).detail.status).toEqual(["FAILED", "TIMED_OUT", "ABORTED"]);
+    const [queueId, queue] = byField(tf, "aws_sqs_queue", "name", "my-app-dev-fulfilment-alerts");
+    expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+    const target = Object.values(resources(tf, "aws_cloudwatch_event_target")).find((t: any) => t.rule === `\${aws_cloudwatch_event_rule.${ruleId}.name}`) as any;
+    expect(target).toMatchObject({ target_id: "queue", arn: `\${aws_sqs_queue.${queueId}.arn}` });
+    const policies = Object.values(resources(tf, "aws_sqs_queue_policy")).filter((p: any) => p.queue_url === `\${aws_sqs_queue.${queueId}.url}`) as any[];
+    expect(policies).toHaveLength(1);
+    expect(policyDocumentOf(tf, policies[0].policy).statement).toEqual([
+      {
+        sid: "ExecutionNotificationRules",
+        effect: "Allow",
+        actions: ["sqs:SendMessage"],
+        resources: [`\${aws_sqs_queue.${queueId}.arn}`],
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+        condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [`\${aws_cloudwatch_event_rule.${ruleId}.arn}`] }],
+      },
+    ]);
+  });
+
+  test("a queue that is not declared, or that a stage gives as existing, is a clear error", () => {
+    const spec = (queue: string): WorkflowSpec => ({ ...WORKFLOWS.find((w) => w.name === "choice")!, notifications: { statuses: ["FAILED"], queue } });
+    expect(() => synthStage({ workflows: [spec("nope")] })).toThrow(
+      'workflows/catalogue.ts: workflow "choice" sends its notifications to queue "nope", which workflows/resources.ts does not declare as an sqs-queue. Declared queues: fulfilment-alerts. Declare it there or fix the name.',
+    );
+    expect(() =>
+      synthStage({ workflows: [spec("fulfilment-alerts")], env: { RESOURCE_FULFILMENT_ALERTS_ARN: "arn:aws:sqs:us-east-1:123456789012:alerts" } }),
+    ).toThrow(/which stage dev gives as an existing queue \(RESOURCE_FULFILMENT_ALERTS_ARN\); this stack cannot set that queue's policy/);
+  });
+});

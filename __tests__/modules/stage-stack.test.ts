@@ -198,7 +198,7 @@ describe("EventBridge trigger", () => {
     const busPolicy = policyDocumentOf(tf, Object.values(resources(tf, "aws_cloudwatch_event_bus_policy"))[0].policy);
     expect(busPolicy.statement[0].principals).toEqual([{ type: "AWS", identifiers: ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"] }]);
     expect(json).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: '{"detail-type":["Order Created"],"source":["myapp.orders"]}' });
-    const target = Object.values(resources(tf, "aws_cloudwatch_event_target"))[0];
+    const target = Object.values(resources(tf, "aws_cloudwatch_event_target")).find((t: any) => t.target_id === "state-machine");
     expect(target).toMatchObject({ retry_policy: { maximum_retry_attempts: 185, maximum_event_age_in_seconds: 86400 }, dead_letter_config: { arn: expect.stringMatching(/^\$\{aws_sqs_queue\./) } });
     expect(json).toHaveResourceWithProperties(CloudwatchEventTarget, { target_id: "state-machine" });
     const [, policy] = byField(tf, "aws_iam_policy", "name", "my-app-dev-order-processing-events");
