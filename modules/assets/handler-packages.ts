@@ -42,7 +42,9 @@ function inputsDigest(): string {
   };
   walk(join(REPO_ROOT, "handlers"));
   add(join(REPO_ROOT, "src", "build", "bundle.ts"));
-  add(join(REPO_ROOT, "package-lock.json"));
+  // An installed copy of this package has no lockfile (npm pack leaves it out): its package.json pins what it was given.
+  const lock = join(REPO_ROOT, "package-lock.json");
+  add(existsSync(lock) ? lock : join(REPO_ROOT, "package.json"));
   return hash.digest("hex");
 }
 
