@@ -177,7 +177,7 @@ describe("references: {{accountId}} {{partition}} {{region}} {{stateMachineArn}}
   });
 
   test("an unknown resource or attribute is an error listing the known ones", () => {
-    expect(() => renderTemplate(`${F}/unknown-resource.hbs`, dev)).toThrow(/:2: \{\{resource "ordres" \.\.\.\}\} names no declared resource\. Known resources: orders, order-events, receipts\./);
+    expect(() => renderTemplate(`${F}/unknown-resource.hbs`, dev)).toThrow(/:2: \{\{resource "ordres" \.\.\.\}\} names no declared resource\. Known resources: orders, order-events, receipts, fulfilment-alerts\./);
     expect(() => renderTemplate(`${F}/unknown-attribute.hbs`, dev)).toThrow(/a dynamodb-table has no attribute "url"\. Use one of: arn, name\./);
   });
 });
