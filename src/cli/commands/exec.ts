@@ -8,6 +8,7 @@
  * result as JSON. Handler logs go to stderr so stdout stays parseable.
  * Exit 1 when the execution fails or times out.
  */
+import { withStdoutOnStderr } from "../stdout-to-stderr";
 import { existsSync, statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { UsageError } from "../../errors";
@@ -118,16 +119,3 @@ export default defineCommand({
   },
 });
 
-/**
- * Handlers log JSON lines to stdout; while they run, process.stdout goes to
- * stderr so that the command's own stdout holds only the result.
- */
-async function withStdoutOnStderr<T>(work: () => Promise<T>): Promise<T> {
-  const original = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => process.stderr.write(chunk, ...(rest as []))) as typeof process.stdout.write;
-  try {
-    return await work();
-  } finally {
-    process.stdout.write = original;
-  }
-}

@@ -7,6 +7,7 @@
  * (src/executor/test-state.ts holds the logic). Exit 0 SUCCEEDED or
  * CAUGHT_ERROR, 1 FAILED or RETRIABLE, 2 the command could not run.
  */
+import { withStdoutOnStderr } from "../stdout-to-stderr";
 import { UsageError } from "../../errors";
 import { defineCommand, type Io } from "../command";
 import { parseJson, readTextFile } from "../files";
@@ -72,13 +73,3 @@ export default defineCommand({
   },
 });
 
-/** Handlers log JSON lines to stdout: while they run, process.stdout goes to stderr. */
-async function withStdoutOnStderr<T>(work: () => Promise<T>): Promise<T> {
-  const original = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => process.stderr.write(chunk, ...(rest as []))) as typeof process.stdout.write;
-  try {
-    return await work();
-  } finally {
-    process.stdout.write = original;
-  }
-}
