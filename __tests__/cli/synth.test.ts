@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { removeOrphans, synthSummary } from "../../src/cli/synth";
+import { defaultOut } from "../../src/cli/commands/synth";
 import { cli, tempDir } from "./helpers";
 
 /** A pid that belonged to a process that has exited. */
@@ -62,5 +63,15 @@ describe("synth", () => {
     const r = await cli(["synth", "--out", join(root, "nested", "deeper", "cdktf.out"), "--stage", "Bad!"]);
     expect(r.code).toBe(2);
     expect(existsSync(join(root, "nested"))).toBe(false);
+  });
+});
+
+describe("synth's default output folder", () => {
+  it("is cdktf.out in the repository of a clone", () => {
+    expect(defaultOut("/home/me/shop", "/home/me/shop/workflows")).toBe("/home/me/shop/cdktf.out");
+  });
+
+  it("is cdktf.out in the working folder when the project is installed as a dependency, never inside node_modules", () => {
+    expect(defaultOut("/home/me/app/node_modules/sfn-workflows", "/home/me/app")).toBe("/home/me/app/cdktf.out");
   });
 });

@@ -21,7 +21,8 @@ const keepDirname: Plugin = {
   name: "keep-dirname",
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (args.path.includes("/node_modules/")) return undefined;
+      // Only the project's own files: in an installed copy the project itself sits under a node_modules/.
+      if (relative(REPO_ROOT, args.path).split(/[\\/]/)[0] === "node_modules") return undefined;
       const source = readFileSync(args.path, "utf8").replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path)));
       return { contents: source, loader: "ts" };
     });

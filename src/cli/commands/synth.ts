@@ -17,7 +17,7 @@ export default defineCommand({
   description: "A failed run prints why, exits 1 and leaves the previous output untouched.",
   options: {
     stage: { type: "string", multiple: true, value: "<stage>", description: "stage to synthesize; default: STAGES, else STAGE, else the .env default" },
-    out: { type: "string", value: "<folder>", description: "output folder (default: cdktf.out in the repository)" },
+    out: { type: "string", value: "<folder>", description: "output folder (default: cdktf.out in the repository; cdktf.out in the working folder when this project is installed as a dependency)" },
   },
   async run({ values }, io) {
     const [{ REPO_ROOT }, { loadStageConfigs }, { synthesize }] = await Promise.all([
@@ -29,7 +29,7 @@ export default defineCommand({
     const listed = stages.find((s) => s.includes(","));
     if (listed !== undefined) throw new UsageError({ where: "--stage", what: "takes one stage", received: listed, fix: "repeat the flag: --stage dev --stage prod" }, "synth");
     const given = values.out as string | undefined;
-    const out = given === undefined ? join(REPO_ROOT, "cdktf.out") : checkOutputFolder(given, { cwd: io.cwd, where: `--out ${given}` });
+    const out = given === undefined ? defaultOut(REPO_ROOT, io.cwd) : checkOutputFolder(given, { cwd: io.cwd, where: `--out ${given}` });
     checkOutputFolder(dirname(out), { cwd: io.cwd, where: `--out ${given ?? out}` });
     // The app reads .env from the repository (its working folder): check the same configuration here, before compiling.
     const env = stages.length > 0 ? { ...io.env, STAGES: stages.join(","), STAGE: "" } : io.env;
@@ -37,3 +37,12 @@ export default defineCommand({
     return synthesize({ out, stages, debug: values.debug === true, outLabel: `--out ${given ?? out}` }, io);
   },
 });
+
+/**
+ * cdktf.out in the repository; when the project is installed as another
+ * project's dependency (it sits under node_modules/), cdktf.out in the working
+ * folder instead, never inside node_modules.
+ */
+export function defaultOut(repoRoot: string, cwd: string): string {
+  return repoRoot.split(/[\\/]/).includes("node_modules") ? join(cwd, "cdktf.out") : join(repoRoot, "cdktf.out");
+}
