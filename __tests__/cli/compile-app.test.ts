@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import { statSync, utimesSync } from "node:fs";
+import { join } from "node:path";
+import { compileApp } from "../../src/cli/compile-app";
+import { REPO_ROOT } from "../../src/config/handlers";
+
+describe("compileApp", () => {
+  it("reuses the compiled app while no file it was built from changes, and rebuilds when one does", async () => {
+    const first = await compileApp("main.ts");
+    const builtAt = statSync(first).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await compileApp("main.ts")).toBe(first);
+    expect(statSync(first).mtimeMs).toBe(builtAt);
+
+    const input = join(REPO_ROOT, "modules", "defer-archiver.ts");
+    const now = new Date();
+    utimesSync(input, now, now);
+    await compileApp("main.ts");
+    expect(statSync(first).mtimeMs).toBeGreaterThan(builtAt);
+  }, 60_000);
+
+  it("keeps one folder per checkout, so checkouts sharing node_modules do not overwrite each other", async () => {
+    const out = await compileApp("main.ts");
+    expect(out.startsWith(join(REPO_ROOT, "node_modules", ".cache", "sfn-workflows", "app"))).toBe(true);
+    expect(out).toMatch(/app\/[0-9a-f]{12}\/main\.cjs$/);
+  });
+});
+
+describe("the deferred archiver (modules/defer-archiver.ts)", () => {
+  const probe = (env: Record<string, string>) => {
+    const script = `
+      require("./modules/defer-archiver");
+      require("cdktf");
+      const real = () => Object.keys(require.cache).some((k) => /[\\\\/]archiver[\\\\/]lib[\\\\/]/.test(k));
+      const before = real();
+      const { createRequire } = require("node:module");
+      const archiver = createRequire(require.resolve("cdktf"))("archiver");
+      const zip = archiver("zip", { zlib: { level: 9 } });
+      console.log(JSON.stringify({ before, after: real(), works: typeof zip.append === "function" && typeof zip.finalize === "function" }));`;
+    const child = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+    if (child.status !== 0) throw new Error(child.stderr);
+    return JSON.parse(child.stdout) as { before: boolean; after: boolean; works: boolean };
+  };
+
+  it("is not loaded with cdktf, and loads on first use with its real behaviour", () => {
+    expect(probe({ SYNTH_FULL: "" })).toEqual({ before: false, after: true, works: true });
+  });
+
+  it("is loaded eagerly, as cdktf does, under SYNTH_FULL=1", () => {
+    expect(probe({ SYNTH_FULL: "1" })).toEqual({ before: true, after: true, works: true });
+  });
+});
