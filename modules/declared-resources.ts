@@ -5,7 +5,7 @@ import { type DeclaredResource, type ResourceAttribute, resourceArnVariable } fr
 import { ConfigError } from "../src/errors";
 import { snake } from "./addresses";
 import { EncryptedQueue } from "./encrypted-queue";
-import { StageBucket } from "./stage-bucket";
+import { secureBucket } from "./secure-bucket";
 import { StageEventBus } from "./stage-event-bus";
 import { StageTable } from "./stage-table";
 import { StageTopic } from "./stage-topic";
@@ -74,7 +74,7 @@ export class DeclaredResources extends Construct {
             break;
           }
           case "s3-bucket": {
-            const b = new StageBucket(this, decl.name, { address: base, name, kmsKeyArn: props.kmsKeyArn, noncurrentVersionDays: decl.noncurrentVersionDays, tags }).bucket;
+            const b = secureBucket(new Construct(this, decl.name), { address: base, name, kmsKeyArn: props.kmsKeyArn, noncurrentVersionDays: decl.noncurrentVersionDays, tags });
             values = { arn: b.arn, name: b.bucket, url: undefined };
             break;
           }
