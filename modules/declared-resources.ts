@@ -24,12 +24,13 @@ export interface DeclaredResourcesProps {
  * is; every other one is created here, encrypted with the stage key.
  * Templates reach them through `value()`; the IAM derivation through
  * `references` (a rendered value -> the resource's ARN) and `encryptionKeys`
- * (a created resource's ARN -> the stage key).
+ * (a created resource's ARN -> the stage key; an existing one's -> its
+ * RESOURCE_<NAME>_KMS_KEY_ARN, when given).
  */
 export class DeclaredResources extends Construct {
   /** Rendered value (name, URL or ARN, literal or Terraform reference) -> the resource's ARN. */
   readonly references: Record<string, string> = {};
-  /** ARN of each created resource -> the stage key ARN. */
+  /** ARN of each created resource -> the stage key ARN; of each existing one with a customer-managed key -> that key's ARN. */
   readonly encryptionKeys: Record<string, string> = {};
   /** Names of the created queues and their dead-letter queues, for the dashboard and alarms. */
   readonly queueNames: string[] = [];
@@ -44,6 +45,8 @@ export class DeclaredResources extends Construct {
       if (existing) {
         values = resourceValues(decl.kind, { partition: existing.arn.split(":")[1], region: existing.region, accountId: existing.accountId, name: existing.name });
         values.arn = existing.arn;
+        // Encrypted with a customer-managed key of its own (RESOURCE_<NAME>_KMS_KEY_ARN): states that use it need that key.
+        if (existing.kmsKeyArn) this.encryptionKeys[existing.arn] = existing.kmsKeyArn;
       } else {
         const name = createdResourceName(config, decl, props.accountId);
         const base = snake(decl.name);

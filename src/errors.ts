@@ -112,6 +112,16 @@ export class WorkflowLintError extends ProjectError {
   }
 }
 
+/** A line of a template file, and for a partial the template line that included it. */
+export interface TemplatePlace {
+  readonly file: string;
+  readonly line: number;
+  /** The line's text, trimmed. */
+  readonly reads: string;
+  /** @default none (the text is the template's own) */
+  readonly includedAt?: TemplatePlace;
+}
+
 export const messages = {
   envLine: (file: string, line: number, text: string) =>
     `${file}:${line}: cannot parse "${text}". Expected KEY=value (KEY of letters, digits and _), a comment starting with #, or an empty line.`,
@@ -120,8 +130,26 @@ export const messages = {
   templateSyntax: (file: string, detail: string, tripleBrace = false) =>
     `${file}: Handlebars syntax error: ${detail.trim()}` +
     (tripleBrace ? "\nA JSON object closing right after a helper reads as `}}}`, Handlebars' triple-stash: put a space between `}}` and `}`." : ""),
-  renderedJson: (file: string, line: number, column: number, detail: string, snippet: string) =>
-    `${file}: rendered output is not valid JSON at line ${line}, column ${column}: ${detail}\n${snippet}\nFix the template so that it renders valid JSON (use {{json value}} to emit values).`,
+  /**
+   * One line: the template line (and the partial's) the invalid text came from, what it reads, and the place
+   * of the text just before it when that is another line (a missing or extra comma shows up at the next token).
+   */
+  renderedJson: (
+    file: string,
+    detail: string,
+    rendered: { line: number; column: number; reads: string },
+    at: TemplatePlace | undefined,
+    before: TemplatePlace | undefined,
+  ) => {
+    const fix = "Fix the template so that it renders valid JSON (use {{json value}} to emit values).";
+    const where = `rendered line ${rendered.line}, column ${rendered.column}`;
+    if (!at) return `${file}: rendered output is not valid JSON at ${where}: ${detail}; rendered line ${rendered.line} reads ${JSON.stringify(rendered.reads)}. ${fix}`;
+    const place = (p: TemplatePlace) => (p.includedAt ? `${p.includedAt.file}:${p.includedAt.line}, in partial ${p.file}:${p.line}` : `${p.file}:${p.line}`);
+    const reads = (p: TemplatePlace) => `${p.file === file ? "line" : p.file + " line"} ${p.line} reads ${JSON.stringify(p.reads)}`;
+    const samePlace = before && before.file === at.file && before.line === at.line;
+    const after = before && !samePlace ? `, just after ${place(before)} (${reads(before)})` : "";
+    return `${place(at)}: rendered output is not valid JSON: ${detail} (${where}); ${reads(at)}${after}. ${fix}`;
+  },
   unknownHandler: (file: string, line: number, handler: string, known: readonly string[]) =>
     `${file}:${line}: {{lambda "${handler}"}} names no handler in handlers/. Known handlers: ${known.join(", ")}. Create handlers/${handler}.ts or fix the name.`,
 };

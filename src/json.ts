@@ -35,7 +35,7 @@ export function sortKeys(value: unknown): unknown {
  */
 export function parseJsonWithPosition(
   text: string,
-): { ok: true; value: unknown } | { ok: false; line: number; column: number; detail: string; snippet: string } {
+): { ok: true; value: unknown } | { ok: false; position: number; line: number; column: number; detail: string; snippet: string } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
@@ -50,7 +50,7 @@ export function parseJsonWithPosition(
       .map((n) => `  ${String(n).padStart(4)} | ${lines[n - 1]}`)
       .concat(`         ${" ".repeat(Math.max(0, column - 1))}^`)
       .join("\n");
-    return { ok: false, line, column, detail: detail.replace(/ in JSON at position \d+.*$/s, ""), snippet };
+    return { ok: false, position, line, column, detail: detail.replace(/ in JSON at position \d+.*$/s, ""), snippet };
   }
 }
 

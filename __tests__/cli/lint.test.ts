@@ -59,3 +59,11 @@ test("the installed command runs the lint end to end", () => {
   expect(r.stderr).toMatch(/^lint: 1 definition\(s\), 1 error\(s\)/m);
   expect(r.code).toBe(1);
 });
+
+test("a template that renders invalid JSON: SFN000 names the template's line, not the rendered output's", async () => {
+  const r = await lint("__tests__/render/fixtures/invalid-json-after-blocks.hbs");
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(
+    /^error SFN000 __tests__\/render\/fixtures\/invalid-json-after-blocks\.hbs \(root\): cannot render the template: __tests__\/render\/fixtures\/invalid-json-after-blocks\.hbs:19: rendered output is not valid JSON: .*\(rendered line 25, column 27\); line 19 reads .*Fix the template/m,
+  );
+});

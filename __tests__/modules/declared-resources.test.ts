@@ -79,6 +79,38 @@ describe("existing declared resources (RESOURCE_<NAME>_ARN)", () => {
   });
 });
 
+describe("existing declared resources with a customer-managed key (RESOURCE_<NAME>_KMS_KEY_ARN)", () => {
+  const tableKey = "arn:aws:kms:us-east-1:111122223333:key/11111111-1111-4111-8111-111111111111";
+  const topicKey = "arn:aws:kms:us-east-1:111122223333:key/22222222-2222-4222-8222-222222222222";
+  const bucketKey = "arn:aws:kms:us-east-1:444455556666:key/mrk-3333333333334333833333333333333a";
+  const env = {
+    RESOURCE_ORDERS_ARN: "arn:aws:dynamodb:us-east-1:111122223333:table/legacy-orders",
+    RESOURCE_ORDER_EVENTS_ARN: "arn:aws:sns:us-east-1:111122223333:legacy-order-events",
+    RESOURCE_RECEIPTS_ARN: "arn:aws:s3:::legacy-receipts",
+  };
+  const kmsGrants = (tf: any) =>
+    policyOf(tf, "my-app-dev-order-fulfilment-sfn")
+      .filter((s) => s.sid !== "UseStageKey" && s.actions.some((a: string) => a.startsWith("kms:")))
+      .map((s) => [s.actions.join(","), s.resources.join(",")]);
+
+  test("fail: the same resources without their keys get no KMS grant (the stage key is not theirs)", () => {
+    const { tf } = synthStage({ workflows: [processing, fulfilment], config: stageConfig(env) });
+    expect(kmsGrants(tf)).toEqual([]);
+  });
+
+  test("pass: the stage's policy grants each key exactly what the workflow's calls need, on that key only", () => {
+    const config = stageConfig({ ...env, RESOURCE_ORDERS_KMS_KEY_ARN: tableKey, RESOURCE_ORDER_EVENTS_KMS_KEY_ARN: topicKey, RESOURCE_RECEIPTS_KMS_KEY_ARN: bucketKey });
+    const { tf } = synthStage({ workflows: [processing, fulfilment], config });
+    expect(kmsGrants(tf)).toEqual([
+      ["kms:Decrypt", tableKey], // dynamodb:PutItem
+      ["kms:Decrypt,kms:GenerateDataKey", topicKey], // sns:Publish
+      ["kms:GenerateDataKey", bucketKey], // s3:PutObject (one part)
+    ]);
+    // order-processing touches none of them.
+    expect(policyOf(tf, "my-app-dev-order-processing-sfn").filter((s) => s.sid !== "UseStageKey" && s.actions.some((a: string) => a.startsWith("kms:")))).toEqual([]);
+  });
+});
+
 test("a queue and an event bus: the queue has its own encrypted dead-letter queue", () => {
   const declared: DeclaredResource[] = [
     { kind: "sqs-queue", name: "work", description: "Work items." },
@@ -104,4 +136,19 @@ test("a secret is never created: given by ARN, it is granted exactly", () => {
   expect(resources(tf, "aws_secretsmanager_secret")).toEqual({});
   const statements = policyOf(tf, "my-app-dev-read-secret-sfn");
   expect(statements.find((s) => s.actions.includes("secretsmanager:GetSecretValue")).resources).toEqual([arn]);
+});
+
+test("a secret with its own customer-managed key: kms:Decrypt on that key for GetSecretValue, nothing without it", () => {
+  const secret: DeclaredResource = { kind: "secret", name: "api-key", description: "Partner API key.", existing: true };
+  const arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:partner/api-key-AbC123";
+  const key = "arn:aws:kms:us-east-1:111122223333:key/44444444-4444-4444-8444-444444444444";
+  const workflow = { name: "read-secret", template: "__tests__/modules/fixtures/read-secret.asl.json.hbs", type: "STANDARD" as const, description: "", triggers: [] };
+  const kms = (env: Record<string, string>) => {
+    const parsed = parseResourceArn(secret, arn, "us-east-1") as Exclude<ReturnType<typeof parseResourceArn>, string>;
+    const config = { ...stageConfig(), resources: { "api-key": { ...parsed, ...env } } };
+    const { tf } = synthStage({ workflows: [workflow], resources: [secret], config });
+    return policyOf(tf, "my-app-dev-read-secret-sfn").filter((s) => s.sid !== "UseStageKey" && s.actions.some((a: string) => a.startsWith("kms:")));
+  };
+  expect(kms({})).toEqual([]);
+  expect(kms({ kmsKeyArn: key })).toEqual([expect.objectContaining({ actions: ["kms:Decrypt"], resources: [key] })]);
 });

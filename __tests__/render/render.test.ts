@@ -1,8 +1,8 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadStageConfig, type StageConfig } from "../../src/config/stage";
-import { localTarget, renderTemplate, renderWorkflow, type RenderTarget } from "../../src/render/render";
+import { localTarget, renderTemplate, renderWorkflow, renderedTextOrigin, type RenderTarget } from "../../src/render/render";
 import { TemplateError, UnknownWorkflowError } from "../../src/errors";
 import { WORKFLOWS, getWorkflow } from "../../src/catalogue";
 
@@ -94,16 +94,66 @@ describe("bad templates: one clear error naming the file, the place and the fix"
     );
   });
 
-  test("invalid JSON after rendering: line, column and snippet", () => {
-    let message = "";
-    try {
-      renderTemplate(`${F}/invalid-json.hbs`, dev);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toMatch(/^__tests__\/render\/fixtures\/invalid-json\.hbs: rendered output is not valid JSON at line 4, column 3: /);
-    expect(message).toContain('     4 |   "States": {}');
-    expect(message).toContain("Fix the template so that it renders valid JSON");
+  describe("invalid JSON after rendering: one line naming the template's line (and the partial's), what it reads and the fix", () => {
+    const failure = (file: string, config: StageConfig = dev): TemplateError => {
+      try {
+        renderTemplate(`${F}/${file}`, config);
+      } catch (error) {
+        expect(error).toBeInstanceOf(TemplateError);
+        expect((error as Error).message).not.toContain("\n");
+        return error as TemplateError;
+      }
+      throw new Error(`${file} rendered valid JSON`);
+    };
+    const FIX = "Fix the template so that it renders valid JSON (use {{json value}} to emit values).";
+
+    test("a missing comma: the line where JSON stops, and the line just before it", () => {
+      expect(failure("invalid-json.hbs").message).toBe(
+        `${F}/invalid-json.hbs:4: rendered output is not valid JSON: Expected ',' or '}' after property value (rendered line 4, column 3); ` +
+          `line 4 reads "\\"States\\": {}", just after ${F}/invalid-json.hbs:3 (line 3 reads "\\"StartAt\\": \\"A\\""). ${FIX}`,
+      );
+    });
+
+    test("a bad comma after a multi-line {{#if}} block and partial includes: the template's line 19, not the rendered line 25", () => {
+      const message = failure("invalid-json-after-blocks.hbs").message;
+      expect(message).toBe(
+        `${F}/invalid-json-after-blocks.hbs:19: rendered output is not valid JSON: Expected double-quoted property name (rendered line 25, column 27); ` +
+          `line 19 reads "\\"B\\": { \\"Type\\": \\"Pass\\",, \\"End\\": true }". ${FIX}`,
+      );
+      // In prod the {{#if}} block renders nothing: the rendered line moves, the template line does not.
+      expect(failure("invalid-json-after-blocks.hbs", prod).message).toMatch(new RegExp(`^${F}/invalid-json-after-blocks\\.hbs:19: .*\\(rendered line 21, column 27\\); line 19 reads `));
+    });
+
+    test("text from a partial: the partial's file and line, and the template line that included it", () => {
+      expect(failure("invalid-json-in-partial.hbs").message).toBe(
+        `${F}/invalid-json-in-partial.hbs:8, in partial workflows/partials/task-timeout.hbs:1: rendered output is not valid JSON: Expected ',' or ']' after array element (rendered line 8, column 33); ` +
+          `workflows/partials/task-timeout.hbs line 1 reads "\\"TimeoutSeconds\\": 60". ${FIX}`,
+      );
+    });
+
+    test("a missing comma between two standalone partials: the second include's line, just after the first's last line", () => {
+      expect(failure("invalid-json-missing-comma.hbs").message).toBe(
+        `${F}/invalid-json-missing-comma.hbs:10, in partial workflows/partials/sdk-retry.hbs:1: rendered output is not valid JSON: Expected ',' or ']' after array element (rendered line 17, column 18); ` +
+          `workflows/partials/sdk-retry.hbs line 1 reads "{", just after ${F}/invalid-json-missing-comma.hbs:9, in partial workflows/partials/sdk-retry.hbs:9 (workflows/partials/sdk-retry.hbs line 9 reads "}"). ${FIX}`,
+      );
+    });
+
+    test.each(WORKFLOWS.map((w) => [w.template]))("%s: the marked rendering reproduces the output, and every line maps to its template line", (template) => {
+      const { text, origin } = renderedTextOrigin(template, dev);
+      expect(origin).toBeDefined();
+      const source = readFileSync(template, "utf8").split("\n");
+      // Each rendered line starting with a key maps to a template or partial line holding that key.
+      let offset = 0;
+      for (const line of text.split("\n")) {
+        const key = /^\s*("[A-Za-z]+"):/.exec(line)?.[1];
+        if (key) {
+          const place = origin?.(offset + line.indexOf(key));
+          const lines = place?.includedAt ? readFileSync(place.file, "utf8").split("\n") : source;
+          expect(lines[(place?.line ?? 0) - 1]).toContain(key);
+        }
+        offset += line.length + 1;
+      }
+    });
   });
 
   test("a {{lambda}} that names no handler", () => {

@@ -14,8 +14,8 @@ import { ENGINE_ANALYSERS } from "../../src/review/run";
 import { synthFromJson } from "../../src/review/synth";
 import { diffSynth } from "../../src/review/synth-diff";
 import { reviewWorkflows, type WorkflowAnalysers } from "../../src/review/workflows";
-import type { WorkflowSpec } from "../../workflows/catalogue";
-import { policyDocumentOf, synthStage, type Tf } from "../modules/helpers";
+import { getWorkflow, type WorkflowSpec } from "../../workflows/catalogue";
+import { policyDocumentOf, stageConfig, synthStage, type Tf } from "../modules/helpers";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -141,4 +141,50 @@ test("a derivation built without the stack's references (arn:aws:...:*:*:) still
     ],
   });
   expect(w.missing.map((m) => m.statePath)).toEqual(["States.Other"]);
+});
+
+describe("existing declared resources with their own customer-managed keys (RESOURCE_<NAME>_KMS_KEY_ARN)", () => {
+  const tableKey = "arn:aws:kms:us-east-1:111122223333:key/11111111-1111-4111-8111-111111111111";
+  const topicKey = "arn:aws:kms:us-east-1:111122223333:key/22222222-2222-4222-8222-222222222222";
+  const env = {
+    RESOURCE_ORDERS_ARN: "arn:aws:dynamodb:us-east-1:111122223333:table/legacy-orders",
+    RESOURCE_ORDERS_KMS_KEY_ARN: tableKey,
+    RESOURCE_ORDER_EVENTS_ARN: "arn:aws:sns:us-east-1:111122223333:legacy-order-events",
+    RESOURCE_ORDER_EVENTS_KMS_KEY_ARN: topicKey,
+  };
+  const catalogue = [getWorkflow("order-processing"), getWorkflow("order-fulfilment")];
+  let json: Tf;
+  beforeAll(() => {
+    json = fullSynth(synthStage({ workflows: catalogue, config: stageConfig(env) }).stack);
+  }, 60_000);
+
+  test("the review derives the same KMS grants the policy holds, and reports none missing", () => {
+    const synth = synthFromJson(json, "test/cdk.tf.json", "my-app-dev");
+    const reviews = reviewWorkflows(synth, { ...ENGINE_ANALYSERS, catalogue });
+    const fulfilment = reviews.find((w) => w.workflow === "order-fulfilment");
+    expect(fulfilment?.problems).toEqual([]);
+    expect(fulfilment?.missing).toEqual([]);
+    const machine = [...synth.blocks.values()].find((b) => b.type === "aws_sfn_state_machine" && b.body.name === "my-app-dev-order-fulfilment");
+    const derived = ENGINE_ANALYSERS.derive?.(fulfilment?.definition as Any, { workflow: "order-fulfilment", file: "workflows/order-fulfilment.asl.json.hbs", synth, machine: machine as never }) as PermissionRow[];
+    const kmsRows = derived.filter((r) => r.actions.some((a) => a.startsWith("kms:"))).map((r) => [r.statePath, r.actions, r.resources]);
+    expect(kmsRows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ["States.AnnounceOrder", ["kms:Decrypt", "kms:GenerateDataKey"], [topicKey]],
+      ["States.RecordOrder", ["kms:Decrypt"], [tableKey]],
+      // The receipts bucket is still created here, under the stage key.
+      ["States.StoreReceipt", ["kms:GenerateDataKey"], ["${aws_kms_key.stage.arn}"]],
+    ]);
+    const policy = Object.values(json.resource.aws_iam_policy).find((p: Any) => p.name === "my-app-dev-order-fulfilment-sfn") as Any;
+    const statements = policyDocumentOf(json, policy.policy).statement.filter((s: Any) => s.sid !== "UseStageKey" && (s.actions as string[]).some((a) => a.startsWith("kms:")));
+    expect(toPolicyStatements(derived).filter((s) => s.actions.some((a) => a.startsWith("kms:")))).toEqual(statements.map((s: Any) => ({ sid: s.sid, actions: s.actions, resources: s.resources })));
+  });
+
+  test("fail: with the topic key's grant removed from the policy, the review reports it missing", () => {
+    const broken = JSON.parse(JSON.stringify(json)) as Tf;
+    const policy = Object.values(broken.resource.aws_iam_policy).find((p: Any) => p.name === "my-app-dev-order-fulfilment-sfn") as Any;
+    const doc = policyDocumentOf(broken, policy.policy);
+    doc.statement = doc.statement.filter((s: Any) => !(s.resources as string[]).includes(topicKey));
+    const synth = synthFromJson(broken, "test/cdk.tf.json", "my-app-dev");
+    const fulfilment = reviewWorkflows(synth, { ...ENGINE_ANALYSERS, catalogue }).find((w) => w.workflow === "order-fulfilment");
+    expect(fulfilment?.missing.map((m) => [m.statePath, m.actions, m.resources])).toEqual([["States.AnnounceOrder", ["kms:Decrypt", "kms:GenerateDataKey"], [topicKey]]]);
+  });
 });

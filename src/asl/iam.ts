@@ -10,6 +10,7 @@ import { ProjectError } from "../errors";
 import { type Finding } from "./findings";
 import { isObject, walkDefinition, type JsonObject } from "./graph";
 import { AWS_SDK_DOC, SDK_PATTERNS, SDK_UNDERIVABLE, parseSdkResource, sdkGrants } from "./aws-sdk";
+import { KMS_INTEGRATION, kmsNeeds } from "./kms";
 import {
   type ArnContext,
   type Condition,
@@ -79,7 +80,7 @@ export interface DeriveOptions {
    * Resources encrypted with a customer-managed KMS key: resource ARN (as the
    * derivation builds it, or as `references` maps it) -> key ARN. Every state
    * that touches such a resource (or an object or index under it) also gets
-   * kms:GenerateDataKey and kms:Decrypt on its key. @default {}
+   * the KMS actions its service actions need on that key (kms.ts). @default {}
    */
   readonly encryptionKeys?: Readonly<Record<string, string>>;
   /** @default [] */
@@ -121,15 +122,6 @@ export class UnsupportedPatternError extends ProjectError {
     );
   }
 }
-
-const KMS_DOCS: Readonly<Record<string, string>> = {
-  sqs: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
-  sns: "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
-  s3: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
-  dynamodb: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html",
-  secretsmanager: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
-};
-const KMS_DOC = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html";
 
 /** The integration row an ARN context and the options make. */
 function arnContext(options: DeriveOptions): ArnContext {
@@ -244,30 +236,38 @@ export function derivePermissions(definition: JsonObject, options: DeriveOptions
   return [...rows, ...kmsRows(rows, options.encryptionKeys ?? {})];
 }
 
-/** kms:GenerateDataKey and kms:Decrypt on the key of every customer-managed-key encrypted resource a row touches. */
+/**
+ * On the key of every customer-managed-key encrypted resource a row touches
+ * (the resource, or an object or index under it): exactly the KMS actions its
+ * service actions need (kms.ts), one row per state and resource.
+ */
 function kmsRows(rows: readonly PermissionRow[], keys: Readonly<Record<string, string>>): PermissionRow[] {
   const encrypted = Object.entries(keys);
-  if (encrypted.length === 0) return [];
-  const out: PermissionRow[] = [];
-  const seen = new Set<string>();
+  const needed = new Map<string, { statePath: string; resource: string; key: string; uses: Set<string>; kms: Set<string>; docs: string[] }>();
   for (const row of rows) {
+    const needs = kmsNeeds(row);
+    if (needs.actions.length === 0) continue;
     for (const [resource, key] of encrypted) {
-      const touches = row.resources.some((r) => r === resource || r.startsWith(`${resource}/`) || r.startsWith(`${resource}:`));
+      if (!row.resources.some((r) => r === resource || r.startsWith(`${resource}/`) || r.startsWith(`${resource}:`))) continue;
       const id = `${row.statePath}\u0000${resource}`;
-      if (!touches || seen.has(id)) continue;
-      seen.add(id);
-      const service = /^arn:[^:]*:([a-z0-9-]+):/.exec(resource)?.[1] ?? "";
-      out.push({
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [key],
-        statePath: row.statePath,
-        integration: "kms (customer-managed key)",
-        reason: `${resource} is encrypted with a customer-managed KMS key: ${row.actions.join(", ")} encrypts or decrypts with it`,
-        doc: KMS_DOCS[service] ?? KMS_DOC,
-      });
+      const entry = needed.get(id) ?? { statePath: row.statePath, resource, key, uses: new Set<string>(), kms: new Set<string>(), docs: [] };
+      row.actions.forEach((a) => entry.uses.add(a));
+      needs.actions.forEach((a) => entry.kms.add(a));
+      needs.docs.forEach((d) => entry.docs.includes(d) || entry.docs.push(d));
+      needed.set(id, entry);
     }
   }
-  return out;
+  return [...needed.values()].map((e) => {
+    const actions = [...e.kms].sort();
+    return {
+      actions,
+      resources: [e.key],
+      statePath: e.statePath,
+      integration: KMS_INTEGRATION,
+      reason: `${e.resource} is encrypted with a customer-managed KMS key: ${[...e.uses].sort().join(", ")} needs ${actions.join(" and ")} on it`,
+      doc: e.docs[e.docs.length - 1],
+    };
+  });
 }
 
 /** A Task target the lint already reports when it is computed at run time (SFN125, src/asl/rules/tasks.ts): no second warning for it. */
@@ -381,7 +381,7 @@ export interface PolicyStatement {
  */
 export function toPolicyStatements(rows: readonly PermissionRow[]): PolicyStatement[] {
   const byKey = new Map<string, { actions: string[]; resources: Set<string>; conditions?: Condition[] }>();
-  for (const row of rows) {
+  for (const row of mergeKmsRows(rows)) {
     const actions = [...new Set(row.actions)].sort();
     const conditions = row.conditions && row.conditions.length > 0 ? row.conditions : undefined;
     const key = `${actions.join(",")}|${conditions ? JSON.stringify(conditions) : ""}`;
@@ -398,6 +398,16 @@ export function toPolicyStatements(rows: readonly PermissionRow[]): PolicyStatem
       used.set(base, n);
       return { sid: n === 1 ? base : `${base}${n}`, actions, resources: [...resources].sort(), ...(conditions ? { conditions } : {}) };
     });
+}
+
+/** One KMS row per key, with the union of what the states need on it: one statement per key, not one per combination. */
+function mergeKmsRows(rows: readonly PermissionRow[]): Array<Pick<PermissionRow, "actions" | "resources" | "conditions">> {
+  const perKey = new Map<string, Set<string>>();
+  for (const row of rows) {
+    if (row.integration !== KMS_INTEGRATION) continue;
+    for (const key of row.resources) row.actions.forEach((a) => perKey.set(key, (perKey.get(key) ?? new Set<string>()).add(a)));
+  }
+  return [...rows.filter((r) => r.integration !== KMS_INTEGRATION), ...[...perKey].map(([key, actions]) => ({ actions: [...actions], resources: [key] }))];
 }
 
 /** `lambda:InvokeFunction` -> `LambdaInvokeFunction`; several actions of one service -> `<Service>` + first action + `Etc`. */

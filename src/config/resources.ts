@@ -3,16 +3,28 @@
  * and which are existing (RESOURCE_<NAME>_ARN), their ARNs validated up front,
  * and the values templates get for them in local runs.
  */
-import { type DeclaredResource, EXISTING_ONLY, RESOURCES, RESOURCE_ATTRIBUTES, type ResourceAttribute, type ResourceKind, resourceArnVariable } from "../../workflows/resources";
+import {
+  type DeclaredResource,
+  EXISTING_ONLY,
+  KMS_ENCRYPTABLE,
+  RESOURCES,
+  RESOURCE_ATTRIBUTES,
+  type ResourceAttribute,
+  type ResourceKind,
+  resourceArnVariable,
+  resourceKmsKeyVariable,
+} from "../../workflows/resources";
 import { LOCAL_ACCOUNT_ID, type NameParts, prefix } from "./naming";
 import { partitionOf } from "./regions";
 
-/** An existing resource of a stage, from its ARN. */
+/** An existing resource of a stage, from its ARN (RESOURCE_<NAME>_ARN) and, when given, its key's (RESOURCE_<NAME>_KMS_KEY_ARN). */
 export interface ExistingResource {
   readonly arn: string;
   readonly name: string;
   readonly region: string;
   readonly accountId: string;
+  /** The customer-managed KMS key that encrypts it. @default none (AWS owned or AWS managed key: no KMS grant needed) */
+  readonly kmsKeyArn?: string;
 }
 
 const SERVICE: Readonly<Record<ResourceKind, string>> = {
@@ -61,6 +73,95 @@ export function parseResourceArn(decl: DeclaredResource, arn: string, region: st
   const match = RESOURCE_PART[decl.kind].pattern.exec(rest);
   if (!match) return bad("must name a resource of this shape, with a name AWS accepts");
   return { arn, name: match[1], region, accountId: account };
+}
+
+const KEY_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
+/**
+ * Checks the customer-managed key of an existing resource: a KMS key ARN
+ * (`arn:<partition>:kms:<region>:<account>:key/<id>`, not an alias) in the
+ * partition of REGION and in the resource's region (REGION; any region of the
+ * partition for a bucket, whose ARN does not say where it is), with a 12-digit
+ * account (another account's key is fine). Returns the problem or the key ARN.
+ */
+export function parseResourceKmsKey(decl: DeclaredResource, key: string, region: string): { kmsKeyArn: string } | string {
+  const variable = resourceKmsKeyVariable(decl.name);
+  const shape = "arn:<partition>:kms:<region>:<account>:key/<key id>";
+  const bad = (what: string, fix: string) => `${variable} ${what} (resource "${decl.name}" is a ${decl.kind} encrypted with that key: ${shape}). Received: ${JSON.stringify(key)}. Fix: ${fix}.`;
+  const describe = `aws kms describe-key --key-id ${/^[\x21-\x7e]{1,300}$/.test(key) ? key : "<key>"} --query KeyMetadata.Arn`;
+  if (!KMS_ENCRYPTABLE.includes(decl.kind)) {
+    return `${variable} names a KMS key for resource "${decl.name}" (${decl.kind}), but only existing ${KMS_ENCRYPTABLE.join(", ")} resources can name one. Received: ${JSON.stringify(key)}. Fix: remove it and grant the key with the stage stack's extraStatements (modules/README.md, "Escape hatch").`;
+  }
+  const parts = key.split(":");
+  if (parts.length !== 6 || parts[0] !== "arn") {
+    const why = /^(alias\/|[0-9a-f]{8}-|mrk-)/.test(key) ? "must be the key's full ARN, not a key id or alias name" : "must be a KMS key ARN";
+    return bad(why, `give the key ARN (${describe})`);
+  }
+  const [, partition, service, keyRegion, account, resource] = parts;
+  const expectedPartition = partitionOf(region);
+  if (service !== "kms") return bad(`must be an ARN of the "kms" service, not "${service}"`, "give the ARN of the KMS key that encrypts the resource");
+  if (expectedPartition && partition !== expectedPartition) return bad(`must be in the partition of REGION ${region} ("${expectedPartition}"), not "${partition}"`, "give a key of the stage's partition");
+  if (decl.kind === "s3-bucket") {
+    if (partitionOf(keyRegion) !== partition) return bad(`must name a region of partition "${partition}" (that of REGION ${region}), not "${keyRegion}"`, "give the key in the bucket's region");
+  } else if (keyRegion !== region) {
+    return bad(`must be in REGION ${region}, the region of the ${decl.kind} (a KMS key encrypts only resources of its own region), not "${keyRegion}"`, "give the key that encrypts the resource");
+  }
+  if (!/^\d{12}$/.test(account)) return bad(`must have a 12-digit account id, not "${account}"`, "copy the key ARN from the KMS console or describe-key");
+  if (resource.startsWith("alias/")) {
+    return bad(
+      "names an alias, which IAM cannot scope a permission to (KMS authorizes each request against the key ARN the alias points to, so a grant on the alias ARN allows nothing)",
+      `give the key ARN instead (${describe})`,
+    );
+  }
+  if (!resource.startsWith("key/") || !KEY_ID.test(resource.slice(4))) return bad("must end in key/<key id> (a UUID, or mrk- and 32 hex digits for a multi-Region key)", "copy the key ARN from the KMS console or describe-key");
+  return { kmsKeyArn: key };
+}
+
+/**
+ * The existing declared resources of a stage: RESOURCE_<NAME>_ARN and
+ * RESOURCE_<NAME>_KMS_KEY_ARN of each declared resource, checked up front.
+ * Problems are added to `problems`; a resource given with no problem is returned by name.
+ */
+export function existingResources(
+  pick: (key: string) => string | undefined,
+  c: { projectName: string; stage: string; region: string; namesValid: boolean },
+  problems: string[],
+  declared: readonly DeclaredResource[] = RESOURCES,
+): Record<string, ExistingResource> {
+  const resources: Record<string, ExistingResource> = {};
+  for (const decl of declared) {
+    const variable = resourceArnVariable(decl.name);
+    const raw = pick(variable);
+    const key = pick(resourceKmsKeyVariable(decl.name));
+    if (raw === undefined) {
+      if (decl.existing) problems.push(`${variable} must give the ARN of the existing ${decl.kind} "${decl.name}" (workflows/resources.ts marks it existing: true). Received: ""`);
+      else if (c.namesValid) {
+        const created = createdResourceName(c, decl, "123456789012");
+        if (created.length > RESOURCE_NAME_LIMITS[decl.kind]) {
+          problems.push(`PROJECT_NAME, STAGE and resource "${decl.name}" make "${created}" ${created.length} characters long; a ${decl.kind} name allows at most ${RESOURCE_NAME_LIMITS[decl.kind]}. Shorten one of them by ${created.length - RESOURCE_NAME_LIMITS[decl.kind]}.`);
+        }
+      }
+      if (key !== undefined && !decl.existing) {
+        problems.push(
+          `${resourceKmsKeyVariable(decl.name)} names a KMS key for resource "${decl.name}", which this stage creates (no ${variable}) and encrypts with the stage key. Received: ${JSON.stringify(key)}. Fix: remove it, or set ${variable} to use an existing ${decl.kind}.`,
+        );
+      }
+      continue;
+    }
+    const parsed = parseResourceArn(decl, raw, c.region);
+    if (typeof parsed === "string") {
+      problems.push(parsed);
+      continue;
+    }
+    if (key === undefined) {
+      resources[decl.name] = parsed;
+      continue;
+    }
+    const kms = parseResourceKmsKey(decl, key, c.region);
+    if (typeof kms === "string") problems.push(kms);
+    else resources[decl.name] = { ...parsed, ...kms };
+  }
+  return resources;
 }
 
 /** The values of a resource's attributes, from its ARN parts (created resources use the stage's values). */

@@ -10,8 +10,8 @@ import { bucketNameRule, dynamoTableNameRule, kmsKeyRule, regionRule, tagValueRu
 import { editDistance, partitionOf } from "./regions";
 import { STAGE_VARIABLES, type StageVariable } from "../../workflows/stage-variables";
 import { REPO_ROOT } from "./handlers";
-import { RESOURCES, resourceArnVariable } from "../../workflows/resources";
-import { type ExistingResource, RESOURCE_NAME_LIMITS, createdResourceName, parseResourceArn, resourceDeclarationProblems } from "./resources";
+import { RESOURCES, resourceArnVariable, resourceKmsKeyVariable } from "../../workflows/resources";
+import { type ExistingResource, existingResources, resourceDeclarationProblems } from "./resources";
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -46,7 +46,10 @@ export interface StageConfig {
   readonly backend: BackendConfig;
   /** Gradual rollouts in progress, by workflow (ROLLOUT_<WORKFLOW>; see src/deploy/rollout.ts). @default none */
   readonly rollouts: Readonly<Record<string, Rollout>>;
-  /** Declared resources (workflows/resources.ts) this stage uses as existing ones (RESOURCE_<NAME>_ARN), by name; the rest are created. @default none */
+  /**
+   * Declared resources (workflows/resources.ts) this stage uses as existing ones, by name; the rest are created.
+   * Parsed by existingResources (src/config/resources.ts) from RESOURCE_<NAME>_ARN and RESOURCE_<NAME>_KMS_KEY_ARN. @default none
+   */
   readonly resources: Readonly<Record<string, ExistingResource>>;
   /** The team's own stage variables (workflows/stage-variables.ts), by name. @default their defaults */
   readonly variables: Readonly<Record<string, string>>;
@@ -177,7 +180,7 @@ export function knownKeys(): string[] {
     "STATE_LOCK_TABLE",
     "BOOTSTRAP",
     ...WORKFLOWS.map((w) => rolloutVariable(w.name)),
-    ...RESOURCES.map((r) => resourceArnVariable(r.name)),
+    ...RESOURCES.flatMap((r) => [resourceArnVariable(r.name), resourceKmsKeyVariable(r.name)]),
     ...STAGE_VARIABLES.map((v) => v.name),
   ];
 }
@@ -272,25 +275,8 @@ function validate(pick: (key: string) => string | undefined, sources: string[]):
   }
 
   const variables = stageVariables(pick, problems);
-  const resources: Record<string, ExistingResource> = {};
   problems.push(...resourceDeclarationProblems());
-  for (const decl of RESOURCES) {
-    const variable = resourceArnVariable(decl.name);
-    const raw = pick(variable);
-    if (raw === undefined) {
-      if (decl.existing) problems.push(problem(variable, `must give the ARN of the existing ${decl.kind} "${decl.name}" (workflows/resources.ts marks it existing: true)`, ""));
-      else if (NAME_PART.test(projectName) && NAME_PART.test(stage)) {
-        const created = createdResourceName({ projectName, stage }, decl, "123456789012");
-        if (created.length > RESOURCE_NAME_LIMITS[decl.kind]) {
-          problems.push(`PROJECT_NAME, STAGE and resource "${decl.name}" make "${created}" ${created.length} characters long; a ${decl.kind} name allows at most ${RESOURCE_NAME_LIMITS[decl.kind]}. Shorten one of them by ${created.length - RESOURCE_NAME_LIMITS[decl.kind]}.`);
-        }
-      }
-      continue;
-    }
-    const parsed = parseResourceArn(decl, raw, value("REGION"));
-    if (typeof parsed === "string") problems.push(parsed);
-    else resources[decl.name] = parsed;
-  }
+  const resources = existingResources(pick, { projectName, stage, region: value("REGION"), namesValid: NAME_PART.test(projectName) && NAME_PART.test(stage) }, problems);
 
   const backend = backendConfig(pick, { projectName, stage, region: value("REGION") }, problems);
   if (problems.length > 0) throw new ConfigError(problems, sources.length > 0 ? sources.join(", ") : undefined);

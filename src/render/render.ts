@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import Handlebars from "handlebars";
-import { TemplateError, WorkflowLintError, messages } from "../errors";
-import { type StageConfig, templateVariables } from "../config/stage";
+import { type TemplatePlace, TemplateError, WorkflowLintError, messages } from "../errors";
+import { type StageConfig, type TemplateVariables, templateVariables } from "../config/stage";
 import { LOCAL_ACCOUNT_ID, localFunctionArn, names } from "../config/naming";
 import { partitionOf } from "../config/regions";
 import { localResourceValue } from "../config/resources";
@@ -13,6 +13,7 @@ import { type WorkflowSpec } from "../../workflows/catalogue";
 import { type Finding, formatFinding } from "../asl/lint";
 import { lintDefinitionCached } from "../asl/lint-cache";
 import { parseJsonWithPosition, stableStringify } from "../json";
+import { type MarkedFile, type Origin, canMark, markedAst, originsOf } from "./template-lines";
 
 /**
  * Decides what the reference helpers render to: deterministic local values
@@ -83,7 +84,21 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 /** One isolated Handlebars environment: our helpers and partials, nothing global. */
 function handlebars(): typeof Handlebars {
   if (env) return env;
-  const hb = Handlebars.create();
+  const hb = withHelpers(Handlebars.create());
+  for (const [name, source] of partialSources()) hb.registerPartial(name, source);
+  env = hb;
+  return hb;
+}
+
+/** The partials of workflows/partials, by name, as registered. */
+function partialSources(): Array<[string, string]> {
+  return readdirSync(PARTIALS_DIR)
+    .filter((entry) => entry.endsWith(".hbs"))
+    .sort()
+    .map((entry) => [basename(entry, ".hbs"), readFileSync(join(PARTIALS_DIR, entry), "utf8").trimEnd()]);
+}
+
+function withHelpers(hb: typeof Handlebars): typeof Handlebars {
   hb.registerHelper("lambda", function (this: unknown, handler: unknown, options: Handlebars.HelperOptions) {
     const state = (options.data as { render: RenderState }).render;
     const line = (options as unknown as { loc?: { start: { line: number } } }).loc?.start.line ?? 0;
@@ -142,13 +157,38 @@ function handlebars(): typeof Handlebars {
   // Conditions on stage variables: {{#if (eq STAGE "prod")}} ... {{/if}}.
   hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);
   hb.registerHelper("ne", (a: unknown, b: unknown) => a !== b);
-  for (const entry of readdirSync(PARTIALS_DIR)) {
-    if (entry.endsWith(".hbs")) {
-      hb.registerPartial(basename(entry, ".hbs"), readFileSync(join(PARTIALS_DIR, entry), "utf8").trimEnd());
-    }
-  }
-  env = hb;
   return hb;
+}
+
+/**
+ * The error path of a rendering that is not valid JSON: the same template and
+ * partials rendered again with line markers (template-lines.ts), so the error
+ * names the template's line, and the partial's when the text came from one.
+ * Undefined when that cannot be done exactly (the message then names the rendered line).
+ */
+function templateOrigin(source: string, shown: string, variables: TemplateVariables, state: RenderState, text: string): ((offset: number) => TemplatePlace | undefined) | undefined {
+  try {
+    const files: MarkedFile[] = [{ shown, source, partial: false }];
+    const hb = withHelpers(Handlebars.create());
+    for (const [name, partial] of partialSources()) {
+      files.push({ shown: relative(REPO_ROOT, join(PARTIALS_DIR, `${name}.hbs`)), source: partial, partial: true });
+      if (!canMark(partial)) return undefined;
+      hb.registerPartial(name, hb.compile(markedAst(hb, partial, files.length - 1), { strict: true, noEscape: true }));
+    }
+    if (!canMark(source)) return undefined;
+    const marked = hb.compile(markedAst(hb, source, 0), { strict: true, noEscape: true })(variables, { data: { render: { ...state, used: new Set<string>() } } });
+    const origin = originsOf(marked, text);
+    if (!origin) return undefined;
+    const place = (o: Origin): { file: string; line: number; reads: string } => ({ file: files[o.file].shown, line: o.line, reads: (files[o.file].source.split("\n")[o.line - 1] ?? "").trim() });
+    return (offset) => {
+      const found = origin(offset);
+      if (!found) return undefined;
+      const at = place(found.at);
+      return files[found.at.file].partial && found.before ? { ...at, includedAt: place(found.before) } : at;
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -175,21 +215,41 @@ export function renderTemplate(
     compiled.set(absolute, template);
   }
   const state: RenderState = { target, file: shown, used: new Set() };
+  const variables = templateVariables(config);
   let text: string;
   try {
-    text = template(templateVariables(config), { data: { render: state } });
+    text = template(variables, { data: { render: state } });
   } catch (error) {
     compiled.delete(absolute);
-    throw toTemplateError(error, shown, Object.keys(templateVariables(config)));
+    throw toTemplateError(error, shown, Object.keys(variables));
   }
   const parsed = parseJsonWithPosition(text);
   if (!parsed.ok) {
-    throw new TemplateError(messages.renderedJson(shown, parsed.line, parsed.column, parsed.detail, parsed.snippet), shown);
+    const origin = templateOrigin(readFileSync(absolute, "utf8"), shown, variables, state, text);
+    // A missing or extra comma shows up at the next token: say where the text before it came from too.
+    const previous = text.slice(0, parsed.position).search(/\S\s*$/);
+    const rendered = { line: parsed.line, column: parsed.column, reads: (text.split("\n")[parsed.line - 1] ?? "").trim() };
+    throw new TemplateError(messages.renderedJson(shown, parsed.detail, rendered, origin?.(parsed.position), previous >= 0 ? origin?.(previous) : undefined), shown);
   }
   if (parsed.value === null || typeof parsed.value !== "object" || Array.isArray(parsed.value)) {
     throw new TemplateError(`${shown}: rendered output must be a JSON object (a state machine definition).`, shown);
   }
   return { definition: parsed.value as Record<string, unknown>, text, functions: [...state.used].sort() };
+}
+
+/**
+ * A template's rendered text and, for an offset of it, the template line (and
+ * partial line) it came from: what the invalid-JSON error names. Exported for
+ * tests, which check it on every shipped template; undefined when the markers
+ * cannot reproduce the rendering exactly.
+ */
+export function renderedTextOrigin(file: string, config: StageConfig, target: RenderTarget = localTarget(config)): { text: string; origin?: (offset: number) => TemplatePlace | undefined } {
+  const absolute = join(REPO_ROOT, file);
+  const shown = relative(REPO_ROOT, absolute) || file;
+  const variables = templateVariables(config);
+  const state: RenderState = { target, file: shown, used: new Set() };
+  const text = handlebars().compile(readFileSync(absolute, "utf8"), { strict: true, noEscape: true })(variables, { data: { render: state } });
+  return { text, origin: templateOrigin(readFileSync(absolute, "utf8"), shown, variables, state, text) };
 }
 
 /** Renders a catalogued workflow, lints it, and throws on any lint error. */
