@@ -19,24 +19,10 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import {
-  CheckFailure,
-  cleanEnv,
-  comparePlans,
-  copyRepo,
-  failure,
-  parseArgs,
-  preflight,
-  providerMirror,
-  resourceChanges,
-  run,
-  startMoto,
-  terraformEnv,
-  writeOverride,
-  type Context,
-  type ResourceChange,
-  type RunResult,
-} from "../src/terraform/check";
+import { startMoto, writeOverride } from "../src/terraform/moto";
+import { comparePlans, resourceChanges, type Context, type ResourceChange } from "../src/terraform/plans";
+import { cleanEnv, copyRepo } from "../src/terraform/synthesis";
+import { CheckFailure, failure, parseArgs, preflight, providerMirror, run, terraformEnv, type RunResult } from "../src/terraform/tools";
 
 const MODULE_NAME = "sfn_workflows";
 const PREFIX = `module.${MODULE_NAME}.`;

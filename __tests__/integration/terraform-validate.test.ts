@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { synthStages } from "../../modules/app";
 import { AWS_PROVIDER_CONSTRAINT } from "../../modules/aws-provider";
 import { loadStageConfigs } from "../../src/config/stage";
-import { mirrorVersions } from "../../src/terraform/check";
+import { mirrorVersions } from "../../src/terraform/tools";
 
 const MIRROR = process.env.TF_PROVIDER_MIRROR ?? "/opt/tf-plugins";
 const terraform = spawnSync("terraform", ["version"], { encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } });

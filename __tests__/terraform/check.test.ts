@@ -1,5 +1,7 @@
-/** The pure parts of src/terraform/check.ts: plan comparison and the moto copy. */
-import { comparePlans, MOTO_CANNOT_SERVE, ROLLOUT_WEIGHTS, rolloutProblems, rolloutSteps, withoutUnservable } from "../../src/terraform/check";
+/** The pure parts of the Terraform check (src/terraform/): plan comparison and the moto copy. */
+import { MOTO_CANNOT_SERVE, withoutUnservable } from "../../src/terraform/moto";
+import { comparePlans } from "../../src/terraform/plans";
+import { ROLLOUT_WEIGHTS, rolloutProblems, rolloutSteps } from "../../src/terraform/rollout";
 
 type Change = { address: string; actions: string[]; after: unknown; afterUnknown: unknown };
 const plan = (...changes: Change[]) => new Map(changes.map((c) => [c.address, c]));
