@@ -10,13 +10,16 @@
  * `existing: true` must be given in every stage; any other may be given in some
  * stages and created in the rest.
  *
- * An existing table, topic, queue, bucket or secret encrypted with a
- * customer-managed KMS key gives that key's ARN beside its own:
+ * An existing resource of any kind encrypted with a customer-managed KMS key
+ * gives that key's ARN beside its own:
  * `RESOURCE_<NAME>_KMS_KEY_ARN=arn:aws:kms:<region>:<account>:key/<id>` (the key
  * ARN, not an alias: IAM scopes KMS permissions to the key). Every state that
  * uses the resource is then granted exactly the KMS actions AWS documents for
  * its call on that key (src/asl/kms.ts), e.g. kms:GenerateDataKey and
- * kms:Decrypt to publish to the topic, kms:Decrypt to read an object.
+ * kms:Decrypt to publish to the topic, kms:Decrypt to read an object or to call
+ * an HTTPS API through the connection (whose secret the key encrypts), and
+ * nothing to put events on an event bus (EventBridge encrypts them itself, as
+ * events.amazonaws.com: the key policy must allow it).
  */
 
 export type ResourceKind = "dynamodb-table" | "sns-topic" | "sqs-queue" | "s3-bucket" | "event-bus" | "secret" | "eventbridge-connection";
@@ -105,9 +108,6 @@ export function resourceArnVariable(name: string): string {
 export function resourceKmsKeyVariable(name: string): string {
   return `RESOURCE_${name.toUpperCase().replace(/-/g, "_")}_KMS_KEY_ARN`;
 }
-
-/** Kinds whose existing resources may name a customer-managed key (RESOURCE_<NAME>_KMS_KEY_ARN). */
-export const KMS_ENCRYPTABLE: readonly ResourceKind[] = ["dynamodb-table", "sns-topic", "sqs-queue", "s3-bucket", "secret"];
 
 export function resourceNames(resources: readonly DeclaredResource[] = RESOURCES): string[] {
   return resources.map((r) => r.name);

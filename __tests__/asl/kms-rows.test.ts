@@ -21,6 +21,10 @@ const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/shop-dev-wor
 const BUCKET = "arn:aws:s3:::shop-dev-exports";
 const TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/shop-dev-orders";
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:partner/api-key-AbC123";
+const CONNECTION = "arn:aws:events:us-east-1:123456789012:connection/partner-api/81210c42-8af1-456b-9c4a-6ff02fc664ac";
+const BUS = "arn:aws:events:us-east-1:123456789012:event-bus/shop-dev-partners";
+const httpInvoke = (connectionArn: string) =>
+  task("arn:aws:states:::http:invoke", { ApiEndpoint: "https://api.example.com/orders", Method: "POST", Authentication: { ConnectionArn: connectionArn } });
 const mapWith = (field: "ItemReader" | "ResultWriter", resource: string, parameters: Record<string, unknown>) => ({
   StartAt: "M",
   States: {
@@ -46,6 +50,8 @@ const cases: Array<[string, Record<string, unknown>, string, string[]]> = [
   ["aws-sdk:dynamodb:query on an index", task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: "shop-dev-orders", IndexName: "byCustomer", KeyConditionExpression: "c = :c" }), TABLE, ["kms:Decrypt"]],
   ["aws-sdk:secretsmanager:getSecretValue", task("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", { SecretId: SECRET }), SECRET, ["kms:Decrypt"]],
   ["aws-sdk:secretsmanager:putSecretValue", task("arn:aws:states:::aws-sdk:secretsmanager:putSecretValue", { SecretId: SECRET, "SecretString.$": "$.v" }), SECRET, ["kms:Decrypt", "kms:GenerateDataKey"]],
+  ["http:invoke through a connection whose secret has a CMK", httpInvoke(CONNECTION), CONNECTION, ["kms:Decrypt"]],
+  ["aws-sdk:eventbridge:putRule on a CMK event bus", task("arn:aws:states:::aws-sdk:eventbridge:putRule", { Name: "r", EventBusName: "shop-dev-partners", EventPattern: "{}" }), BUS, ["kms:Decrypt"]],
 ];
 
 describe.each(cases)("%s", (_name, definition, resource, kms) => {
@@ -97,4 +103,36 @@ test("states on resources under different keys: one statement per key, each with
     ["States.Read", ["kms:Decrypt"]],
     ["States.Write", ["kms:GenerateDataKey"]],
   ]);
+});
+
+describe("events:putEvents on an event bus with a customer-managed key", () => {
+  const entries = { Entries: [{ EventBusName: "shop-dev-partners", Source: "shop", DetailType: "OrderPlaced", "Detail.$": "$" }] };
+  const put = task("arn:aws:states:::events:putEvents", entries);
+
+  test("the bus is granted, its key is not: EventBridge encrypts events itself (as events.amazonaws.com, allowed by the key policy)", () => {
+    const rows = derivePermissions(put, { ...opts, encryptionKeys: { [BUS]: KEY } });
+    expect(rows.map((r) => [r.actions, r.resources])).toEqual([[["events:PutEvents"], [BUS]]]);
+    expect(kmsStatements(put, { [BUS]: KEY })).toEqual([]);
+    // No row of the table makes PutEvents call KMS with the caller's permissions.
+    expect(KMS_RULES.filter((r) => r.actions.includes("events:PutEvents"))).toEqual([]);
+  });
+
+  test("the same bus's key is still granted where AWS requires it: a rule call on that bus in the same workflow", () => {
+    const both = {
+      StartAt: "Put",
+      States: {
+        Put: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: entries, Next: "Rule" },
+        Rule: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:eventbridge:describeRule", Parameters: { Name: "r", EventBusName: "shop-dev-partners" }, End: true },
+      },
+    };
+    const rows = derivePermissions(both, { ...opts, encryptionKeys: { [BUS]: KEY } }).filter((r) => r.actions.some((a) => a.startsWith("kms:")));
+    expect(rows.map((r) => [r.statePath, r.actions, r.resources])).toEqual([["States.Rule", ["kms:Decrypt"], [KEY]]]);
+  });
+});
+
+test("http:invoke: the key of another connection, or a connection computed at run time, gets no KMS grant", () => {
+  const other = "arn:aws:events:us-east-1:123456789012:connection/other-api/11111111-8af1-456b-9c4a-6ff02fc664ac";
+  expect(kmsStatements(httpInvoke(CONNECTION), { [other]: KEY })).toEqual([]);
+  const dynamic = task("arn:aws:states:::http:invoke", { ApiEndpoint: "https://api.example.com/orders", Method: "POST", Authentication: { "ConnectionArn.$": "$.connection" } });
+  expect(kmsStatements(dynamic, { [CONNECTION]: KEY })).toEqual([]);
 });

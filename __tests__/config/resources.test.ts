@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadStageConfig } from "../../src/config/stage";
-import { parseResourceArn, parseResourceKmsKey, resourceDeclarationProblems } from "../../src/config/resources";
+import { existingResources, parseResourceArn, parseResourceKmsKey, resourceDeclarationProblems } from "../../src/config/resources";
 import type { DeclaredResource } from "../../workflows/resources";
 
 const load = (env: Record<string, string>) => loadStageConfig({ cwd: mkdtempSync(join(tmpdir(), "res-")), env });
@@ -101,11 +101,50 @@ describe("RESOURCE_<NAME>_KMS_KEY_ARN", () => {
     );
   });
 
-  test("a bucket's key may be in any region of the partition (its ARN does not say where the bucket is); an event bus cannot name one", () => {
+  test("a bucket's key may be in any region of the partition (its ARN does not say where the bucket is)", () => {
     const euKey = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     expect(parseResourceKmsKey(bucket, euKey, "us-east-1")).toEqual({ kmsKeyArn: euKey });
     expect(parseResourceKmsKey(bucket, "arn:aws:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "us-east-1")).toMatch(/must name a region of partition "aws" \(that of REGION us-east-1\), not "cn-north-1"/);
-    expect(parseResourceKmsKey(bus, key, "us-east-1")).toMatch(/^RESOURCE_PARTNERS_KMS_KEY_ARN names a KMS key for resource "partners" \(event-bus\), but only existing dynamodb-table, sns-topic, sqs-queue, s3-bucket, secret resources can name one\..*extraStatements/);
+  });
+
+  describe("an existing event bus and an existing EventBridge connection name their keys too", () => {
+    const connection: DeclaredResource = { kind: "eventbridge-connection", name: "partner-api", description: "", existing: true };
+    const busArn = "arn:aws:events:us-east-1:111122223333:event-bus/partners";
+    const connectionArn = "arn:aws:events:us-east-1:111122223333:connection/partner-api/0f1e2d3c-aaaa-bbbb";
+    const stage = { projectName: "my-app", stage: "dev", region: "us-east-1", namesValid: true };
+    const parse = (env: Record<string, string>) => {
+      const problems: string[] = [];
+      const resources = existingResources((k) => env[k], stage, problems, [bus, connection]);
+      return { resources, problems };
+    };
+
+    test("pass: each key is kept on its resource (the bus's key for the bus, the connection's for its secret)", () => {
+      const { resources, problems } = parse({
+        RESOURCE_PARTNERS_ARN: busArn,
+        RESOURCE_PARTNERS_KMS_KEY_ARN: key,
+        RESOURCE_PARTNER_API_ARN: connectionArn,
+        RESOURCE_PARTNER_API_KMS_KEY_ARN: key,
+      });
+      expect(problems).toEqual([]);
+      expect(resources.partners).toEqual({ arn: busArn, name: "partners", region: "us-east-1", accountId: "111122223333", kmsKeyArn: key });
+      expect(resources["partner-api"]).toEqual({ arn: connectionArn, name: "partner-api", region: "us-east-1", accountId: "111122223333", kmsKeyArn: key });
+      expect(parse({ RESOURCE_PARTNERS_ARN: busArn, RESOURCE_PARTNER_API_ARN: connectionArn }).resources.partners).not.toHaveProperty("kmsKeyArn");
+    });
+
+    test("fail: their keys follow the same rules (the resource's region, a key ARN), one line each", () => {
+      const euKey = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      const { problems } = parse({
+        RESOURCE_PARTNERS_ARN: busArn,
+        RESOURCE_PARTNERS_KMS_KEY_ARN: euKey,
+        RESOURCE_PARTNER_API_ARN: connectionArn,
+        RESOURCE_PARTNER_API_KMS_KEY_ARN: "alias/partner",
+      });
+      expect(problems).toEqual([
+        expect.stringMatching(/^RESOURCE_PARTNERS_KMS_KEY_ARN must be in REGION us-east-1, the region of the event-bus .*not "eu-west-1".*Fix: /),
+        expect.stringMatching(/^RESOURCE_PARTNER_API_KMS_KEY_ARN must be the key's full ARN, not a key id or alias name \(resource "partner-api" is a eventbridge-connection .*Fix: give the key ARN \(aws kms describe-key --key-id alias\/partner/),
+      ]);
+      expect(problems.join("\n")).not.toContain("extraStatements");
+    });
   });
 
   test("it is a known stage setting (no unknown-key warning)", () => {

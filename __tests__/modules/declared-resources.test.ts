@@ -1,4 +1,4 @@
-import { parseResourceArn } from "../../src/config/resources";
+import { existingResources, parseResourceArn } from "../../src/config/resources";
 import { getWorkflow } from "../../workflows/catalogue";
 import type { DeclaredResource } from "../../workflows/resources";
 import { byField, policyDocumentOf, resources, stageConfig, synthStage } from "./helpers";
@@ -151,4 +151,38 @@ test("a secret with its own customer-managed key: kms:Decrypt on that key for Ge
   };
   expect(kms({})).toEqual([]);
   expect(kms({ kmsKeyArn: key })).toEqual([expect.objectContaining({ actions: ["kms:Decrypt"], resources: [key] })]);
+});
+
+describe("an existing EventBridge connection and event bus with their own customer-managed keys", () => {
+  const connection: DeclaredResource = { kind: "eventbridge-connection", name: "partner-api", description: "Partner API.", existing: true };
+  const bus: DeclaredResource = { kind: "event-bus", name: "partners", description: "Partner events." };
+  const connectionArn = "arn:aws:events:us-east-1:111122223333:connection/partner-api/81210c42-8af1-456b-9c4a-6ff02fc664ac";
+  const busArn = "arn:aws:events:us-east-1:111122223333:event-bus/partners";
+  const connectionKey = "arn:aws:kms:us-east-1:111122223333:key/55555555-5555-4555-8555-555555555555";
+  const busKey = "arn:aws:kms:us-east-1:111122223333:key/66666666-6666-4666-8666-666666666666";
+  const callPartner = { name: "call-partner", template: "__tests__/modules/fixtures/call-partner.asl.json.hbs", type: "STANDARD" as const, description: "", triggers: [] };
+  const putEvent = { name: "put-partner-event", template: "__tests__/modules/fixtures/put-partner-event.asl.json.hbs", type: "STANDARD" as const, description: "", triggers: [] };
+  const synth = (keys: Record<string, string>) => {
+    const env: Record<string, string> = { RESOURCE_PARTNER_API_ARN: connectionArn, RESOURCE_PARTNERS_ARN: busArn, ...keys };
+    const problems: string[] = [];
+    const parsed = existingResources((k) => env[k], { projectName: "my-app", stage: "dev", region: "us-east-1", namesValid: true }, problems, [connection, bus]);
+    expect(problems).toEqual([]);
+    return synthStage({ workflows: [callPartner, putEvent], resources: [connection, bus], config: { ...stageConfig(), resources: parsed } });
+  };
+  const kmsOf = (tf: any, role: string) => policyOf(tf, role).filter((s) => s.sid !== "UseStageKey" && s.actions.some((a: string) => a.startsWith("kms:")));
+
+  test("fail: without the keys, neither workflow is granted a KMS key", () => {
+    const { tf } = synth({});
+    expect(kmsOf(tf, "my-app-dev-call-partner-sfn")).toEqual([]);
+    expect(kmsOf(tf, "my-app-dev-put-partner-event-sfn")).toEqual([]);
+  });
+
+  test("pass: http:invoke through the connection gets kms:Decrypt on its key; putting events on the bus gets nothing on the bus key, and synthesis says nothing about it", () => {
+    const { tf, stack } = synth({ RESOURCE_PARTNER_API_KMS_KEY_ARN: connectionKey, RESOURCE_PARTNERS_KMS_KEY_ARN: busKey });
+    expect(kmsOf(tf, "my-app-dev-call-partner-sfn")).toEqual([expect.objectContaining({ actions: ["kms:Decrypt"], resources: [connectionKey] })]);
+    expect(policyOf(tf, "my-app-dev-call-partner-sfn").find((s) => s.actions.includes("events:RetrieveConnectionCredentials")).resources).toEqual([connectionArn]);
+    expect(kmsOf(tf, "my-app-dev-put-partner-event-sfn")).toEqual([]);
+    expect(policyOf(tf, "my-app-dev-put-partner-event-sfn").find((s) => s.actions.includes("events:PutEvents")).resources).toEqual([busArn]);
+    expect(stack.findings.filter((f) => /kms|key|partners|partner-api/i.test(f.message))).toEqual([]);
+  });
 });

@@ -2,8 +2,8 @@
  * KMS for resources encrypted with a customer-managed key: the data table of
  * which KMS actions each service action needs on the resource's key, with the
  * AWS page each row comes from. A declared resource the stage creates is
- * encrypted with the stage key; an existing one may give its key per stage
- * (RESOURCE_<NAME>_KMS_KEY_ARN). Either way derivePermissions (iam.ts) adds,
+ * encrypted with the stage key (event buses: EventBridge's own key); an
+ * existing one of any kind may give its key per stage (RESOURCE_<NAME>_KMS_KEY_ARN). Either way derivePermissions (iam.ts) adds,
  * for every state whose grant touches such a resource, exactly the KMS
  * actions its service actions need, on that key and nothing else.
  *
@@ -69,6 +69,29 @@ export const KMS_RULES: readonly KmsRule[] = [
   // Reading a secret's value decrypts its data key (kms:Decrypt); writing a new value generates one (kms:GenerateDataKey) and checks it (kms:Decrypt).
   { actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], kms: ["kms:Decrypt"], doc: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html" },
   { actions: ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret"], kms: ["kms:Decrypt", "kms:GenerateDataKey"], doc: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html" },
+  // An EventBridge connection keeps its authorization in a Secrets Manager secret (events!connection/<name>/...) encrypted with
+  // the connection's key. An HTTP Task reads it with the execution role (events:RetrieveConnectionCredentials, and
+  // secretsmanager:GetSecretValue on that secret: call-https-apis.html#connect-http-task-permissions); the key policy
+  // delegates its use to IAM, through Secrets Manager (kms:ViaService secretsmanager, SecretARN events!connection/*), and
+  // reading a secret's value decrypts its data key (kms:Decrypt, security-encryption.html). Nothing is encrypted by the call.
+  { actions: ["events:RetrieveConnectionCredentials"], kms: ["kms:Decrypt"], doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-connections.html" },
+  // An event bus with a customer-managed key: managing its rules and targets needs kms:Decrypt ("AWS KMS key permissions for
+  // event bus actions"). events:PutEvents is not among them: EventBridge encrypts the events itself, as events.amazonaws.com,
+  // which the key policy must allow (eb-encryption-key-policy.html), so putting events needs no grant on the key.
+  {
+    actions: [
+      "events:DescribeRule",
+      "events:DisableRule",
+      "events:EnableRule",
+      "events:ListRuleNamesByTarget",
+      "events:ListRules",
+      "events:ListTargetsByRule",
+      "events:PutRule",
+      "events:PutTargets",
+    ],
+    kms: ["kms:Decrypt"],
+    doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-cmkey.html#eb-encryption-key-permissions-bus",
+  },
 ];
 
 /** The KMS actions a row's service actions need on its resource's key (sorted; empty when none), and the pages that say so. */

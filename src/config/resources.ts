@@ -6,7 +6,6 @@
 import {
   type DeclaredResource,
   EXISTING_ONLY,
-  KMS_ENCRYPTABLE,
   RESOURCES,
   RESOURCE_ATTRIBUTES,
   type ResourceAttribute,
@@ -89,9 +88,6 @@ export function parseResourceKmsKey(decl: DeclaredResource, key: string, region:
   const shape = "arn:<partition>:kms:<region>:<account>:key/<key id>";
   const bad = (what: string, fix: string) => `${variable} ${what} (resource "${decl.name}" is a ${decl.kind} encrypted with that key: ${shape}). Received: ${JSON.stringify(key)}. Fix: ${fix}.`;
   const describe = `aws kms describe-key --key-id ${/^[\x21-\x7e]{1,300}$/.test(key) ? key : "<key>"} --query KeyMetadata.Arn`;
-  if (!KMS_ENCRYPTABLE.includes(decl.kind)) {
-    return `${variable} names a KMS key for resource "${decl.name}" (${decl.kind}), but only existing ${KMS_ENCRYPTABLE.join(", ")} resources can name one. Received: ${JSON.stringify(key)}. Fix: remove it and grant the key with the stage stack's extraStatements (modules/README.md, "Escape hatch").`;
-  }
   const parts = key.split(":");
   if (parts.length !== 6 || parts[0] !== "arn") {
     const why = /^(alias\/|[0-9a-f]{8}-|mrk-)/.test(key) ? "must be the key's full ARN, not a key id or alias name" : "must be a KMS key ARN";
