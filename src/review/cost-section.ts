@@ -45,8 +45,8 @@ export function costSection(rows: readonly ExampleCostRow[], baseLabel?: string)
     p([
       "Each workflow's example execution (",
       code("workflows/examples/<workflow>.json"),
-      baseLabel ? `), run by the local executor on the definition of ${baseLabel} and on this synthesis's` : "), run by the local executor on this synthesis's definition",
-      ` with the real handlers and the example's mocks, priced at AWS's ${prices.region} list prices read on ${prices.date} (`,
+      baseLabel ? `), run by the local executor on the definition of ${baseLabel} and on this synthesis's,` : "), run by the local executor on this synthesis's definition,",
+      ` with this working tree's handlers and the example's mocks, priced at AWS's ${prices.region} list prices read on ${prices.date} (`,
       code(prices.source),
       "). Standard: state transitions, retries included, at $0.025 per 1,000. Express: $1.00 per million requests plus the duration " +
         "(virtual time rounded up to 100 ms; handler run time is not measured) x 64 MB at $0.06 per GB-hour. Not included: the free tier, " +
