@@ -12,7 +12,8 @@ afterEach(() => stdout.mockRestore());
 const order = (token: string) => ({ orderId: "o-1", customerId: "c-1", items: [{ sku: "A", quantity: 1, unitPrice: 3 }], payment: { method: "card", token } });
 
 test("the price table: us-east-1 list prices, with source and date", () => {
-  expect(STEP_FUNCTIONS_PRICES).toMatchObject({ region: "us-east-1", source: "https://aws.amazon.com/step-functions/pricing/", standardPerStateTransition: 0.000025, expressPerRequest: 0.000001, expressPerGbSecond: 0.00001667 });
+  expect(STEP_FUNCTIONS_PRICES).toMatchObject({ region: "us-east-1", source: "https://aws.amazon.com/step-functions/pricing/", standardPerStateTransition: 0.000025, expressPerRequest: 0.000001, expressPerGbHour: 0.06 });
+  expect(STEP_FUNCTIONS_PRICES.expressPerGbSecond).toBeCloseTo(0.0000166667, 10);
   expect(STEP_FUNCTIONS_PRICES.date).toMatch(/^\d{4}-\d\d-\d\d$/);
 });
 
@@ -37,7 +38,7 @@ test("Express: one request plus duration (100 ms steps) x memory (64 MB chunks)"
   const c = executionCost(r, { extraDurationMs: 250 });
   expect(c).toMatchObject({ type: "EXPRESS", requests: 1, billedDurationMs: 1300, billedMemoryMb: 64, stateTransitions: 2 });
   expect(c.gbSeconds).toBeCloseTo(0.0625 * 1.3, 12);
-  expect(c.usd).toBeCloseTo(0.000001 + 0.0625 * 1.3 * 0.00001667, 15);
+  expect(c.usd).toBeCloseTo(0.000001 + ((0.0625 * 1.3) / 3600) * 0.06, 15);
   expect(executionCost(r, { memoryMb: 100 }).billedMemoryMb).toBe(128);
   expect(executionCost(r, { type: "STANDARD" }).usd).toBeCloseTo(0.00005, 12);
 });

@@ -49,6 +49,8 @@ describe("npm run review", () => {
     expect(md).toContain("## Changes since the synthesis in base");
     expect(md).toContain("| replaced | `aws_sqs_queue.order_processing_queue_0F1E2D` | **replacement** (forced by `name`).");
     expect(md).toContain("## Terraform plan");
+    // The examples ran on both sides: the base's definitions are the same here.
+    expect(md).toContain("| `order-processing` | STANDARD | 3 state transitions → 3 state transitions | $0.075000 → $0.075000 | no change |");
   });
 });
 

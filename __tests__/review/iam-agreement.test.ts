@@ -120,6 +120,18 @@ test("readable ARNs: partition from the region, account as <account>, unknown re
   expect(readableArn(synth, "${aws_kms_key.k.arn}")).toBe("<aws_kms_key.k.arn>");
 });
 
+test("readable ARNs: a name built from references is resolved in turn; a given account replaces <account>", () => {
+  const synth = synthFromJson(
+    { resource: { aws_s3_bucket: { receipts: { bucket: "shop-dev-receipts-${data.aws_caller_identity.current.account_id}" } }, aws_sqs_queue: { a: { name: "${aws_sqs_queue.a.name}" } } } },
+    "x",
+    "s",
+  );
+  expect(readableArn(synth, "${aws_s3_bucket.receipts.bucket}")).toBe("shop-dev-receipts-<account>");
+  expect(readableArn(synth, "${aws_s3_bucket.receipts.arn}/r/*", "123456789012")).toBe("arn:aws:s3:::shop-dev-receipts-123456789012/r/*");
+  // A reference loop ends, the name left unknown, instead of recursing forever.
+  expect(readableArn(synth, "${aws_sqs_queue.a.arn}")).toBe("arn:aws:sqs:<region>:<account>:<aws_sqs_queue.a.name>");
+});
+
 test("IAM changes against a base show readable ARNs too", () => {
   const before = JSON.parse(JSON.stringify(tf)) as Tf;
   const policy = Object.values(before.resource.aws_iam_policy).find((p: Any) => p.name === "my-app-dev-shop-order-sfn") as Any;

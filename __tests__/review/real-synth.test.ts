@@ -8,6 +8,13 @@ import { join } from "node:path";
 import { names } from "../../src/config/naming";
 import { loadStageConfig } from "../../src/config/stage";
 import { REPO_ROOT } from "../../src/config/handlers";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { StatesError, runWorkflow } from "../../src/executor/index";
+import { executionCost } from "../../src/executor/cost";
+import { templateVariables } from "../../src/config/stage";
+import { type ExampleCostRow, exampleCosts } from "../../src/review/example-cost";
+import { expandVariables, loadExample } from "../../src/review/examples";
 import { mermaidDiagram } from "../../src/review/mermaid";
 import { ENGINE_ANALYSERS } from "../../src/review/run";
 import { type Synth, isJsonObject, listOf, loadSynth, resolve } from "../../src/review/synth";
@@ -75,4 +82,38 @@ test("order processing shows its three triggers, each through the stage alias, t
 test("the wait workflow shows its schedule with time zone and flexible window", () => {
   const w = workflows.find((x) => x.workflow === "wait") as WorkflowReview;
   expect(w.triggers).toEqual(["EventBridge Scheduler my-app-dev-wait: cron(0 6 * * ? *) (Europe/London), flexible window 15 min (through alias dev)"]);
+});
+
+describe("each catalogued workflow's example (workflows/examples/<workflow>.json)", () => {
+  let rows: ExampleCostRow[];
+  let stdout: jest.SpyInstance;
+  beforeAll(async () => {
+    stdout = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+    rows = await exampleCosts(synth, undefined, { stage: config, variables: templateVariables(config) }, WORKFLOWS.map((w) => w.name));
+  }, 60_000);
+  afterAll(() => stdout.mockRestore());
+
+  test("every workflow has one, in catalogue order", () => {
+    expect(rows.map((r) => [r.workflow, r.problem])).toEqual(WORKFLOWS.map((w) => [w.name, undefined]));
+  });
+
+  // The deployed definition (references resolved to local values) bills what the template run by runWorkflow bills.
+  test.each(WORKFLOWS.map((w) => w.name))("%s: succeeds on the deployed definition, costing what the template costs", async (name) => {
+    const row = rows.find((r) => r.workflow === name) as ExampleCostRow;
+    expect(row.after.kind).toBe("ran");
+    const example = loadExample(name)!;
+    const s3Dir = tempDir();
+    for (const [object, content] of Object.entries(example.s3)) {
+      const path = join(s3Dir, expandVariables(object, templateVariables(config), object));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+    }
+    const mocks = Object.fromEntries(
+      Object.entries(example.mocks).map(([state, m]) => [state, () => ("Throw" in m ? Promise.reject(new StatesError(m.Throw.Error, m.Throw.Cause)) : m.Return)]),
+    );
+    const direct = await runWorkflow(name, example.input, { cwd: REPO_ROOT, startTime: example.startTime, jitterSeed: 1, mocks, s3Dir, executionName: "review-example" });
+    expect(direct.status).toBe("SUCCEEDED");
+    const spec = WORKFLOWS.find((w) => w.name === name)!;
+    expect(row.after).toEqual({ kind: "ran", cost: executionCost(direct, { type: spec.type }), childExecutions: name === "order-fulfilment" ? 1 : 0 });
+  });
 });

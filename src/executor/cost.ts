@@ -19,10 +19,27 @@ import { stateVisits } from "./summary";
 
 /**
  * AWS Step Functions list prices, us-east-1, the one place they are written.
- * Source: https://aws.amazon.com/step-functions/pricing/ (read 2026-12-02).
- * Express duration: the first tier (first 1,000 GB-hours a month); the
- * cheaper later tiers and the Standard free tier (4,000 transitions a month)
- * are not applied: these are per-execution list prices.
+ * Read on 2026-12-02, each figure from AWS's own text:
+ *
+ * - https://aws.amazon.com/step-functions/pricing/ (AWS's pricing page):
+ *   Standard "$0.025 per 1,000 state transitions", and in its State
+ *   Transitions Pricing Table "US East (N. Virginia) $0.0250" per 1,000;
+ *   "each retry will be charged as an additional state transition"; a free
+ *   tier of 4,000 transitions a month. Express: "counts a request each time
+ *   it starts executing a workflow"; duration "rounded up to the nearest
+ *   100ms"; memory "billed in 64-MB chunks".
+ * - The same page's Express pricing example (its Express price table did
+ *   not come through in the copy we read; the example's text did, in a
+ *   rendering of the page: https://mdsite.deno.dev/https://aws.amazon.com/step-functions/pricing):
+ *   "$1.00 per million requests"; duration $0.06000 per GB-hour for the first
+ *   1,000 GB-hours of a month, $0.03000 for the next 4,000, $0.01642 beyond.
+ *   Per GB-second that is $0.06000 / 3,600 = $0.0000166667 for the first tier.
+ * - https://aws.amazon.com/blogs/compute/building-cost-effective-aws-step-functions-workflows/
+ *   (AWS Compute Blog) agrees: "$1.00 per million invocations versus $25 per
+ *   million for Standard Workflows".
+ *
+ * Not applied (these are per-execution list prices): the Standard free tier
+ * and the cheaper Express duration tiers, which depend on a month's volume.
  */
 export const STEP_FUNCTIONS_PRICES = {
   region: "us-east-1",
@@ -30,7 +47,9 @@ export const STEP_FUNCTIONS_PRICES = {
   date: "2026-12-02",
   standardPerStateTransition: 0.025 / 1000,
   expressPerRequest: 1.0 / 1_000_000,
-  expressPerGbSecond: 0.00001667,
+  /** The first duration tier, as AWS states it. */
+  expressPerGbHour: 0.06,
+  expressPerGbSecond: 0.06 / 3600,
   expressDurationIncrementMs: 100,
   expressMemoryIncrementMb: 64,
 } as const;

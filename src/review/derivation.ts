@@ -71,22 +71,28 @@ const ARN_SHAPES: Readonly<Record<string, { service: string; attribute: string; 
 /**
  * A resource string as a person reads it: the stack's partition, region and
  * account references resolved (`<account>` for the account, unknown until
- * apply), and `${aws_dynamodb_table.x.arn}` shown as the ARN it will be.
+ * apply), and `${aws_dynamodb_table.x.arn}` shown as the ARN it will be. An
+ * attribute written with references of its own (a bucket named after the
+ * account) is resolved in turn. `account` replaces `<account>`: the review's
+ * example runs use the executor's account.
  */
-export function readableArn(synth: Synth, value: string): string {
+export function readableArn(synth: Synth, value: string, account = "<account>", depth = 0): string {
   const region = stackRegion(synth);
   const partition = partitionOf(region);
   return value.replace(/\$\{((?:data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+))\.([a-z0-9_]+)\}/g, (_whole, address: string, type: string, _name: string, attribute: string) => {
     if (type === "aws_partition" && attribute === "partition") return partition;
-    if (type === "aws_caller_identity" && attribute === "account_id") return "<account>";
+    if (type === "aws_caller_identity" && attribute === "account_id") return account;
     if (type === "aws_region" && (attribute === "name" || attribute === "region")) return region ?? "<region>";
     const block = synth.blocks.get(address);
     const literal = block?.body[attribute];
-    if (typeof literal === "string" && !literal.includes("${")) return literal;
+    // Deep enough for a name built from other names; a reference loop stops here.
+    const resolved = typeof literal === "string" && depth < 4 ? readableArn(synth, literal, account, depth + 1) : undefined;
+    if (resolved !== undefined && !resolved.includes("${")) return resolved;
     const shape = ARN_SHAPES[type];
-    const name = block && shape ? block.body[shape.attribute] : undefined;
-    if (attribute === "arn" && shape && typeof name === "string" && !name.includes("${")) {
-      return shape.global ? `arn:${partition}:${shape.service}:::${shape.rest(name)}` : `arn:${partition}:${shape.service}:${region ?? "<region>"}:<account>:${shape.rest(name)}`;
+    const raw = block && shape ? block.body[shape.attribute] : undefined;
+    const name = typeof raw === "string" && depth < 4 ? readableArn(synth, raw, account, depth + 1) : undefined;
+    if (attribute === "arn" && shape && name !== undefined && !name.includes("${")) {
+      return shape.global ? `arn:${partition}:${shape.service}:::${shape.rest(name)}` : `arn:${partition}:${shape.service}:${region ?? "<region>"}:${account}:${shape.rest(name)}`;
     }
     return `<${address}.${attribute}>`;
   });

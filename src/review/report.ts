@@ -4,7 +4,9 @@
  * Markdown and HTML are both printed from these blocks (document.ts).
  */
 
+import { costSection } from "./cost-section";
 import { type DocBlock, type Inline, type Text, code, h, list, p, strong, table } from "./document";
+import { type ExampleCostRow } from "./example-cost";
 import { readableArn } from "./derivation";
 import { inventory } from "./inventory";
 import { mermaidDiagram } from "./mermaid";
@@ -22,6 +24,8 @@ export interface ReviewInput {
   readonly base?: { readonly label: string; readonly diff: SynthDiff };
   readonly plan?: { readonly label: string; readonly summary: PlanSummary };
   readonly analysers?: WorkflowAnalysers;
+  /** Each workflow's example execution priced on the base and on this synthesis (example-cost.ts). @default no cost section */
+  readonly costs?: readonly ExampleCostRow[];
 }
 
 export interface Review {
@@ -209,6 +213,7 @@ export function buildReview(input: ReviewInput): Review {
   ];
   if (input.plan) blocks.push(...planSection(input.plan.label, input.plan.summary));
   if (input.base) blocks.push(...diffSection(input.base.label, input.base.diff, synth));
+  if (input.costs) blocks.push(...costSection(input.costs, input.base?.label));
   blocks.push(h(2, "Workflows"));
   if (workflows.length === 0) blocks.push(p("This stack has no aws_sfn_state_machine."));
   for (const w of workflows) blocks.push(...workflowSection(w, synth));

@@ -10,7 +10,7 @@ import { join, relative, resolve as resolvePath } from "node:path";
 import { derivePermissions, permissionFindings } from "../asl/iam";
 import { derivationFor } from "./derivation";
 import { lintDefinition } from "../asl/lint";
-import { loadStageConfig, loadStageConfigs } from "../config/stage";
+import { loadStageConfig, loadStageConfigs, templateVariables } from "../config/stage";
 import { names } from "../config/naming";
 import { type BaseSynths, loadBase } from "./base";
 import { checkPage } from "./browser";
@@ -22,6 +22,8 @@ import { buildReview } from "./report";
 import { findStacksDir, loadSynth } from "./synth";
 import { diffSynth } from "./synth-diff";
 import { type WorkflowAnalysers } from "./workflows";
+import { type ExampleCostRow, exampleCosts } from "./example-cost";
+import { WORKFLOWS } from "../../workflows/catalogue";
 
 /** GitHub rejects issue and pull-request comments longer than this. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -50,6 +52,8 @@ export interface RunOptions {
   readonly analysers?: WorkflowAnalysers;
   /** Where progress lines go. @default console.log */
   readonly log?: (line: string) => void;
+  /** The folder of example executions the cost section runs. @default workflows/examples */
+  readonly examplesDir?: string;
 }
 
 export interface RunResult {
@@ -69,7 +73,7 @@ export async function runReview(args: ReviewArgs, options: RunOptions = {}): Pro
   const stacksDir = findStacksDir(synthRoot) ?? join(synthRoot, "stacks");
   const targets = configs.map((config) => {
     const stack = names.stack(config);
-    return { stage: config.stage, stack, synth: loadSynth(stacksDir, stack) };
+    return { config, stage: config.stage, stack, synth: loadSynth(stacksDir, stack) };
   });
   if (args.plan && targets.length > 1) {
     throw new ReviewError(reviewMessages.badArgument(`--plan belongs to one stage, but ${targets.length} stages are selected (${targets.map((t) => t.stage).join(", ")}); pass --stage`));
@@ -80,7 +84,14 @@ export async function runReview(args: ReviewArgs, options: RunOptions = {}): Pro
     : undefined;
 
   const outRoot = resolvePath(cwd, args.out ?? join("cdktf.out", "review"));
-  const pages = targets.map((t) => {
+  // Every input is good: run each workflow's example on both sides (a failing example is reported, not thrown).
+  const costs: ExampleCostRow[][] = [];
+  for (const t of targets) {
+    costs.push(
+      await exampleCosts(t.synth, base?.synths.get(t.stack), { stage: t.config, variables: templateVariables(t.config), examplesDir: options.examplesDir }, WORKFLOWS.map((w) => w.name)),
+    );
+  }
+  const pages = targets.map((t, i) => {
     const review = buildReview({
       stage: t.stage,
       synth: t.synth,
@@ -88,6 +99,7 @@ export async function runReview(args: ReviewArgs, options: RunOptions = {}): Pro
       base: base ? { label: base.label, diff: diffSynth(base.synths.get(t.stack) ?? t.synth, t.synth) } : undefined,
       plan,
       analysers: options.analysers ?? ENGINE_ANALYSERS,
+      costs: costs[i],
     });
     return { stage: t.stage, markdown: toMarkdown(review.blocks), html: toHtmlPage(review.title, review.blocks) };
   });

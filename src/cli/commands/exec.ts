@@ -8,7 +8,7 @@
  * result as JSON. Handler logs go to stderr so stdout stays parseable.
  * Exit 1 when the execution fails or times out.
  */
-import { withStdoutOnStderr } from "../stdout-to-stderr";
+import { withStdoutOnStderr } from "../../executor/stdout-to-stderr";
 import { existsSync, statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { UsageError } from "../../errors";

@@ -7,7 +7,7 @@
  * (src/executor/test-state.ts holds the logic). Exit 0 SUCCEEDED or
  * CAUGHT_ERROR, 1 FAILED or RETRIABLE, 2 the command could not run.
  */
-import { withStdoutOnStderr } from "../stdout-to-stderr";
+import { withStdoutOnStderr } from "../../executor/stdout-to-stderr";
 import { UsageError } from "../../errors";
 import { defineCommand, type Io } from "../command";
 import { parseJson, readTextFile } from "../files";
