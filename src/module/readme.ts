@@ -2,6 +2,8 @@
 import type { StageConfig } from "../config/stage";
 import { moduleBlock } from "./examples";
 import type { ModuleInputs } from "./inputs";
+import { RESOURCE_SETTINGS } from "./resource-variables";
+import { re2Obstacle } from "./team-variables";
 import type { JsonObject } from "./transform";
 import { variableTable } from "./variables";
 
@@ -83,17 +85,18 @@ function requiredText(inputs: ModuleInputs): string {
 function teamText(inputs: ModuleInputs): string {
   if (inputs.team.length === 0) return "";
   const names = inputs.team.map((t) => `\`${t.variable}\` (${t.decl.name})`).join(", ");
+  const unchecked = inputs.team.filter((t) => !Array.isArray(t.decl.rule) && re2Obstacle(t.decl.rule as RegExp)).map((t) => `\`${t.variable}\``);
   return `
 The team's own stage variables (\`workflows/stage-variables.ts\`) are inputs too:
 ${names}, with the declared default and the declared rule as a \`validation\`
-block with the project's message. Their value goes into the definitions as
-\`\${var.<name>}\` wherever the templates use it.
+block with the project's message${unchecked.length > 0 ? ` (not for ${unchecked.join(", ")}: its pattern uses what Terraform's regex, RE2, lacks; only quotes, backslashes and control characters are refused)` : ""}.
+Their value goes into the definitions as \`\${var.<name>}\` wherever the templates use it.
 `;
 }
 
 function existingText(inputs: ModuleInputs): string {
   if (inputs.existing.length === 0) return "";
-  const names = inputs.existing.map((d) => `\`${d.name.replace(/-/g, "_")}_arn\` (${d.kind} "${d.name}")`).join(", ");
+  const names = inputs.existing.map((d) => `${RESOURCE_SETTINGS.map((setting) => `\`${setting.variable(d)}\``).join(", ")} (${d.kind} "${d.name}")`).join(", ");
   return `
 Existing resources the workflows use are given by ARN, required (an ARN has no
 default that fits every stage): ${names}. Terraform checks
