@@ -13,8 +13,8 @@ import { loadStageConfig, stageVariableProblem } from "../../src/config/stage";
 import { alignDocs, alignStrings } from "../../src/module/align";
 import { regionData } from "../../src/module/build";
 import { moduleArguments } from "../../src/module/examples";
-import { existingLocals, inputPieces, inputsEnv, moduleInputs } from "../../src/module/inputs";
-import { ARN_SETTING, arnPattern } from "../../src/module/resource-variables";
+import { existingLocals, inputPieces, inputsEnv, moduleInputs, NO_INPUTS } from "../../src/module/inputs";
+import { ARN_SETTING, arnPattern, type ResourceSetting } from "../../src/module/resource-variables";
 import { SENTINELS } from "../../src/module/sentinel";
 import { re2Obstacle, rule2Re2, teamSentinelValues, teamValidations, uncheckedRules } from "../../src/module/team-variables";
 import { stageDependentLines } from "../../src/module/templates";
@@ -64,7 +64,7 @@ describe("team stage variables", () => {
     expect(checks).toHaveLength(1);
     expect(checks[0][1]).toContain("TENANT must not hold a quote");
     expect(uncheckedRules([MODE, REGION_CODE, LOOKAHEAD])).toEqual([expect.stringMatching(/^TENANT: .* uses a lookaround .* the module checks only that the value holds no quote/)]);
-    const tf = variablesTf({ team: moduleInputs([], { variables: [LOOKAHEAD], resources: [] }).team, existing: [] });
+    const tf = variablesTf(moduleInputs([], { variables: [LOOKAHEAD], resources: [] }));
     expect(tf).toContain("Its rule /^(?!admin)[a-z]+$/ is not checked by Terraform");
   });
 
@@ -177,7 +177,31 @@ describe("existing declared resources", () => {
     expect(data).toContain("condition     = split(\":\", var.jobs_arn)[1] == data.aws_partition.current.partition");
     expect(data).toContain('error_message = "RESOURCE_JOBS_ARN must be in the partition of REGION ${self.name} (${jsonencode(data.aws_partition.current.partition)}), not \\"${split(":", var.jobs_arn)[1]}\\"');
     expect(data).toContain('error_message = "RESOURCE_JOBS_ARN must be in REGION ${self.name} (the stage\'s state machines call it there), not \\"${split(":", var.jobs_arn)[3]}\\"');
-    expect(regionData({ team: [], existing: [] })).toBe('data "aws_region" "current" {}\n');
+    expect(regionData(NO_INPUTS)).toBe('data "aws_region" "current" {}\n');
+  });
+
+  test("another per-resource setting is one more entry: a variable when every configured stage sets it, refused when some do", () => {
+    const arn = "arn:aws:dynamodb:us-east-1:111122223333:table/legacy-orders";
+    const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const keys: Record<string, string> = { prod: key, prod2: key };
+    const KEY_SETTING: ResourceSetting = {
+      ...ARN_SETTING,
+      always: false,
+      key: (decl) => `RESOURCE_${decl.name.toUpperCase()}_KMS_KEY_ARN`,
+      variable: (decl) => `${decl.name}_kms_key_arn`,
+      locals: () => ({}),
+      stageValue: (c) => keys[c.stage],
+    };
+    const settings = [ARN_SETTING, KEY_SETTING];
+    const prod = stage({ STAGE: "prod", RESOURCE_ORDERS_ARN: arn });
+    const both = moduleInputs([prod, { ...prod, stage: "prod2" }], { settings });
+    expect(both.settings.map(({ decl, setting }) => setting.variable(decl))).toEqual(["orders_arn", "orders_kms_key_arn"]);
+    expect(moduleArguments(prod, both).slice(-2)).toEqual([
+      ["orders_arn", JSON.stringify(arn)],
+      ["orders_kms_key_arn", JSON.stringify(key)],
+    ]);
+    expect(moduleInputs([{ ...prod, stage: "qa" }], { settings }).settings.map(({ decl, setting }) => setting.variable(decl))).toEqual(["orders_arn"]);
+    expect(() => moduleInputs([prod, { ...prod, stage: "qa" }], { settings })).toThrow('module: declared resource "orders" has RESOURCE_ORDERS_KMS_KEY_ARN set in "prod" and not in "qa".');
   });
 
   test("the example root passes the stage's ARN and team values", () => {

@@ -20,7 +20,7 @@ import { parseResourceArn, resourceValues } from "../../src/config/resources";
 import { stageVariableProblem } from "../../src/config/stage";
 import { writeHcl } from "../../src/hcl/write";
 import { regionData } from "../../src/module/build";
-import { existingLocals, type ModuleInputs } from "../../src/module/inputs";
+import { existingLocals, inputsOf } from "../../src/module/inputs";
 import { teamInputs } from "../../src/module/team-variables";
 import { variablesTf } from "../../src/module/variables";
 import { mirrorVersions, providerMirror, terraformEnv } from "../../src/terraform/check";
@@ -72,7 +72,7 @@ function planErrors(dir: string, env: NodeJS.ProcessEnv, vars: Record<string, st
   const env = terraformEnv(providerMirror(work, mirror, versions[0] ?? ""));
   const root = join(work, "root");
   // As if every configured stage gave the four resources by ARN.
-  const inputs: ModuleInputs = { team: teamInputs([MODE, REGION_CODE, NOTE]), existing: [TABLE, BUCKET, QUEUE, SECRET] };
+  const inputs = inputsOf(teamInputs([MODE, REGION_CODE, NOTE]), [TABLE, BUCKET, QUEUE, SECRET]);
 
   beforeAll(() => {
     const module = join(work, "module");

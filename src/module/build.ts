@@ -30,7 +30,6 @@ import { exampleRoot } from "./examples";
 import { attributes } from "./hcl-text";
 import { existingLocals, inputKeys, inputPieces, inputsEnv, moduleInputs, type ModuleInputs } from "./inputs";
 import { moduleReadme } from "./readme";
-import { RESOURCE_SETTINGS } from "./resource-variables";
 import { SENTINELS, sentinelEnv, type Sentinel } from "./sentinel";
 import { uncheckedRules } from "./team-variables";
 import { assertNoStageBranches } from "./templates";
@@ -49,7 +48,7 @@ export const REQUIRED_TERRAFORM = ">= 1.9";
  * partition as postconditions.
  */
 export function regionData(inputs: ModuleInputs): string {
-  const checks = inputs.existing.flatMap((decl) => RESOURCE_SETTINGS.flatMap((setting) => setting.regionChecks(decl)));
+  const checks = inputs.settings.flatMap(({ decl, setting }) => setting.regionChecks(decl));
   if (checks.length === 0) return 'data "aws_region" "current" {}\n';
   const blocks = checks.map(([condition, message]) => ["    postcondition {", ...attributes([["condition", condition], ["error_message", message]], "      "), "    }"].join("\n"));
   return `data "aws_region" "current" {\n  lifecycle {\n${blocks.join("\n")}\n  }\n}\n`;
@@ -191,7 +190,7 @@ export function buildModule(options: { out: string; examplesDir?: string; stages
       }
     }
     write("README.md", moduleReadme({ outputs: allOutputs, example: options.stages?.[0], defaultTags: a.t.defaultTags, providerVersion, files: [...files.keys()].sort(), inputs }));
-    const extra = [...inputs.team.map((t) => t.variable), ...inputs.existing.flatMap((decl) => RESOURCE_SETTINGS.map((setting) => setting.variable(decl)))];
+    const extra = [...inputs.team.map((t) => t.variable), ...inputs.settings.map(({ decl, setting }) => setting.variable(decl))];
     return { files: written, resources, outputs: Object.keys(allOutputs), examples, inputs: extra, warnings: uncheckedRules(inputs.team.map((t) => t.decl)) };
   } finally {
     rmSync(work, { recursive: true, force: true });

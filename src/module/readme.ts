@@ -2,7 +2,6 @@
 import type { StageConfig } from "../config/stage";
 import { moduleBlock } from "./examples";
 import type { ModuleInputs } from "./inputs";
-import { RESOURCE_SETTINGS } from "./resource-variables";
 import { re2Obstacle } from "./team-variables";
 import type { JsonObject } from "./transform";
 import { variableTable } from "./variables";
@@ -96,7 +95,7 @@ Their value goes into the definitions as \`\${var.<name>}\` wherever the templat
 
 function existingText(inputs: ModuleInputs): string {
   if (inputs.existing.length === 0) return "";
-  const names = inputs.existing.map((d) => `${RESOURCE_SETTINGS.map((setting) => `\`${setting.variable(d)}\``).join(", ")} (${d.kind} "${d.name}")`).join(", ");
+  const names = inputs.existing.map((d) => `${inputs.settings.filter((i) => i.decl === d).map(({ setting }) => `\`${setting.variable(d)}\``).join(", ")} (${d.kind} "${d.name}")`).join(", ");
   return `
 Existing resources the workflows use are given by ARN, required (an ARN has no
 default that fits every stage): ${names}. Terraform checks

@@ -37,6 +37,8 @@ export interface SentinelValue {
 }
 
 export interface ResourceSetting {
+  /** A variable of every existing resource (the ARN); otherwise one only when every configured stage sets it (src/module/inputs.ts). */
+  readonly always?: boolean;
   /** The stage configuration key, e.g. `RESOURCE_ORDERS_ARN`. */
   key(decl: DeclaredResource): string;
   /** The module variable, e.g. `orders_arn`. */
@@ -91,6 +93,7 @@ const PROBE_REGION = "us-east-1";
 const PROBE_ACCOUNT = "123456789012";
 
 export const ARN_SETTING: ResourceSetting = {
+  always: true,
   key: (decl) => resourceArnVariable(decl.name),
   variable: (decl) => `${snake(decl.name)}_arn`,
   description: (decl) => `ARN of the existing ${decl.kind} "${decl.name}" (${resourceArnVariable(decl.name)}): ${RESOURCE_PART[decl.kind].shape}, in the provider's region and partition. ${decl.description}`,

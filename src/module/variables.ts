@@ -10,7 +10,6 @@ import { LIMITS, names } from "../config/naming";
 import { DEFAULTS, EMAIL, LOG_LEVELS, NAME_PART, nameLimitCandidates, RETENTION_DAYS } from "../config/stage";
 import { attributes, hclString } from "./hcl-text";
 import { type ModuleInputs, NO_INPUTS } from "./inputs";
-import { RESOURCE_SETTINGS } from "./resource-variables";
 import { re2Obstacle, teamValidations } from "./team-variables";
 import { ModuleError } from "./transform";
 
@@ -149,12 +148,10 @@ function variables(inputs: ModuleInputs): Variable[] {
     const rule = Array.isArray(t.decl.rule) ? "" : re2Obstacle(t.decl.rule as RegExp) ? ` Its rule ${String(t.decl.rule)} is not checked by Terraform (RE2 lacks what it uses).` : "";
     return { name: t.variable, type: "string", description: `${t.decl.description} (${t.decl.name}, workflows/stage-variables.ts)${rule}`, default: hclString(t.decl.default), validations: teamValidations(t) };
   });
-  const resources: Variable[] = inputs.existing.flatMap((decl) =>
-    RESOURCE_SETTINGS.map((setting) => {
-      const d = setting.default(decl);
-      return { name: setting.variable(decl), type: "string", description: setting.description(decl), default: d, validations: setting.validations(decl), nonNullable: d === undefined };
-    }),
-  );
+  const resources: Variable[] = inputs.settings.map(({ decl, setting }) => {
+    const d = setting.default(decl);
+    return { name: setting.variable(decl), type: "string", description: setting.description(decl), default: d, validations: setting.validations(decl), nonNullable: d === undefined };
+  });
   const all = [...builtIn, ...team, ...resources];
   const seen = new Map<string, string>();
   for (const v of all) {
