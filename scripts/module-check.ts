@@ -14,11 +14,17 @@
  *      the stages also give the `orders` table by ARN (each its own, in its region)
  *      and prod sets the team's PAYMENT_MODE to `live` (STAGES_FILES), so the
  *      existing-resource and team-variable inputs are planned too;
+ *      and a fixture project (scripts/module-check-fixture.ts: one more workflow
+ *      using an `existing: true` secret and a team variable with a pattern) plans
+ *      its default stage the same way;
  *   3. with `owner` and `tags` set, every taggable resource plans them;
  *   4. a 70-character project_name fails `plan` with the project's own message; for
  *      prod, a bad payment_mode and an ARN of another service fail `plan` with the
  *      project's messages, and an ARN in another region fails the region
- *      data source's postcondition with the project's message.
+ *      data source's postcondition with the project's message; for the fixture, a
+ *      partner_code its pattern refuses fails with the project's message, and
+ *      leaving out the secret's ARN fails (it is required).
+ * --no-stages: the default stage only.
  * Everything runs in a temporary copy of the repository (no .env files), the
  * provider constraint overridden to the mirror's version, the provider pointed at moto.
  */
@@ -29,6 +35,7 @@ import { parseResourceArn } from "../src/config/resources";
 import { stageVariableProblem } from "../src/config/stage";
 import { RESOURCES, type DeclaredResource } from "../workflows/resources";
 import { STAGE_VARIABLES } from "../workflows/stage-variables";
+import { applyFixture, FIXTURE_ENV, FIXTURE_VARIABLE } from "./module-check-fixture";
 import {
   CheckFailure,
   cleanEnv,
@@ -57,6 +64,16 @@ interface Variant {
   what: string;
   env: Record<string, string>;
   files?: Record<string, string>;
+  /** Changes the repository copy (the fixture project). */
+  setup?: (repo: string) => void;
+  /** Bad values for a stage's example root: each must fail plan with the messages given. */
+  bad?: (stage: string) => BadCase[];
+}
+
+interface BadCase {
+  what: string;
+  edit: (main: string) => string;
+  messages: string[];
 }
 
 /** prod differs from the defaults in every setting the module takes, and is on the S3 backend (as in terraform:check). */
@@ -147,40 +164,59 @@ async function failedPlan(ctx: Context, where: string, root: string): Promise<st
 /** The `<name> = "..."` argument of the module block set to `value`. */
 const setArgument = (name: string, value: string) => (main: string) => main.replace(new RegExp(`(\\n  ${name}\\s+= )"[^"]*"`), `$1${JSON.stringify(value)}`);
 
+const declared = (name: string) => {
+  const decl = RESOURCES.find((r) => r.name === name) as DeclaredResource | undefined;
+  if (!decl) throw new CheckFailure(`bad inputs: workflows/resources.ts declares no "${name}"; update scripts/module-check.ts`);
+  return decl;
+};
+const variable = (name: string) => {
+  const v = STAGE_VARIABLES.find((x) => x.name === name);
+  if (!v) throw new CheckFailure(`bad inputs: workflows/stage-variables.ts declares no ${name}; update scripts/module-check.ts`);
+  return v;
+};
+const arnProblem = (decl: DeclaredResource, arn: string, region: string) => {
+  const m = parseResourceArn(decl, arn, region);
+  if (typeof m !== "string") throw new CheckFailure(`bad inputs: the project accepts ${arn}`);
+  return m;
+};
+
 /**
  * prod's team variable and existing resource with bad values: a payment_mode
  * outside its list and an ARN of another service fail the variables'
  * validations, an ARN in another region the region data source's postcondition,
  * each with the message the project gives for the same value.
  */
-async function badInputs(ctx: Context, tree: string, stage: string): Promise<boolean> {
-  const mode = STAGE_VARIABLES.find((v) => v.name === "PAYMENT_MODE");
-  const orders = RESOURCES.find((r) => r.name === "orders") as DeclaredResource;
-  if (!mode || !orders) throw new CheckFailure("bad inputs: workflows declare no PAYMENT_MODE or no orders table; update scripts/module-check.ts");
-  const project = (arn: string, region: string) => {
-    const m = parseResourceArn(orders, arn, region);
-    if (typeof m !== "string") throw new CheckFailure(`bad inputs: the project accepts ${arn}`);
-    return m;
-  };
+function prodBadCases(): BadCase[] {
   const otherService = "arn:aws:sns:eu-west-1:444455556666:table/prod-orders";
   const otherRegion = "arn:aws:dynamodb:us-east-1:444455556666:table/prod-orders";
-  const cases: Array<[string, (main: string) => string, string[]]> = [
-    [
-      "bad payment_mode and orders_arn of another service",
-      (main) => setArgument("orders_arn", otherService)(setArgument("payment_mode", "bogus")(main)),
-      [stageVariableProblem(mode, "bogus")!, project(otherService, "eu-west-1")],
-    ],
-    ["orders_arn in another region", setArgument("orders_arn", otherRegion), [project(otherRegion, "eu-west-1")]],
+  return [
+    {
+      what: "bad payment_mode and orders_arn of another service",
+      edit: (main) => setArgument("orders_arn", otherService)(setArgument("payment_mode", "bogus")(main)),
+      messages: [stageVariableProblem(variable("PAYMENT_MODE"), "bogus")!, arnProblem(declared("orders"), otherService, "eu-west-1")],
+    },
+    { what: "orders_arn in another region", edit: setArgument("orders_arn", otherRegion), messages: [arnProblem(declared("orders"), otherRegion, "eu-west-1")] },
   ];
+}
+
+/** The fixture: a value its pattern refuses, and the secret's ARN left out (it is required). */
+function fixtureBadCases(): BadCase[] {
+  return [
+    { what: "partner_code the pattern refuses", edit: setArgument("partner_code", "EU1"), messages: [stageVariableProblem(FIXTURE_VARIABLE, "EU1")!] },
+    { what: "partner_key_arn left out", edit: (main) => main.replace(/\n  partner_key_arn\s+= "[^"]*"/, ""), messages: ['The argument "partner_key_arn" is required'] },
+  ];
+}
+
+async function badInputs(ctx: Context, tree: string, stage: string, cases: readonly BadCase[]): Promise<boolean> {
   let ok = true;
-  for (const [what, edit, messages] of cases) {
+  for (const { what, edit, messages } of cases) {
     const text = await failedPlan(ctx, what, editedRoot(ctx, tree, stage, what.replace(/\W+/g, "-"), edit));
     const missing = messages.filter((m) => !text.includes(m.replace(/\s+/g, " ")));
     if (missing.length > 0) {
       ok = false;
       console.log(`${what}: expected plan to fail with the project's messages; missing ${missing.map((m) => JSON.stringify(m)).join(", ")}:\n${text.slice(0, 2000)}`);
     } else {
-      console.log(`${what}: plan fails with the project's messages: ${messages.join(" | ")}`);
+      console.log(`${what}: plan fails with: ${messages.join(" | ")}`);
     }
   }
   return ok;
@@ -206,7 +242,14 @@ async function main(): Promise<number> {
   const variants: Variant[] = [{ name: "default", what: "the default stage", env: {} }];
   if (!argv.includes("--no-stages")) {
     const shown = Object.entries(STAGES_FILES).map(([file, text]) => `${file}: ${text.trim().split("\n").join(" ")}`).join("; ");
-    variants.push({ name: "stages", what: `STAGES=dev,prod, ${shown}`, env: { STAGES: "dev,prod" }, files: STAGES_FILES });
+    variants.push({ name: "stages", what: `STAGES=dev,prod, ${shown}`, env: { STAGES: "dev,prod" }, files: STAGES_FILES, bad: (stage) => (stage === "prod" ? prodBadCases() : []) });
+    variants.push({
+      name: "fixture",
+      what: `the default stage of the fixture project (scripts/module-check-fixture.ts: an existing: true secret, a stage variable with a pattern), .env: ${FIXTURE_ENV.split("\n").join(" ")}`,
+      env: {},
+      setup: applyFixture,
+      bad: fixtureBadCases,
+    });
   }
 
   const work = mkdtempSync(join(tmpdir(), "module-check-"));
@@ -218,6 +261,7 @@ async function main(): Promise<number> {
     for (const variant of variants) {
       const repo = join(work, `repo-${variant.name}`);
       copyRepo(repo);
+      variant.setup?.(repo);
       for (const [file, text] of Object.entries(variant.files ?? {})) writeFileSync(join(repo, file), text);
       const bin = join(repo, "bin", "sfn-workflows.mjs");
       console.log(`${variant.name}: ${variant.what}`);
@@ -294,9 +338,7 @@ async function main(): Promise<number> {
           }
         }
 
-        if (variant.name === "stages" && stage === "prod") {
-          if (!(await badInputs(ctx, tree, stage))) failed = true;
-        }
+        if (!(await badInputs(ctx, tree, stage, variant.bad?.(stage) ?? []))) failed = true;
       }
     }
   } catch (error) {

@@ -155,11 +155,13 @@ describe("existing declared resources", () => {
         aws_sns_topic_subscription: { e: { endpoint: s.alarmEmail } },
         aws_iam_policy: { p: { policy: `["${env.RESOURCE_JOBS_ARN}","${env.RESOURCE_API_KEY_ARN}"]` } },
       },
+      output: { jobs: { description: "Messages go to modres-jobs.", value: pieces[1][0] } },
     };
     const t = transformStack(stack, s, pieces);
     const r = t.doc.resource as Record<string, Record<string, JsonObject>>;
     expect(JSON.parse(r.aws_sfn_state_machine.m.definition as string)).toEqual({ QueueUrl: "${local.existing_resources.jobs.url}", Name: "${local.existing_resources.jobs.name}", Secret: "${var.api_key_arn}" });
     expect(r.aws_iam_policy.p.policy).toBe('["${var.jobs_arn}","${var.api_key_arn}"]');
+    expect(t.outputs.jobs).toEqual({ description: "Messages go to <local.existing_resources.jobs.name>.", value: "${local.existing_resources.jobs.url}" });
     // A text of the sentinel's inputs that survives is named.
     expect(() => assertNoSentinel({ x: "account 739100000000" }, s, pieces.map(([text]) => text))).toThrow('module: the stage value "739100000000" (sentinel) is still in x');
   });

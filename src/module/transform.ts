@@ -183,6 +183,7 @@ export function transformStack(stack: JsonObject, s: Sentinel, pieces: ReadonlyA
 
   // Outputs: descriptions must be literal text.
   const neutral = replacer([
+    ...pieces.map(([text, expression]): [string, string] => [text, `<${expression.replace(/^\$\{|\}$/g, "")}>`]),
     [prefix, "<project>-<stage>"],
     [s.projectName, "<project>"],
     [s.stage, "<stage>"],
