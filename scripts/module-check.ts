@@ -11,14 +11,31 @@
  *      optional with count), and a Lambda `filename` is compared from its `assets/`
  *      part (the module reads it through path.module); prod differs from the defaults
  *      in every setting the module takes (PROD_ENV);
+ *      the stages also give the `orders` table by ARN (each its own, in its region)
+ *      and prod sets the team's PAYMENT_MODE to `live` (STAGES_FILES), so the
+ *      existing-resource and team-variable inputs are planned too;
+ *      and a fixture project (scripts/module-check-fixture.ts: one more workflow
+ *      using an `existing: true` secret and a team variable with a pattern) plans
+ *      its default stage the same way;
  *   3. with `owner` and `tags` set, every taggable resource plans them;
- *   4. a 70-character project_name fails `plan` with the project's own message.
+ *   4. a 70-character project_name fails `plan` with the project's own message; for
+ *      prod, a bad payment_mode and an ARN of another service fail `plan` with the
+ *      project's messages, and an ARN in another region fails the region
+ *      data source's postcondition with the project's message; for the fixture, a
+ *      partner_code its pattern refuses fails with the project's message, and
+ *      leaving out the secret's ARN fails (it is required).
+ * --no-stages: the default stage only.
  * Everything runs in a temporary copy of the repository (no .env files), the
  * provider constraint overridden to the mirror's version, the provider pointed at moto.
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { parseResourceArn } from "../src/config/resources";
+import { stageVariableProblem } from "../src/config/stage";
+import { RESOURCES, type DeclaredResource } from "../workflows/resources";
+import { STAGE_VARIABLES } from "../workflows/stage-variables";
+import { applyFixture, FIXTURE_ENV, FIXTURE_VARIABLE } from "./module-check-fixture";
 import { startMoto, writeOverride } from "../src/terraform/moto";
 import { comparePlans, resourceChanges, type Context, type ResourceChange } from "../src/terraform/plans";
 import { cleanEnv, copyRepo } from "../src/terraform/synthesis";
@@ -33,6 +50,16 @@ interface Variant {
   what: string;
   env: Record<string, string>;
   files?: Record<string, string>;
+  /** Changes the repository copy (the fixture project). */
+  setup?: (repo: string) => void;
+  /** Bad values for a stage's example root: each must fail plan with the messages given. */
+  bad?: (stage: string) => BadCase[];
+}
+
+interface BadCase {
+  what: string;
+  edit: (main: string) => string;
+  messages: string[];
 }
 
 /** prod differs from the defaults in every setting the module takes, and is on the S3 backend (as in terraform:check). */
@@ -47,6 +74,13 @@ const PROD_ENV = [
   "STATE_BACKEND=s3",
   "STATE_BUCKET=my-app-tf-state",
 ].join("\n");
+
+/** An existing table for each stage (in the stage's region) and the team's PAYMENT_MODE other than its default in prod. */
+const ORDERS_ARN = { dev: "arn:aws:dynamodb:us-east-1:111122223333:table/dev-orders", prod: "arn:aws:dynamodb:eu-west-1:444455556666:table/prod-orders" };
+const STAGES_FILES: Record<string, string> = {
+  ".env.dev": `RESOURCE_ORDERS_ARN=${ORDERS_ARN.dev}\n`,
+  ".env.prod": `${PROD_ENV}\nPAYMENT_MODE=live\nRESOURCE_ORDERS_ARN=${ORDERS_ARN.prod}\n`,
+};
 
 /** The root's changes under the stack's addresses, the Lambda filenames from `assets/` on. */
 export function normalisedModuleChanges(changes: Map<string, ResourceChange>, stack: ReadonlyMap<string, unknown>, prefix = PREFIX): Map<string, ResourceChange> {
@@ -89,6 +123,91 @@ function overrideModuleVersion(moduleDir: string, providerVersion: string): void
   );
 }
 
+/** A copy of the example root's tree with its main.tf edited, ready to plan (no state of the original). */
+function editedRoot(ctx: Context, tree: string, stage: string, name: string, edit: (main: string) => string): string {
+  const copy = join(ctx.work, "tf", `${name}-${stage}`);
+  cpSync(tree, copy, { recursive: true });
+  const root = join(copy, "module-examples", stage);
+  for (const f of readdirSync(root)) if (f.startsWith("terraform") || f === ".terraform") rmSync(join(root, f), { recursive: true, force: true });
+  writeOverride(root, ctx, name, join(copy, "module"));
+  const main = join(root, "main.tf");
+  const before = readFileSync(main, "utf8");
+  const after = edit(before);
+  if (after === before) throw new CheckFailure(`${name}: the edit of ${stage}'s example root changed nothing (the root changed shape)`);
+  writeFileSync(main, after);
+  return root;
+}
+
+/** Plans a root that must fail; returns the output with the box drawing and line breaks folded to spaces. */
+async function failedPlan(ctx: Context, where: string, root: string): Promise<string> {
+  await tf(ctx, where, root, ["init", "-input=false", "-no-color"]);
+  const r = await run(ctx.binary, ["plan", "-input=false", "-no-color", "-lock=false"], root, ctx.env, TIMEOUT.tf);
+  const text = `${r.stderr}\n${r.stdout}`.replace(/[│\s]+/g, " ");
+  if (r.code === 0) throw new CheckFailure(`${where}: plan succeeded; it must fail`);
+  return text;
+}
+
+/** The `<name> = "..."` argument of the module block set to `value`. */
+const setArgument = (name: string, value: string) => (main: string) => main.replace(new RegExp(`(\\n  ${name}\\s+= )"[^"]*"`), `$1${JSON.stringify(value)}`);
+
+const declared = (name: string) => {
+  const decl = RESOURCES.find((r) => r.name === name) as DeclaredResource | undefined;
+  if (!decl) throw new CheckFailure(`bad inputs: workflows/resources.ts declares no "${name}"; update scripts/module-check.ts`);
+  return decl;
+};
+const variable = (name: string) => {
+  const v = STAGE_VARIABLES.find((x) => x.name === name);
+  if (!v) throw new CheckFailure(`bad inputs: workflows/stage-variables.ts declares no ${name}; update scripts/module-check.ts`);
+  return v;
+};
+const arnProblem = (decl: DeclaredResource, arn: string, region: string) => {
+  const m = parseResourceArn(decl, arn, region);
+  if (typeof m !== "string") throw new CheckFailure(`bad inputs: the project accepts ${arn}`);
+  return m;
+};
+
+/**
+ * prod's team variable and existing resource with bad values: a payment_mode
+ * outside its list and an ARN of another service fail the variables'
+ * validations, an ARN in another region the region data source's postcondition,
+ * each with the message the project gives for the same value.
+ */
+function prodBadCases(): BadCase[] {
+  const otherService = "arn:aws:sns:eu-west-1:444455556666:table/prod-orders";
+  const otherRegion = "arn:aws:dynamodb:us-east-1:444455556666:table/prod-orders";
+  return [
+    {
+      what: "bad payment_mode and orders_arn of another service",
+      edit: (main) => setArgument("orders_arn", otherService)(setArgument("payment_mode", "bogus")(main)),
+      messages: [stageVariableProblem(variable("PAYMENT_MODE"), "bogus")!, arnProblem(declared("orders"), otherService, "eu-west-1")],
+    },
+    { what: "orders_arn in another region", edit: setArgument("orders_arn", otherRegion), messages: [arnProblem(declared("orders"), otherRegion, "eu-west-1")] },
+  ];
+}
+
+/** The fixture: a value its pattern refuses, and the secret's ARN left out (it is required). */
+function fixtureBadCases(): BadCase[] {
+  return [
+    { what: "partner_code the pattern refuses", edit: setArgument("partner_code", "EU1"), messages: [stageVariableProblem(FIXTURE_VARIABLE, "EU1")!] },
+    { what: "partner_key_arn left out", edit: (main) => main.replace(/\n  partner_key_arn\s+= "[^"]*"/, ""), messages: ['The argument "partner_key_arn" is required'] },
+  ];
+}
+
+async function badInputs(ctx: Context, tree: string, stage: string, cases: readonly BadCase[]): Promise<boolean> {
+  let ok = true;
+  for (const { what, edit, messages } of cases) {
+    const text = await failedPlan(ctx, what, editedRoot(ctx, tree, stage, what.replace(/\W+/g, "-"), edit));
+    const missing = messages.filter((m) => !text.includes(m.replace(/\s+/g, " ")));
+    if (missing.length > 0) {
+      ok = false;
+      console.log(`${what}: expected plan to fail with the project's messages; missing ${missing.map((m) => JSON.stringify(m)).join(", ")}:\n${text.slice(0, 2000)}`);
+    } else {
+      console.log(`${what}: plan fails with: ${messages.join(" | ")}`);
+    }
+  }
+  return ok;
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   const argv = process.argv.slice(2);
@@ -108,7 +227,15 @@ async function main(): Promise<number> {
   console.log(`${found.version} (${found.binary}); provider hashicorp/aws ${found.providerVersion} from the mirror ${options.mirror}`);
   const variants: Variant[] = [{ name: "default", what: "the default stage", env: {} }];
   if (!argv.includes("--no-stages")) {
-    variants.push({ name: "stages", what: `STAGES=dev,prod, .env.prod: ${PROD_ENV.split("\n").join(" ")}`, env: { STAGES: "dev,prod" }, files: { ".env.prod": `${PROD_ENV}\n` } });
+    const shown = Object.entries(STAGES_FILES).map(([file, text]) => `${file}: ${text.trim().split("\n").join(" ")}`).join("; ");
+    variants.push({ name: "stages", what: `STAGES=dev,prod, ${shown}`, env: { STAGES: "dev,prod" }, files: STAGES_FILES, bad: (stage) => (stage === "prod" ? prodBadCases() : []) });
+    variants.push({
+      name: "fixture",
+      what: `the default stage of the fixture project (scripts/module-check-fixture.ts: an existing: true secret, a stage variable with a pattern), .env: ${FIXTURE_ENV.split("\n").join(" ")}`,
+      env: {},
+      setup: applyFixture,
+      bad: fixtureBadCases,
+    });
   }
 
   const work = mkdtempSync(join(tmpdir(), "module-check-"));
@@ -120,6 +247,7 @@ async function main(): Promise<number> {
     for (const variant of variants) {
       const repo = join(work, `repo-${variant.name}`);
       copyRepo(repo);
+      variant.setup?.(repo);
       for (const [file, text] of Object.entries(variant.files ?? {})) writeFileSync(join(repo, file), text);
       const bin = join(repo, "bin", "sfn-workflows.mjs");
       console.log(`${variant.name}: ${variant.what}`);
@@ -168,13 +296,7 @@ async function main(): Promise<number> {
 
         if (variant.name === "default") {
           // var.tags and var.owner reach every taggable resource.
-          const tagged = join(work, "tf", "tagged");
-          cpSync(tree, tagged, { recursive: true });
-          const taggedRoot = join(tagged, "module-examples", stage);
-          for (const f of readdirSync(taggedRoot)) if (f.startsWith("terraform") || f === ".terraform") rmSync(join(taggedRoot, f), { recursive: true, force: true });
-          writeOverride(taggedRoot, ctx, "tags", join(tagged, "module"));
-          const taggedMain = join(taggedRoot, "main.tf");
-          writeFileSync(taggedMain, readFileSync(taggedMain, "utf8").replace(/\n}\n$/, '\n  owner = "module-check"\n  tags  = { CostCenter = "42" }\n}\n'));
+          const taggedRoot = editedRoot(ctx, tree, stage, "tags", (main) => main.replace(/\n}\n$/, '\n  owner = "module-check"\n  tags  = { CostCenter = "42" }\n}\n'));
           const withTags = await plan(ctx, "tags", taggedRoot);
           const taggable = [...withTags.values()].filter((c) => c.actions.includes("create") && typeof c.after === "object" && c.after !== null && "tags_all" in c.after);
           const missing = taggable.filter((c) => {
@@ -189,26 +311,20 @@ async function main(): Promise<number> {
           }
 
           // A 70-character project_name: the project's own message, from Terraform.
-          const bad = join(work, "tf", "bad-name");
-          cpSync(tree, bad, { recursive: true });
-          const badRoot = join(bad, "module-examples", stage);
-          for (const f of readdirSync(badRoot)) if (f.startsWith("terraform") || f === ".terraform") rmSync(join(badRoot, f), { recursive: true, force: true });
-          writeOverride(badRoot, ctx, "bad project_name", join(bad, "module"));
-          const main = join(badRoot, "main.tf");
           const longName = `p${"a".repeat(69)}`;
-          writeFileSync(main, readFileSync(main, "utf8").replace(/project_name(\s+)= "[^"]*"/, `project_name$1= "${longName}"`));
-          await tf(ctx, "bad project_name", badRoot, ["init", "-input=false", "-no-color"]);
-          const r = await run(ctx.binary, ["plan", "-input=false", "-no-color", "-lock=false"], badRoot, ctx.env, TIMEOUT.tf);
-          const text = `${r.stderr}\n${r.stdout}`.replace(/[│\s]+/g, " ");
+          const badRoot = editedRoot(ctx, tree, stage, "bad-name", (main) => main.replace(/project_name(\s+)= "[^"]*"/, `project_name$1= "${longName}"`));
+          const text = await failedPlan(ctx, "bad project_name", badRoot);
           const expected = `PROJECT_NAME and STAGE make "${longName}-${stage}-`;
-          if (r.code === 0 || !text.includes(expected)) {
+          if (!text.includes(expected)) {
             failed = true;
-            console.log(`bad project_name: expected plan to fail with ${JSON.stringify(expected)}...; exit ${r.code}:\n${r.stderr.slice(0, 2000)}`);
+            console.log(`bad project_name: expected plan to fail with ${JSON.stringify(expected)}...:\n${text.slice(0, 2000)}`);
           } else {
             const message = /PROJECT_NAME and STAGE make .*? by \d+\./.exec(text)?.[0] ?? expected;
             console.log(`bad project_name (70 characters): plan fails with the project's message: ${message}`);
           }
         }
+
+        if (!(await badInputs(ctx, tree, stage, variant.bad?.(stage) ?? []))) failed = true;
       }
     }
   } catch (error) {

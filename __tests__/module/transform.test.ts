@@ -10,10 +10,12 @@ import { join } from "node:path";
 import { handlerOf, workflowOf } from "../../src/module/build";
 import { SENTINELS } from "../../src/module/sentinel";
 import { stageDependentLines, assertNoStageBranches } from "../../src/module/templates";
-import { assertNoSentinel, moduleDifferences, transformStack, type JsonObject } from "../../src/module/transform";
+import { alignDocs } from "../../src/module/align";
+import { assertNoSentinel, transformStack, type JsonObject } from "../../src/module/transform";
 import { variablesTf } from "../../src/module/variables";
 import { exampleRoot, fillTags } from "../../src/module/examples";
 import { loadStageConfig } from "../../src/config/stage";
+import { moduleInputs } from "../../src/module/inputs";
 
 const s = SENTINELS[0];
 
@@ -93,10 +95,10 @@ describe("transformStack", () => {
     (res.aws_lambda_function.f.environment as { variables: JsonObject }).variables.LOG_LEVEL = SENTINELS[1].logLevel;
     (res.aws_sfn_state_machine.map.logging_configuration as JsonObject).include_execution_data = SENTINELS[1].logExecutionData;
     const u = transformStack(other, SENTINELS[1]);
-    expect(moduleDifferences(t.doc, u.doc)).toEqual([]);
+    expect(alignDocs(t.doc, u.doc, []).differences).toEqual([]);
     // A value that depends on the stage by another way is named.
     (res.aws_sfn_alias.map as JsonObject).description = "prod-only text";
-    expect(moduleDifferences(t.doc, transformStack(other, SENTINELS[1]).doc)).toEqual(['resource.aws_sfn_alias.map.description: "${var.stage}: alias" vs "prod-only text"']);
+    expect(alignDocs(t.doc, transformStack(other, SENTINELS[1]).doc, []).differences).toEqual(['resource.aws_sfn_alias.map.description: "${var.stage}: alias" vs "prod-only text"']);
   });
 
   test("a sentinel that survives is named with its place", () => {
@@ -160,13 +162,12 @@ test("an example root sets the stage's provider region and default tags, and the
   expect(text).toContain('alarm_email                 = "ops@example.com"');
 });
 
-test("a stage that sets a stage variable or an existing resource the module has no input for is refused, naming both", () => {
-  const { assertStagesExpressible } = jest.requireActual("../../src/module/build") as typeof import("../../src/module/build");
-  const c = loadStageConfig({ cwd: mkdtempSync(join(tmpdir(), "module-env-")), env: { STAGE: "prod" } });
-  expect(() => assertStagesExpressible([c])).not.toThrow();
-  const key = Object.keys(c.variables)[0];
-  if (key === undefined) throw new Error("the catalogue declares no stage variable");
-  expect(() => assertStagesExpressible([{ ...c, variables: { ...c.variables, [key]: "other-value" } }])).toThrow(
-    new RegExp(`^module: stage "prod" sets ${key}="other-value" \\(the module bakes `),
+test("a declared resource created in one configured stage and given by ARN in another is refused, naming both stages", () => {
+  const dev = loadStageConfig({ cwd: mkdtempSync(join(tmpdir(), "module-env-")), env: { STAGE: "dev" } });
+  const prod = loadStageConfig({ cwd: mkdtempSync(join(tmpdir(), "module-env-")), env: { STAGE: "prod", RESOURCE_ORDERS_ARN: "arn:aws:dynamodb:us-east-1:111122223333:table/legacy-orders" } });
+  expect(moduleInputs([dev, { ...dev, stage: "qa" }]).existing).toEqual([]);
+  expect(moduleInputs([prod, { ...prod, stage: "prod2" }]).existing.map((d) => d.name)).toEqual(["orders"]);
+  expect(() => moduleInputs([dev, prod])).toThrow(
+    'module: declared resource "orders" is given by ARN in "prod" (RESOURCE_ORDERS_ARN) and created in "dev". The module is one definition for every stage',
   );
 });

@@ -26,7 +26,7 @@ export interface ExistingResource {
   readonly kmsKeyArn?: string;
 }
 
-const SERVICE: Readonly<Record<ResourceKind, string>> = {
+export const SERVICE: Readonly<Record<ResourceKind, string>> = {
   "dynamodb-table": "dynamodb",
   "sns-topic": "sns",
   "sqs-queue": "sqs",
@@ -37,7 +37,7 @@ const SERVICE: Readonly<Record<ResourceKind, string>> = {
 };
 
 /** The resource part of the ARN, by kind: a pattern whose group 1 is the name, and the shape shown in messages. */
-const RESOURCE_PART: Readonly<Record<ResourceKind, { pattern: RegExp; shape: string }>> = {
+export const RESOURCE_PART: Readonly<Record<ResourceKind, { pattern: RegExp; shape: string }>> = {
   "dynamodb-table": { pattern: /^table\/([A-Za-z0-9_.-]{3,255})$/, shape: "arn:<partition>:dynamodb:<region>:<account>:table/<name>" },
   "sns-topic": { pattern: /^([A-Za-z0-9_-]{1,256}(?:\.fifo)?)$/, shape: "arn:<partition>:sns:<region>:<account>:<name>" },
   "sqs-queue": { pattern: /^([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/, shape: "arn:<partition>:sqs:<region>:<account>:<name>" },

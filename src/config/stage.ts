@@ -210,13 +210,33 @@ function stageVariables(pick: (key: string) => string | undefined, problems: str
       continue;
     }
     const value = pick(v.name) ?? v.default;
-    const passes = Array.isArray(v.rule) ? v.rule.includes(value) : (v.rule as RegExp).test(value) && (v.rule as RegExp).exec(value)?.[0] === value;
-    const what = Array.isArray(v.rule) ? `must be one of ${v.rule.join(", ")}` : `must match ${String(v.rule)}`;
-    if (!passes) problems.push(problem(v.name, `${what} (${v.description}; workflows/stage-variables.ts)`, value));
-    else if (/["\\\u0000-\u001f]/.test(value)) problems.push(problem(v.name, "must not hold a quote, a backslash or a control character (it is written into the definition's JSON)", value));
+    const broken = stageVariableProblem(v, value);
+    if (broken !== undefined) problems.push(broken);
     else values[v.name] = value;
   }
   return values;
+}
+
+/** The rule of a team stage variable in words, as its problem states it (src/module mirrors it as a Terraform validation). */
+export function stageVariableRuleText(v: StageVariable): string {
+  const what = Array.isArray(v.rule) ? `must be one of ${v.rule.join(", ")}` : `must match ${String(v.rule)}`;
+  return `${what} (${v.description}; workflows/stage-variables.ts)`;
+}
+
+/** What a value of a team stage variable can never hold, whatever its rule: it is written into the definition's JSON text as it is. */
+export const STAGE_VARIABLE_TEXT_RULE = "must not hold a quote, a backslash or a control character (it is written into the definition's JSON)";
+export const STAGE_VARIABLE_FORBIDDEN = /["\\\u0000-\u001f]/;
+
+/** Whether a value passes a team stage variable's own rule: one of the values, or the pattern's first match is the whole value. */
+export function stageVariableRulePasses(v: StageVariable, value: string): boolean {
+  return Array.isArray(v.rule) ? v.rule.includes(value) : (v.rule as RegExp).test(value) && (v.rule as RegExp).exec(value)?.[0] === value;
+}
+
+/** The problem with a value of a team stage variable (its rule first, then the characters it may not hold), or undefined. */
+export function stageVariableProblem(v: StageVariable, value: string): string | undefined {
+  if (!stageVariableRulePasses(v, value)) return problem(v.name, stageVariableRuleText(v), value);
+  if (STAGE_VARIABLE_FORBIDDEN.test(value)) return problem(v.name, STAGE_VARIABLE_TEXT_RULE, value);
+  return undefined;
 }
 
 /**

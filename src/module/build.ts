@@ -2,46 +2,66 @@
  * `npm run module`: the stage-agnostic Terraform module, and an example root
  * per configured stage.
  *
- * 1. Refuse templates that branch on a stage value (templates.ts).
- * 2. Synthesize the stage stack for two sentinel stages (sentinel.ts) with the
- *    project's own synthesis (`sfn-workflows synth`, in a child process).
- * 3. Turn each into the module's Terraform JSON (transform.ts); both must give
- *    the same module, else some output depends on the stage in a way the module
- *    cannot express, and the differences are named.
+ * 1. Refuse templates that branch on a stage value (templates.ts); settle the
+ *    inputs beyond the built-in settings: the team's stage variables and the
+ *    existing declared resources (inputs.ts).
+ * 2. Synthesize the stage stack for two sentinel stages (sentinel.ts; inputs.ts
+ *    gives each team variable a valid value and each existing resource a
+ *    sentinel ARN) with the project's own synthesis (`sfn-workflows synth`, in
+ *    a child process).
+ * 3. Turn each into the module's Terraform JSON (transform.ts), and align the
+ *    two (align.ts): where they differ by a team variable's value, that place
+ *    becomes `${var.<name>}`; any other difference means some output depends on
+ *    the stage in a way the module cannot express, and the places are named.
  * 4. Write it as HCL with the project's writer (src/hcl), one file per workflow
  *    (the Lambda handlers' resources in functions.tf, the stage's shared ones in main.tf),
  *    plus versions.tf, variables.tf, outputs.tf, locals.tf and the Lambda packages.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WORKFLOWS } from "../catalogue";
 import { listHandlers, REPO_ROOT } from "../config/handlers";
-import { loadStageConfig, type StageConfig } from "../config/stage";
+import type { StageConfig } from "../config/stage";
 import { writeHcl } from "../hcl/write";
-import { exampleRoot, EXAMPLE_MODULE_NAME } from "./examples";
+import { alignDocs } from "./align";
+import { exampleRoot } from "./examples";
+import { attributes } from "./hcl-text";
+import { existingLocals, inputKeys, inputPieces, inputsEnv, moduleInputs, type ModuleInputs } from "./inputs";
 import { moduleReadme } from "./readme";
 import { SENTINELS, sentinelEnv, type Sentinel } from "./sentinel";
+import { uncheckedRules } from "./team-variables";
 import { assertNoStageBranches } from "./templates";
-import { ModuleError, moduleDifferences, transformStack, type JsonObject, type Transformed } from "./transform";
+import { ModuleError, transformStack, type JsonObject, type JsonValue, type Transformed } from "./transform";
 import { variablesTf } from "./variables";
 
 /** Configuration variables the synthesis reads: never inherited, so the sentinel stage is exactly the sentinel. */
-const CONFIG_KEYS = /^(PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|ROLLOUT_[A-Z_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
+const CONFIG_KEYS = /^(PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|ROLLOUT_[A-Z_]+|RESOURCE_[A-Z0-9_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
 
 /** Terraform >= 1.9: validations that refer to another variable (the name limits). */
 export const REQUIRED_TERRAFORM = ">= 1.9";
 
-const REGION_DATA = 'data "aws_region" "current" {}\n';
+/**
+ * The caller's region (the one data source the stack does not have), with the
+ * checks of the existing resources' ARNs that need the provider's region and
+ * partition as postconditions.
+ */
+export function regionData(inputs: ModuleInputs): string {
+  const checks = inputs.settings.flatMap(({ decl, setting }) => setting.regionChecks(decl));
+  if (checks.length === 0) return 'data "aws_region" "current" {}\n';
+  const blocks = checks.map(([condition, message]) => ["    postcondition {", ...attributes([["condition", condition], ["error_message", message]], "      "), "    }"].join("\n"));
+  return `data "aws_region" "current" {\n  lifecycle {\n${blocks.join("\n")}\n  }\n}\n`;
+}
 
-function synthesizeSentinel(s: Sentinel, work: string): { doc: JsonObject; dir: string } {
+function synthesizeSentinel(s: Sentinel, index: number, inputs: ModuleInputs, work: string): { doc: JsonObject; dir: string } {
   const out = join(work, `synth-${s.projectName}`);
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!CONFIG_KEYS.test(k)) env[k] = v;
+  const keys = new Set(inputKeys(inputs));
+  for (const [k, v] of Object.entries(process.env)) if (!CONFIG_KEYS.test(k) && !keys.has(k)) env[k] = v;
   const child = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "sfn-workflows.mjs"), "synth", "--out", out], {
     cwd: REPO_ROOT,
-    env: { ...env, ...sentinelEnv(s) },
+    env: { ...env, ...sentinelEnv(s), ...inputsEnv(inputs, s, index) },
     encoding: "utf8",
   });
   if (child.status !== 0) {
@@ -101,54 +121,38 @@ export interface ModuleResult {
   resources: number;
   outputs: string[];
   examples: string[];
+  /** The module's variables beyond the built-in settings: the team's stage variables, then the existing resources' settings. */
+  inputs: string[];
+  /** Rules of team stage variables Terraform cannot check (said by npm run module). */
+  warnings: string[];
 }
 
 function sortObject(o: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/**
- * Settings the module has no input for yet: the team's stage variables and the
- * ARNs of existing declared resources. The module bakes what the sentinel stage
- * gets (the defaults and .env); a configured stage that sets another value is
- * refused, naming the stage and the key, rather than given an example root that
- * would not plan what its stack plans.
- */
-export function assertStagesExpressible(stages: readonly StageConfig[]): void {
-  if (stages.length === 0) return;
-  const base = loadStageConfig({ cwd: REPO_ROOT, env: sentinelEnv(SENTINELS[0]) });
-  const problems: string[] = [];
-  for (const c of stages) {
-    for (const key of [...new Set([...Object.keys(c.variables ?? {}), ...Object.keys(base.variables ?? {})])].sort()) {
-      if ((c.variables ?? {})[key] !== (base.variables ?? {})[key]) problems.push(`stage "${c.stage}" sets ${key}=${JSON.stringify((c.variables ?? {})[key] ?? "")} (the module bakes ${JSON.stringify((base.variables ?? {})[key] ?? "")})`);
-    }
-    for (const name of Object.keys(c.resources ?? {}).sort()) problems.push(`stage "${c.stage}" uses an existing resource for "${name}" (RESOURCE_${name.toUpperCase().replace(/-/g, "_")}_ARN)`);
-  }
-  if (problems.length > 0) {
-    throw new ModuleError(
-      `module: ${problems.join("; ")}. The module has no input for stage variables or existing-resource ARNs yet, so it cannot stand for that stage. Remove the setting from the stage's configuration (stages/<stage>.env, .env.<stage>) to generate the module, or deploy that stage from its own stack.`,
-    );
-  }
-}
-
 /** Builds the module into `out` (replaced) and, when given, the example roots into `examplesDir`. */
 export function buildModule(options: { out: string; examplesDir?: string; stages?: readonly StageConfig[]; moduleSource?: string }): ModuleResult {
   assertNoStageBranches();
-  assertStagesExpressible(options.stages ?? []);
+  const inputs = moduleInputs(options.stages ?? []);
   const work = mkdtempSync(join(tmpdir(), "sfn-module-"));
   try {
-    const built: Array<{ t: Transformed; dir: string }> = SENTINELS.map((s) => {
-      const { doc, dir } = synthesizeSentinel(s, work);
-      return { t: transformStack(doc, s), dir };
+    const built: Array<{ t: Transformed; dir: string }> = SENTINELS.map((s, index) => {
+      const { doc, dir } = synthesizeSentinel(s, index, inputs, work);
+      return { t: transformStack(doc, s, inputPieces(inputs, s, index)), dir };
     });
     const [a, b] = built;
-    const differences = moduleDifferences({ ...a.t.doc, output: a.t.outputs }, { ...b.t.doc, output: b.t.outputs });
-    if (differences.length > 0) {
+    const holes = inputs.team.map((t) => ({ expression: `\${var.${t.variable}}`, values: t.sentinels }));
+    const aligned = alignDocs({ ...a.t.doc, output: a.t.outputs } as JsonValue, { ...b.t.doc, output: b.t.outputs } as JsonValue, holes);
+    if (aligned.differences.length > 0) {
       throw new ModuleError(
-        `module: the stack depends on the stage configuration in a way the module cannot express as variables (two sentinel stages gave different modules after every stage value became an expression): ${differences.join("; ")}. Make the value a stage variable the module knows (src/module/transform.ts) or remove the dependency.`,
+        `module: the stack depends on the stage configuration in a way the module cannot express as variables (two sentinel stages gave different modules after every stage value became an expression): ${aligned.differences.join("; ")}. Make the value a stage variable the module knows (src/module/transform.ts) or remove the dependency.`,
       );
     }
-    const { doc, outputs, providerVersion } = a.t;
+    const { output: outputs, ...doc } = aligned.doc as JsonObject & { output: JsonObject };
+    const { providerVersion } = a.t;
+    const existing = existingLocals(inputs);
+    if (existing) doc.locals = { ...(doc.locals as JsonObject), existing_resources: existing };
 
     rmSync(options.out, { recursive: true, force: true });
     mkdirSync(options.out, { recursive: true });
@@ -161,14 +165,14 @@ export function buildModule(options: { out: string; examplesDir?: string; stages
       "versions.tf",
       writeHcl({ terraform: { required_version: REQUIRED_TERRAFORM, required_providers: { aws: { source: "hashicorp/aws", version: providerVersion } } } }, "versions.tf"),
     );
-    write("variables.tf", variablesTf());
+    write("variables.tf", variablesTf(inputs));
     write("locals.tf", writeHcl({ locals: doc.locals as JsonObject }, "locals.tf"));
     const files = splitByWorkflow(doc);
     if (!files.has("main.tf")) files.set("main.tf", {});
     for (const [file, body] of [...files].sort(([x], [y]) => x.localeCompare(y))) {
       const hcl = Object.keys(body).length > 0 ? writeHcl(body, file) : "";
       // The caller's region (the one data source the stack does not have).
-      write(file, file === "main.tf" ? `${REGION_DATA}${hcl ? `\n${hcl}` : ""}` : hcl);
+      write(file, file === "main.tf" ? `${regionData(inputs)}${hcl ? `\n${hcl}` : ""}` : hcl);
     }
     const allOutputs = sortObject({ ...outputs, ...extraOutputs(doc, outputs) });
     write("outputs.tf", writeHcl({ output: allOutputs }, "outputs.tf"));
@@ -181,14 +185,13 @@ export function buildModule(options: { out: string; examplesDir?: string; stages
       for (const stage of options.stages) {
         const dir = join(options.examplesDir, stage.stage);
         mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, "main.tf"), exampleRoot(stage, a.t.defaultTags, providerVersion, options.moduleSource ?? "../../module"));
+        writeFileSync(join(dir, "main.tf"), exampleRoot(stage, a.t.defaultTags, providerVersion, options.moduleSource ?? "../../module", inputs));
         examples.push(stage.stage);
       }
     }
-    write("README.md", moduleReadme({ outputs: allOutputs, example: options.stages?.[0], defaultTags: a.t.defaultTags, providerVersion, files: [...files.keys()].sort() }));
-    void EXAMPLE_MODULE_NAME;
-    void readdirSync;
-    return { files: written, resources, outputs: Object.keys(allOutputs), examples };
+    write("README.md", moduleReadme({ outputs: allOutputs, example: options.stages?.[0], defaultTags: a.t.defaultTags, providerVersion, files: [...files.keys()].sort(), inputs }));
+    const extra = [...inputs.team.map((t) => t.variable), ...inputs.settings.map(({ decl, setting }) => setting.variable(decl))];
+    return { files: written, resources, outputs: Object.keys(allOutputs), examples, inputs: extra, warnings: uncheckedRules(inputs.team.map((t) => t.decl)) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -27,6 +27,8 @@ export function runModule(options: { out?: string; examples?: string }, io: Modu
   io.stdout(
     `Module written to ${relative(io.cwd, out) || "."} in ${seconds} s: ${r.resources} resources in ${r.files.filter((f) => f.endsWith(".tf")).length} files, ${r.outputs.length} outputs.`,
   );
+  if (r.inputs.length > 0) io.stdout(`Inputs besides the built-in settings: ${r.inputs.join(", ")}.`);
+  for (const w of r.warnings) io.stdout(`warning: ${w}`);
   io.stdout(`Example roots: ${r.examples.map((s) => relative(io.cwd, join(examplesDir, s))).join(", ")}`);
   return 0;
 }

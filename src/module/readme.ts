@@ -1,20 +1,22 @@
 /** The generated module's README: what it is, the call, inputs and outputs tables, and how to publish it. */
 import type { StageConfig } from "../config/stage";
 import { moduleBlock } from "./examples";
+import type { ModuleInputs } from "./inputs";
+import { re2Obstacle } from "./team-variables";
 import type { JsonObject } from "./transform";
 import { variableTable } from "./variables";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function moduleReadme(o: { outputs: JsonObject; example?: StageConfig; defaultTags: Record<string, string>; providerVersion: string; files: string[] }): string {
-  const inputs = variableTable()
+export function moduleReadme(o: { outputs: JsonObject; example?: StageConfig; defaultTags: Record<string, string>; providerVersion: string; files: string[]; inputs: ModuleInputs }): string {
+  const inputs = variableTable(o.inputs)
     .map((v) => `| \`${v.name}\` | \`${v.type}\` | ${v.default === undefined ? "required" : `\`${cell(v.default)}\``} | ${cell(v.description)} |`)
     .join("\n");
   const outputs = Object.entries(o.outputs)
     .map(([name, out]) => `| \`${name}\` | ${cell(String((out as JsonObject).description ?? ""))} |`)
     .join("\n");
   const call = o.example
-    ? moduleBlock(o.example, "git::https://example.com/your-org/sfn-workflows-module.git?ref=v1.0.0")
+    ? moduleBlock(o.example, "git::https://example.com/your-org/sfn-workflows-module.git?ref=v1.0.0", o.inputs)
     : "";
   const tags = Object.keys(o.defaultTags).map((t) => `\`${t}\``).join(", ");
   return `# sfn-workflows Terraform module
@@ -41,11 +43,11 @@ provider "aws" {
 
 ${call}\`\`\`
 
-\`project_name\` and \`stage\` are the only required inputs; every AWS name is
+${requiredText(o.inputs)} every AWS name is
 \`<project_name>-<stage>-...\`, each state machine's alias is named after the
 stage, and Terraform checks the project's naming limits itself (a name that
 would be too long fails \`terraform plan\` with the project's message).
-
+${teamText(o.inputs)}${existingText(o.inputs)}
 ## Inputs
 
 | name | type | default | description |
@@ -71,5 +73,36 @@ ${outputs}
 
 Regenerate and re-tag whenever the workflows change; the module's resources
 keep their addresses across versions (\`module.<name>.<address>\`).
+`;
+}
+
+function requiredText(inputs: ModuleInputs): string {
+  const required = variableTable(inputs).filter((v) => v.default === undefined).map((v) => `\`${v.name}\``);
+  return required.length === 2 ? `${required.join(" and ")} are the only required inputs;` : `The required inputs are ${required.slice(0, -1).join(", ")} and ${required[required.length - 1]};`;
+}
+
+function teamText(inputs: ModuleInputs): string {
+  if (inputs.team.length === 0) return "";
+  const names = inputs.team.map((t) => `\`${t.variable}\` (${t.decl.name})`).join(", ");
+  const unchecked = inputs.team.filter((t) => !Array.isArray(t.decl.rule) && re2Obstacle(t.decl.rule as RegExp)).map((t) => `\`${t.variable}\``);
+  return `
+The team's own stage variables (\`workflows/stage-variables.ts\`) are inputs too:
+${names}, with the declared default and the declared rule as a \`validation\`
+block with the project's message${unchecked.length > 0 ? ` (not for ${unchecked.join(", ")}: its pattern uses what Terraform's regex, RE2, lacks; only quotes, backslashes and control characters are refused)` : ""}.
+Their value goes into the definitions as \`\${var.<name>}\` wherever the templates use it.
+`;
+}
+
+function existingText(inputs: ModuleInputs): string {
+  if (inputs.existing.length === 0) return "";
+  const names = inputs.existing.map((d) => `${inputs.settings.filter((i) => i.decl === d).map(({ setting }) => `\`${setting.variable(d)}\``).join(", ")} (${d.kind} "${d.name}")`).join(", ");
+  return `
+Existing resources the workflows use are given by ARN, required (an ARN has no
+default that fits every stage): ${names}. Terraform checks
+the service, the account and the resource's shape with the project's messages
+when it reads the variables, and the partition and region against the
+provider's when it reads \`data.aws_region.current\`; the definitions and
+policies use the ARN and the name and account read from it
+(\`local.existing_resources\`).
 `;
 }

@@ -6,7 +6,10 @@
  *
  * Two sentinels, different in every setting: the module built from each must be
  * the same, or some output depends on the stage in a way the module cannot
- * express (see assertSameModule).
+ * express (build.ts). The team's own stage variables and the existing declared
+ * resources get their sentinel values from src/module/inputs.ts (a team
+ * variable's must pass its rule, so they are found by aligning the two
+ * syntheses, align.ts, rather than by their text).
  */
 export interface Sentinel {
   readonly projectName: string;

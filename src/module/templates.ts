@@ -2,15 +2,19 @@
  * Templates whose output depends on a stage value in a way no Terraform
  * expression can stand for: a Handlebars block (`{{#if}}`, `{{#unless}}`,
  * `{{else if}}`, `{{#each}}`, `{{#with}}`) or a helper call that reads a stage
- * variable. The module refuses them, naming the line (README: "Terraform-native
- * teams"); a plain `{{STAGE}}` is fine: it becomes `${var.stage}`.
+ * variable, built-in or the team's own (workflows/stage-variables.ts). The
+ * module refuses them, naming the line (README: "Terraform-native teams"); a
+ * plain `{{STAGE}}` or `{{PAYMENT_MODE}}` is fine: it becomes `${var.stage}`,
+ * `${var.payment_mode}`.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { REPO_ROOT } from "../config/handlers";
+import { STAGE_VARIABLES } from "../../workflows/stage-variables";
 import { ModuleError } from "./transform";
 
-const STAGE_VARIABLES = ["PROJECT_NAME", "STAGE", "REGION", "OWNER", "LOG_LEVEL"];
+const BUILT_IN = ["PROJECT_NAME", "STAGE", "REGION", "OWNER", "LOG_LEVEL"];
+const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function templates(dir: string): string[] {
   const out: string[] = [];
@@ -23,9 +27,9 @@ function templates(dir: string): string[] {
 }
 
 /** `file:line: text` of every mustache that branches on, or passes to a helper, a stage variable. */
-export function stageDependentLines(dir = join(REPO_ROOT, "workflows")): string[] {
+export function stageDependentLines(dir = join(REPO_ROOT, "workflows"), team: readonly string[] = STAGE_VARIABLES.map((v) => v.name)): string[] {
   const found: string[] = [];
-  const variable = new RegExp(`(^|[\\s(])(@root\\.)?(${STAGE_VARIABLES.join("|")})([\\s)]|$)`);
+  const variable = new RegExp(`(^|[\\s(])(@root\\.)?(${[...BUILT_IN, ...team].map(escape).join("|")})([\\s)]|$)`);
   for (const file of templates(dir)) {
     readFileSync(file, "utf8")
       .split("\n")
@@ -44,10 +48,10 @@ export function stageDependentLines(dir = join(REPO_ROOT, "workflows")): string[
   return found;
 }
 
-export function assertNoStageBranches(dir?: string): void {
-  const lines = stageDependentLines(dir);
+export function assertNoStageBranches(dir?: string, team?: readonly string[]): void {
+  const lines = stageDependentLines(dir, team);
   if (lines.length === 0) return;
   throw new ModuleError(
-    `module: ${lines[0]} makes the template's output depend on a stage value in a way a Terraform expression cannot stand for${lines.length > 1 ? ` (and ${lines.length - 1} more: ${lines.slice(1).join("; ")})` : ""}. The module is one definition for every stage: use the value as text ({{STAGE}} becomes var.stage), or move the difference into the workflow's input, then run npm run module again.`,
+    `module: ${lines[0]} makes the template's output depend on a stage value in a way a Terraform expression cannot stand for${lines.length > 1 ? ` (and ${lines.length - 1} more: ${lines.slice(1).join("; ")})` : ""}. The module is one definition for every stage: use the value as text ({{STAGE}} becomes var.stage, a stage variable of your own var.<its name in snake case>), or move the difference into the workflow's input, then run npm run module again.`,
   );
 }

@@ -95,7 +95,11 @@ export function taggable(type: string): boolean {
   return known;
 }
 
-export function transformStack(stack: JsonObject, s: Sentinel): Transformed {
+/**
+ * `pieces`: texts the sentinel stage's other inputs left (an existing resource's
+ * ARN, name, account, URL; src/module/inputs.ts) and the expression each becomes.
+ */
+export function transformStack(stack: JsonObject, s: Sentinel, pieces: ReadonlyArray<readonly [string, string]> = []): Transformed {
   const prefix = `${s.projectName}-${s.stage}`;
   const doc = stripMetadata(stack) as JsonObject;
   const resources = (doc.resource ?? {}) as Record<string, Record<string, JsonObject>>;
@@ -143,6 +147,7 @@ export function transformStack(stack: JsonObject, s: Sentinel): Transformed {
 
   // Names: text.
   const toExpressions = replacer([
+    ...pieces,
     [prefix, "${local.prefix}"],
     [s.projectName, "${var.project_name}"],
     [s.stage, "${var.stage}"],
@@ -178,6 +183,7 @@ export function transformStack(stack: JsonObject, s: Sentinel): Transformed {
 
   // Outputs: descriptions must be literal text.
   const neutral = replacer([
+    ...pieces.map(([text, expression]): [string, string] => [text, `<${expression.replace(/^\$\{|\}$/g, "")}>`]),
     [prefix, "<project>-<stage>"],
     [s.projectName, "<project>"],
     [s.stage, "<stage>"],
@@ -200,13 +206,13 @@ export function transformStack(stack: JsonObject, s: Sentinel): Transformed {
   const terraform = (doc.terraform ?? {}) as JsonObject;
   const aws = isObject(terraform.required_providers) && isObject(terraform.required_providers.aws) ? terraform.required_providers.aws : {};
   const result: Transformed = { doc: body, outputs, defaultTags, providerVersion: String(aws.version ?? "") };
-  assertNoSentinel({ ...body, output: outputs }, s);
+  assertNoSentinel({ ...body, output: outputs }, s, pieces.map(([text]) => text));
   return result;
 }
 
 /** Fails with the first place a sentinel value survived. */
-export function assertNoSentinel(doc: JsonValue, s: Sentinel): void {
-  const needles = sentinelStrings(s);
+export function assertNoSentinel(doc: JsonValue, s: Sentinel, more: readonly string[] = []): void {
+  const needles = [...sentinelStrings(s), ...more];
   const visit = (v: JsonValue, path: string): void => {
     if (typeof v === "string") {
       const hit = needles.find((n) => v.includes(n));
@@ -219,24 +225,4 @@ export function assertNoSentinel(doc: JsonValue, s: Sentinel): void {
     else if (isObject(v)) for (const [k, x] of Object.entries(v)) visit(x, path ? `${path}.${k}` : k);
   };
   visit(doc, "");
-}
-
-/** The first differences between the modules built from the two sentinels (empty when the same). */
-export function moduleDifferences(a: JsonValue, b: JsonValue, path = "", out: string[] = []): string[] {
-  if (out.length >= 5) return out;
-  if (JSON.stringify(a) === JSON.stringify(b)) return out;
-  if (isObject(a) && isObject(b)) {
-    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) moduleDifferences(a[k] ?? null, b[k] ?? null, path ? `${path}.${k}` : k, out);
-    return out;
-  }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((x, i) => moduleDifferences(x, b[i], `${path}[${i}]`, out));
-    return out;
-  }
-  const show = (v: JsonValue) => {
-    const t = JSON.stringify(v);
-    return t.length > 160 ? `${t.slice(0, 160)}...` : t;
-  };
-  out.push(`${path}: ${show(a)} vs ${show(b)}`);
-  return out;
 }

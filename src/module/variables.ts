@@ -2,21 +2,18 @@
  * variables.tf of the module: the stage settings as variables with the embedded
  * defaults, validated by Terraform with the project's own rules and messages
  * (src/config/stage.ts): the name parts, and every name limit of
- * nameLimitCandidates, as cross-variable validations (Terraform >= 1.9).
+ * nameLimitCandidates, as cross-variable validations (Terraform >= 1.9); then
+ * the team's own stage variables (team-variables.ts) and the settings of each
+ * existing declared resource (resource-variables.ts).
  */
 import { LIMITS, names } from "../config/naming";
 import { DEFAULTS, EMAIL, LOG_LEVELS, NAME_PART, nameLimitCandidates, RETENTION_DAYS } from "../config/stage";
+import { attributes, hclString } from "./hcl-text";
+import { type ModuleInputs, NO_INPUTS } from "./inputs";
+import { re2Obstacle, teamValidations } from "./team-variables";
+import { ModuleError } from "./transform";
 
-/** An HCL quoted string from literal text (no template sequences in it). */
-export function hclString(text: string): string {
-  return JSON.stringify(text).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
-}
-
-/** Attribute lines with the `=` aligned as terraform fmt aligns a run of attributes. */
-export function attributes(pairs: ReadonlyArray<readonly [string, string]>, indent: string): string[] {
-  const width = Math.max(...pairs.map(([k]) => k.length));
-  return pairs.map(([k, v]) => `${indent}${k.padEnd(width)} = ${v}`);
-}
+export { attributes, hclString };
 
 interface Variable {
   name: string;
@@ -25,6 +22,8 @@ interface Variable {
   default?: string;
   /** [condition, error_message as HCL text] */
   validations: Array<readonly [string, string]>;
+  /** A required variable that may not be null. */
+  nonNullable?: boolean;
 }
 
 const NAME_RULE = "must start with a lower-case letter and use only a-z, 0-9 and '-', not ending in '-'";
@@ -57,9 +56,9 @@ function nameLimitValidations(): Array<readonly [string, string]> {
   return out;
 }
 
-function variables(): Variable[] {
+function variables(inputs: ModuleInputs): Variable[] {
   const nameRegex = hclString(NAME_PART.source);
-  return [
+  const builtIn: Variable[] = [
     {
       name: "project_name",
       type: "string",
@@ -145,23 +144,41 @@ function variables(): Variable[] {
       validations: [],
     },
   ];
+  const team: Variable[] = inputs.team.map((t) => {
+    const rule = Array.isArray(t.decl.rule) ? "" : re2Obstacle(t.decl.rule as RegExp) ? ` Its rule ${String(t.decl.rule)} is not checked by Terraform (RE2 lacks what it uses).` : "";
+    return { name: t.variable, type: "string", description: `${t.decl.description} (${t.decl.name}, workflows/stage-variables.ts)${rule}`, default: hclString(t.decl.default), validations: teamValidations(t) };
+  });
+  const resources: Variable[] = inputs.settings.map(({ decl, setting }) => {
+    const d = setting.default(decl);
+    return { name: setting.variable(decl), type: "string", description: setting.description(decl), default: d, validations: setting.validations(decl), nonNullable: d === undefined };
+  });
+  const all = [...builtIn, ...team, ...resources];
+  const seen = new Map<string, string>();
+  for (const v of all) {
+    const from = team.includes(v) ? "a stage variable of workflows/stage-variables.ts" : resources.includes(v) ? "an existing resource of workflows/resources.ts" : "a built-in setting";
+    const earlier = seen.get(v.name);
+    if (earlier) throw new ModuleError(`module: the module variable "${v.name}" would stand for both ${earlier} and ${from}. Rename the stage variable or the resource.`);
+    seen.set(v.name, from);
+  }
+  return all;
 }
 
-export const VARIABLE_NAMES = () => variables().map((v) => v.name);
+export const VARIABLE_NAMES = (inputs: ModuleInputs = NO_INPUTS) => variables(inputs).map((v) => v.name);
 
 /** The variables with their type, default and description, for the README. */
-export function variableTable(): Array<{ name: string; type: string; default?: string; description: string }> {
-  return variables().map(({ name, type, default: d, description }) => ({ name, type, default: d, description }));
+export function variableTable(inputs: ModuleInputs = NO_INPUTS): Array<{ name: string; type: string; default?: string; description: string }> {
+  return variables(inputs).map(({ name, type, default: d, description }) => ({ name, type, default: d, description }));
 }
 
-export function variablesTf(): string {
-  const blocks = variables().map((v) => {
+export function variablesTf(inputs: ModuleInputs = NO_INPUTS): string {
+  const blocks = variables(inputs).map((v) => {
     const lines = [`variable ${hclString(v.name)} {`];
     const attrs: Array<[string, string]> = [
       ["type", v.type],
       ["description", hclString(v.description)],
     ];
     if (v.default !== undefined) attrs.push(["default", v.default]);
+    if (v.nonNullable) attrs.push(["nullable", "false"]);
     lines.push(...attributes(attrs, "  "));
     for (const [condition, message] of v.validations) {
       lines.push("", "  validation {", ...attributes([["condition", condition], ["error_message", message]], "    "), "  }");

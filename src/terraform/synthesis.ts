@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { STAGE_VARIABLES } from "../../workflows/stage-variables";
 import { REPO, failure, run } from "./tools";
 
 interface Variant {
@@ -23,11 +24,13 @@ const VARIANTS: readonly Variant[] = [
 ];
 
 /** Configuration variables the synthesis reads: not inherited from the caller's shell, so every run checks the same stacks. */
-const CONFIG_KEYS = /^(ROLLOUT_[A-Z0-9_]+|PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
+const CONFIG_KEYS = /^(ROLLOUT_[A-Z0-9_]+|RESOURCE_[A-Z0-9_]+|PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
 
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!CONFIG_KEYS.test(k)) env[k] = v;
+  // The team's own stage variables too (workflows/stage-variables.ts).
+  const team = new Set(STAGE_VARIABLES.map((v) => v.name));
+  for (const [k, v] of Object.entries(process.env)) if (!CONFIG_KEYS.test(k) && !team.has(k)) env[k] = v;
   return { ...env, ...extra };
 }
 
