@@ -23,7 +23,7 @@ import { regionData } from "../../src/module/build";
 import { existingLocals, inputsOf } from "../../src/module/inputs";
 import { teamInputs } from "../../src/module/team-variables";
 import { variablesTf } from "../../src/module/variables";
-import { mirrorVersions, providerMirror, terraformEnv } from "../../src/terraform/check";
+import { mirrorVersions, providerMirror, terraformEnv } from "../../src/terraform/tools";
 import type { DeclaredResource } from "../../workflows/resources";
 import type { StageVariable } from "../../workflows/stage-variables";
 
