@@ -4,8 +4,8 @@
  * is derived from the Task's Parameters (JSONPath) or Arguments (JSONata), and
  * the AWS page the row comes from. Reviewed like data: to support a new
  * integration, add a row here (and a failing and a passing definition to
- * __tests__/asl/iam-rows.test.ts). `aws-sdk:*` integrations are derived from
- * the SDK service and action names (aws-sdk.ts).
+ * __tests__/asl/iam-rows*.test.ts). `aws-sdk:*` integrations are derived from
+ * the SDK service and action names (aws-sdk.ts; EventBridge rules in eventbridge.ts).
  *
  * Pure: no cdktf. Values may be Terraform tokens when synthesizing; they are
  * treated as opaque strings and only concatenated.
@@ -49,6 +49,14 @@ export interface Grant {
   readonly warning?: string;
   /** The parameter computed at run time that made the grant broad, when that is why. */
   readonly dynamicField?: string;
+  /**
+   * Resources the call reads or changes besides those it is granted on (the
+   * event bus a rule belongs to): where the KMS derivation (iam.ts, kms.ts)
+   * looks for a customer-managed key. @default none
+   */
+  readonly touches?: readonly string[];
+  /** The AWS page this grant comes from, when not the integration's own. @default the integration's doc */
+  readonly doc?: string;
 }
 
 /** The Task's target fields: Parameters (JSONPath) or Arguments (JSONata). */
@@ -193,12 +201,17 @@ const dynamo = (api: string, action: string): Integration => ({
   grants: (task) => single(task, "TableName", [`dynamodb:${action}`], (t) => [tableArn(t, task.arn)], `${api} on the table in TableName`),
 });
 
-/** The EventBridge rule a `.sync` integration creates in the account to learn that the job finished. */
-function managedRule(task: TaskView, rule: string, service: string): Grant {
+/**
+ * The EventBridge rule a `.sync` integration creates in the account to learn
+ * that the job finished: on the default bus, so its ARN is `rule/<name>` (no
+ * bus part), and a customer-managed key on that bus needs kms:Decrypt (kms.ts).
+ */
+function managedRule(task: TaskView, rule: string, reason: string): Grant {
   return {
     actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
     resources: [arnOf(task.arn, "events", `rule/${rule}`)],
-    reason: `.sync learns that the ${service} job finished through this managed EventBridge rule`,
+    reason,
+    touches: [busArn("default", task.arn)],
   };
 }
 
@@ -317,12 +330,7 @@ export const INTEGRATIONS: readonly Integration[] = [
         value === DYNAMIC
           ? dynamicGrant(["states:DescribeExecution", "states:StopExecution"], "StateMachineArn")
           : { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executionsOf(value)], reason: ".sync waits for the child execution and stops it when the parent stops" };
-      const rule: Grant = {
-        actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
-        resources: [arnOf(task.arn, "events", `rule/${SYNC_RULE}`)],
-        reason: ".sync learns of the child's completion through this managed EventBridge rule",
-      };
-      return [start, executions, rule];
+      return [start, executions, managedRule(task, SYNC_RULE, ".sync learns of the child's completion through this managed EventBridge rule")];
     },
   },
   {
@@ -377,7 +385,7 @@ export const INTEGRATIONS: readonly Integration[] = [
       return [
         ...run,
         { actions: ["ecs:DescribeTasks", "ecs:StopTask"], resources: ["*"], reason: ".sync watches and stops the task, whose id is only known once it runs (AWS documents \"*\"; only tasks Step Functions started can be stopped)" },
-        managedRule(task, "StepFunctionsGetEventsForECSTaskRule", "ECS"),
+        managedRule(task, "StepFunctionsGetEventsForECSTaskRule", ".sync learns that the ECS task finished through this managed EventBridge rule"),
       ];
     },
   },
@@ -393,7 +401,7 @@ export const INTEGRATIONS: readonly Integration[] = [
       return [
         ...submit,
         { actions: ["batch:DescribeJobs", "batch:TerminateJob"], resources: ["*"], reason: ".sync watches and stops the job, whose id is only known once submitted (DescribeJobs has no resource-level permission)" },
-        managedRule(task, "StepFunctionsGetEventsForBatchJobsRule", "Batch"),
+        managedRule(task, "StepFunctionsGetEventsForBatchJobsRule", ".sync learns that the Batch job finished through this managed EventBridge rule"),
       ];
     },
   },
@@ -416,7 +424,7 @@ export const INTEGRATIONS: readonly Integration[] = [
       const build = named(task, "ProjectName", actions, (p) => arnOf(task.arn, "codebuild", `project/${p}`), "start a build of the project in ProjectName");
       if (pattern !== ".sync") return build;
       // AWS's page spells this rule "GetEvent" (singular), unlike the others.
-      return [...build, managedRule(task, "StepFunctionsGetEventForCodeBuildStartBuildRule", "CodeBuild")];
+      return [...build, managedRule(task, "StepFunctionsGetEventForCodeBuildStartBuildRule", ".sync learns that the CodeBuild build finished through this managed EventBridge rule")];
     },
   },
   {
