@@ -182,37 +182,6 @@ describe("aws-sdk integrations", () => {
   });
 });
 
-describe("http:invoke", () => {
-  const http = (parameters: Record<string, unknown>) => task("arn:aws:states:::http:invoke", { Parameters: parameters });
-  test("pass: InvokeHTTPEndpoint pinned to method and endpoint, the connection's credentials and its secret", () => {
-    const def = http({ ApiEndpoint: "https://api.example.com/orders", Method: "POST", Authentication: { ConnectionArn: "arn:aws:events:us-east-1:123456789012:connection/payments/0f3c" } });
-    expect(statements(def)).toEqual([
-      { actions: ["events:RetrieveConnectionCredentials"], resources: ["arn:aws:events:us-east-1:123456789012:connection/payments/0f3c"] },
-      { actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:events!connection/payments/*"] },
-      {
-        actions: ["states:InvokeHTTPEndpoint"],
-        resources: ["arn:aws:states:us-east-1:123456789012:stateMachine:shop-dev-main"],
-        conditions: [
-          { test: "StringEquals", variable: "states:HTTPMethod", values: ["POST"] },
-          { test: "StringLike", variable: "states:HTTPEndpoint", values: ["https://api.example.com/orders"] },
-        ],
-      },
-    ]);
-    expect(warnings(def)).toEqual([]);
-  });
-  test("fail: a dynamic endpoint drops its condition and warns; a dynamic connection is granted on every connection", () => {
-    const def = http({ "ApiEndpoint.$": "$.url", Method: "GET", Authentication: { "ConnectionArn.$": "$.conn" } });
-    const s = statements(def);
-    expect(s.find((x) => x.actions.includes("states:InvokeHTTPEndpoint"))?.conditions).toEqual([{ test: "StringEquals", variable: "states:HTTPMethod", values: ["GET"] }]);
-    expect(s).toContainEqual({ actions: ["events:RetrieveConnectionCredentials"], resources: ["arn:aws:events:us-east-1:123456789012:connection/*"] });
-    expect(warnings(def).map((w) => w.message)).toEqual([
-      expect.stringContaining("ApiEndpoint computed at run time"),
-      expect.stringContaining("Authentication.ConnectionArn is computed at run time"),
-      expect.stringContaining("Authentication.ConnectionArn is computed at run time"),
-    ]);
-  });
-});
-
 describe(".sync integrations and their managed rules", () => {
   const rule = (name: string) => ({ actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"], resources: [`arn:aws:events:us-east-1:123456789012:rule/${name}`] });
   test("pass: ECS runTask.sync", () => {

@@ -23,6 +23,7 @@ const TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/shop-dev-orders";
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:partner/api-key-AbC123";
 const CONNECTION = "arn:aws:events:us-east-1:123456789012:connection/partner-api/81210c42-8af1-456b-9c4a-6ff02fc664ac";
 const BUS = "arn:aws:events:us-east-1:123456789012:event-bus/shop-dev-partners";
+const DEFAULT_BUS = "arn:aws:events:us-east-1:123456789012:event-bus/default";
 const httpInvoke = (connectionArn: string) =>
   task("arn:aws:states:::http:invoke", { ApiEndpoint: "https://api.example.com/orders", Method: "POST", Authentication: { ConnectionArn: connectionArn } });
 const mapWith = (field: "ItemReader" | "ResultWriter", resource: string, parameters: Record<string, unknown>) => ({
@@ -51,7 +52,12 @@ const cases: Array<[string, Record<string, unknown>, string, string[]]> = [
   ["aws-sdk:secretsmanager:getSecretValue", task("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", { SecretId: SECRET }), SECRET, ["kms:Decrypt"]],
   ["aws-sdk:secretsmanager:putSecretValue", task("arn:aws:states:::aws-sdk:secretsmanager:putSecretValue", { SecretId: SECRET, "SecretString.$": "$.v" }), SECRET, ["kms:Decrypt", "kms:GenerateDataKey"]],
   ["http:invoke through a connection whose secret has a CMK", httpInvoke(CONNECTION), CONNECTION, ["kms:Decrypt"]],
+  // Rule calls are granted on the rule (rule/<bus>/<name>); the key is the bus's, found through the grant's `touches`.
   ["aws-sdk:eventbridge:putRule on a CMK event bus", task("arn:aws:states:::aws-sdk:eventbridge:putRule", { Name: "r", EventBusName: "shop-dev-partners", EventPattern: "{}" }), BUS, ["kms:Decrypt"]],
+  ["aws-sdk:eventbridge:putTargets on a CMK event bus", task("arn:aws:states:::aws-sdk:eventbridge:putTargets", { Rule: "r", EventBusName: "shop-dev-partners", Targets: [] }), BUS, ["kms:Decrypt"]],
+  ["aws-sdk:eventbridge:listRules of a CMK event bus (granted on *)", task("arn:aws:states:::aws-sdk:eventbridge:listRules", { EventBusName: "shop-dev-partners" }), BUS, ["kms:Decrypt"]],
+  ["aws-sdk:eventbridge:describeRule on a CMK default bus", task("arn:aws:states:::aws-sdk:eventbridge:describeRule", { Name: "r" }), DEFAULT_BUS, ["kms:Decrypt"]],
+  ["ecs:runTask.sync: its managed rule on a CMK default bus", task("arn:aws:states:::ecs:runTask.sync", { Cluster: "c", TaskDefinition: "shop-job" }), DEFAULT_BUS, ["kms:Decrypt"]],
 ];
 
 describe.each(cases)("%s", (_name, definition, resource, kms) => {

@@ -186,3 +186,16 @@ describe("an existing EventBridge connection and event bus with their own custom
     expect(stack.findings.filter((f) => /kms|key|partners|partner-api/i.test(f.message))).toEqual([]);
   });
 });
+
+test("rule calls on a created event bus are granted on its rule, whether the template names the bus by name or by ARN", () => {
+  const bus: DeclaredResource = { kind: "event-bus", name: "partners", description: "Partner events." };
+  const workflow = { name: "manage-partner-rule", template: "__tests__/modules/fixtures/manage-partner-rule.asl.json.hbs", type: "STANDARD" as const, description: "", triggers: [] };
+  const { tf, stack } = synthStage({ workflows: [workflow], resources: [bus] });
+  const rules = policyOf(tf, "my-app-dev-manage-partner-rule-sfn").filter((s) => s.actions.some((a: string) => a.startsWith("events:")));
+  const rule = "arn:${data.aws_partition.current.partition}:events:us-east-1:${data.aws_caller_identity.current.account_id}:rule/${aws_cloudwatch_event_bus.partners.name}/order-placed";
+  expect(rules.map((s) => [s.actions, s.resources])).toEqual([
+    [["events:DescribeRule"], [rule]],
+    [["events:PutTargets"], [rule]],
+  ]);
+  expect(stack.findings.filter((f) => /partners|order-placed|EventBusName/.test(f.message))).toEqual([]);
+});

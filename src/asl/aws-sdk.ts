@@ -5,7 +5,7 @@
  * IAM service prefix differs (SDK_IAM_PREFIX); the action is the SDK action in
  * PascalCase except where IAM names it differently (SDK_ACTIONS). The resource
  * comes from the literal parameter where the service's ARN shape is known
- * (SDK_RESOURCES), else it is `*` with a warning. Services whose IAM actions
+ * (SDK_RESOURCES; EventBridge rules and targets in eventbridge.ts), else it is `*` with a warning. Services whose IAM actions
  * cannot be derived from the SDK call (SDK_UNDERIVABLE) are an error naming
  * the escape hatch.
  *
@@ -23,7 +23,6 @@ import {
   type TaskView,
   arnOf,
   bucketArn,
-  busArn,
   dynamicGrant,
   lambdaFunctionArn,
   queueArnFromUrl,
@@ -31,6 +30,7 @@ import {
   target,
   withQualifiers,
 } from "./integrations";
+import { eventBridgeGrants } from "./eventbridge";
 
 export const AWS_SDK_DOC = "https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html";
 
@@ -246,8 +246,8 @@ export const SDK_RESOURCES: Readonly<Partial<Record<string, ResourceRule>>> = {
     fromField("StateMachineArn", (m, arn) => [arn.references?.[m] ?? m], "on the state machine"),
     fromField("ExecutionArn", (e) => [e], "on the execution"),
   ),
-  eventbridge: fromField("EventBusName", (b, arn) => [busArn(b, arn)], "on the bus"),
-  cloudwatchevents: fromField("EventBusName", (b, arn) => [busArn(b, arn)], "on the bus"),
+  eventbridge: eventBridgeGrants,
+  cloudwatchevents: eventBridgeGrants,
   ssm: fromField("Name", (n, arn) => [n.startsWith("arn:") ? n : arnOf(arn, "ssm", `parameter/${n.replace(/^\//, "")}`)], "on the parameter"),
   kinesis: first(
     fromField("StreamARN", (s) => [s], "on the stream"),

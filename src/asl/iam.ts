@@ -40,6 +40,8 @@ export interface PermissionRow {
   readonly warning?: string;
   /** The parameter computed at run time that made the grant broad, when that is why. @default none */
   readonly dynamicField?: string;
+  /** Resources the call reads or changes besides `resources` (the event bus a rule belongs to), for the KMS derivation. @default none */
+  readonly touches?: string[];
 }
 
 /**
@@ -149,10 +151,11 @@ export function derivePermissions(definition: JsonObject, options: DeriveOptions
         statePath,
         integration,
         reason: g.reason,
-        doc,
+        doc: g.doc ?? doc,
         ...(g.conditions && g.conditions.length > 0 ? { conditions: g.conditions.map((c) => ({ ...c, values: [...c.values] })) } : {}),
         ...(g.warning ? { warning: g.warning } : {}),
         ...(g.dynamicField ? { dynamicField: g.dynamicField } : {}),
+        ...(g.touches && g.touches.length > 0 ? { touches: [...g.touches] } : {}),
       });
     }
   };
@@ -238,8 +241,9 @@ export function derivePermissions(definition: JsonObject, options: DeriveOptions
 
 /**
  * On the key of every customer-managed-key encrypted resource a row touches
- * (the resource, or an object or index under it): exactly the KMS actions its
- * service actions need (kms.ts), one row per state and resource.
+ * (the resource, or an object or index under it, or what its `touches` names:
+ * the bus of a rule): exactly the KMS actions its service actions need
+ * (kms.ts), one row per state and resource.
  */
 function kmsRows(rows: readonly PermissionRow[], keys: Readonly<Record<string, string>>): PermissionRow[] {
   const encrypted = Object.entries(keys);
@@ -248,7 +252,8 @@ function kmsRows(rows: readonly PermissionRow[], keys: Readonly<Record<string, s
     const needs = kmsNeeds(row);
     if (needs.actions.length === 0) continue;
     for (const [resource, key] of encrypted) {
-      if (!row.resources.some((r) => r === resource || r.startsWith(`${resource}/`) || r.startsWith(`${resource}:`))) continue;
+      const on = [...row.resources, ...(row.touches ?? [])];
+      if (!on.some((r) => r === resource || r.startsWith(`${resource}/`) || r.startsWith(`${resource}:`))) continue;
       const id = `${row.statePath}\u0000${resource}`;
       const entry = needed.get(id) ?? { statePath: row.statePath, resource, key, uses: new Set<string>(), kms: new Set<string>(), docs: [] };
       row.actions.forEach((a) => entry.uses.add(a));

@@ -4,8 +4,8 @@
  * is derived from the Task's Parameters (JSONPath) or Arguments (JSONata), and
  * the AWS page the row comes from. Reviewed like data: to support a new
  * integration, add a row here (and a failing and a passing definition to
- * __tests__/asl/iam-rows.test.ts). `aws-sdk:*` integrations are derived from
- * the SDK service and action names (aws-sdk.ts).
+ * __tests__/asl/iam-rows*.test.ts). `aws-sdk:*` integrations are derived from
+ * the SDK service and action names (aws-sdk.ts; EventBridge rules in eventbridge.ts).
  *
  * Pure: no cdktf. Values may be Terraform tokens when synthesizing; they are
  * treated as opaque strings and only concatenated.
@@ -49,6 +49,14 @@ export interface Grant {
   readonly warning?: string;
   /** The parameter computed at run time that made the grant broad, when that is why. */
   readonly dynamicField?: string;
+  /**
+   * Resources the call reads or changes besides those it is granted on (the
+   * event bus a rule belongs to): where the KMS derivation (iam.ts, kms.ts)
+   * looks for a customer-managed key. @default none
+   */
+  readonly touches?: readonly string[];
+  /** The AWS page this grant comes from, when not the integration's own. @default the integration's doc */
+  readonly doc?: string;
 }
 
 /** The Task's target fields: Parameters (JSONPath) or Arguments (JSONata). */
@@ -193,12 +201,17 @@ const dynamo = (api: string, action: string): Integration => ({
   grants: (task) => single(task, "TableName", [`dynamodb:${action}`], (t) => [tableArn(t, task.arn)], `${api} on the table in TableName`),
 });
 
-/** The EventBridge rule a `.sync` integration creates in the account to learn that the job finished. */
-function managedRule(task: TaskView, rule: string, service: string): Grant {
+/**
+ * The EventBridge rule a `.sync` integration creates in the account to learn
+ * that the job finished: on the default bus, so its ARN is `rule/<name>` (no
+ * bus part), and a customer-managed key on that bus needs kms:Decrypt (kms.ts).
+ */
+function managedRule(task: TaskView, rule: string, reason: string): Grant {
   return {
     actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
     resources: [arnOf(task.arn, "events", `rule/${rule}`)],
-    reason: `.sync learns that the ${service} job finished through this managed EventBridge rule`,
+    reason,
+    touches: [busArn("default", task.arn)],
   };
 }
 
@@ -228,6 +241,48 @@ function objectsUnder(task: TaskView, actions: string[], keyField: "Key" | "Pref
 }
 
 const SYNC_RULE = "StepFunctionsGetEventsForStepFunctionsExecutionRule";
+
+/**
+ * Where an HTTP Task names its EventBridge connection: `InvocationConfig.ConnectionArn`
+ * (recommended by AWS, for public and private APIs) or `Authentication.ConnectionArn`
+ * (kept for backwards compatibility); call-https-apis.html, "HTTP Task fields". The
+ * permissions AWS lists for the Task are the same either way, so either gets the same
+ * grants; a Task giving both gets both connections' grants.
+ */
+export const HTTP_CONNECTION_FIELDS = ["InvocationConfig.ConnectionArn", "Authentication.ConnectionArn"] as const;
+
+/** The connection's credentials and the Secrets Manager secret EventBridge keeps them in, for every connection the HTTP Task names. */
+function connectionGrants(task: TaskView): Grant[] {
+  const secretActions = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"];
+  const given = HTTP_CONNECTION_FIELDS.map((field) => ({ field, value: target(task, field) })).filter((c) => c.value !== undefined);
+  const dynamic = given.filter((c) => c.value === DYNAMIC).map((c) => c.field);
+  // Arguments computed as a whole make every field dynamic: one pair of grants, naming the fields once.
+  const dynamicField = dynamic.join(" or ");
+  const grants: Grant[] = [];
+  if (dynamic.length > 0) {
+    grants.push(
+      dynamicGrant(["events:RetrieveConnectionCredentials"], dynamicField, [arnOf(task.arn, "events", "connection/*")]),
+      dynamicGrant(secretActions, dynamicField, [arnOf(task.arn, "secretsmanager", "secret:events!connection/*")]),
+    );
+  }
+  const seen = new Set<string>();
+  for (const { field, value } of given) {
+    if (typeof value !== "string") continue;
+    const connectionArn = known(value, task.arn) ?? value;
+    if (seen.has(connectionArn)) continue;
+    seen.add(connectionArn);
+    // arn:aws:events:<region>:<account>:connection/<name>/<uuid>: the connection's secret is events!connection/<name>/<uuid>-suffix.
+    const parsed = /^arn:[^:]+:events:([^:]*):([^:]*):connection\/([^/]+)(?:\/.*)?$/.exec(connectionArn);
+    const secret = parsed
+      ? arnOf(task.arn, "secretsmanager", `secret:events!connection/${parsed[3]}/*`, parsed[1], parsed[2])
+      : arnOf(task.arn, "secretsmanager", "secret:events!connection/*");
+    grants.push(
+      { actions: ["events:RetrieveConnectionCredentials"], resources: [connectionArn], reason: `read the credentials of the EventBridge connection in ${field}` },
+      { actions: secretActions, resources: [secret], reason: "the connection keeps its credentials in this Secrets Manager secret, which EventBridge manages" },
+    );
+  }
+  return grants;
+}
 
 export const INTEGRATIONS: readonly Integration[] = [
   {
@@ -275,12 +330,7 @@ export const INTEGRATIONS: readonly Integration[] = [
         value === DYNAMIC
           ? dynamicGrant(["states:DescribeExecution", "states:StopExecution"], "StateMachineArn")
           : { actions: ["states:DescribeExecution", "states:StopExecution"], resources: [executionsOf(value)], reason: ".sync waits for the child execution and stops it when the parent stops" };
-      const rule: Grant = {
-        actions: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
-        resources: [arnOf(task.arn, "events", `rule/${SYNC_RULE}`)],
-        reason: ".sync learns of the child's completion through this managed EventBridge rule",
-      };
-      return [start, executions, rule];
+      return [start, executions, managedRule(task, SYNC_RULE, ".sync learns of the child's completion through this managed EventBridge rule")];
     },
   },
   {
@@ -309,7 +359,6 @@ export const INTEGRATIONS: readonly Integration[] = [
     grants: (task) => {
       const method = target(task, "Method");
       const endpoint = target(task, "ApiEndpoint");
-      const connection = target(task, "Authentication.ConnectionArn");
       const conditions: Condition[] = [];
       if (typeof method === "string") conditions.push({ test: "StringEquals", variable: "states:HTTPMethod", values: [method] });
       if (typeof endpoint === "string") conditions.push({ test: "StringLike", variable: "states:HTTPEndpoint", values: [endpoint] });
@@ -323,26 +372,7 @@ export const INTEGRATIONS: readonly Integration[] = [
           ? { warning: `states:InvokeHTTPEndpoint: ${dynamicFields.join(" and ")} computed at run time, so the grant is not limited to one ${dynamicFields.map((f) => (f === "Method" ? "method" : "endpoint")).join(" or ")}. Fix: give them literally.` }
           : {}),
       };
-      if (connection === undefined) return [invoke];
-      const secretActions = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"];
-      if (connection === DYNAMIC) {
-        return [
-          invoke,
-          dynamicGrant(["events:RetrieveConnectionCredentials"], "Authentication.ConnectionArn", [arnOf(task.arn, "events", "connection/*")]),
-          dynamicGrant(secretActions, "Authentication.ConnectionArn", [arnOf(task.arn, "secretsmanager", "secret:events!connection/*")]),
-        ];
-      }
-      const connectionArn = known(connection, task.arn) ?? connection;
-      // arn:aws:events:<region>:<account>:connection/<name>/<uuid>: the connection's secret is events!connection/<name>/<uuid>-suffix.
-      const parsed = /^arn:[^:]+:events:([^:]*):([^:]*):connection\/([^/]+)(?:\/.*)?$/.exec(connectionArn);
-      const secret = parsed
-        ? arnOf(task.arn, "secretsmanager", `secret:events!connection/${parsed[3]}/*`, parsed[1], parsed[2])
-        : arnOf(task.arn, "secretsmanager", "secret:events!connection/*");
-      return [
-        invoke,
-        { actions: ["events:RetrieveConnectionCredentials"], resources: [connectionArn], reason: "read the credentials of the EventBridge connection in Authentication.ConnectionArn" },
-        { actions: secretActions, resources: [secret], reason: "the connection keeps its credentials in this Secrets Manager secret, which EventBridge manages" },
-      ];
+      return [invoke, ...connectionGrants(task)];
     },
   },
   {
@@ -355,7 +385,7 @@ export const INTEGRATIONS: readonly Integration[] = [
       return [
         ...run,
         { actions: ["ecs:DescribeTasks", "ecs:StopTask"], resources: ["*"], reason: ".sync watches and stops the task, whose id is only known once it runs (AWS documents \"*\"; only tasks Step Functions started can be stopped)" },
-        managedRule(task, "StepFunctionsGetEventsForECSTaskRule", "ECS"),
+        managedRule(task, "StepFunctionsGetEventsForECSTaskRule", ".sync learns that the ECS task finished through this managed EventBridge rule"),
       ];
     },
   },
@@ -371,7 +401,7 @@ export const INTEGRATIONS: readonly Integration[] = [
       return [
         ...submit,
         { actions: ["batch:DescribeJobs", "batch:TerminateJob"], resources: ["*"], reason: ".sync watches and stops the job, whose id is only known once submitted (DescribeJobs has no resource-level permission)" },
-        managedRule(task, "StepFunctionsGetEventsForBatchJobsRule", "Batch"),
+        managedRule(task, "StepFunctionsGetEventsForBatchJobsRule", ".sync learns that the Batch job finished through this managed EventBridge rule"),
       ];
     },
   },
@@ -394,7 +424,7 @@ export const INTEGRATIONS: readonly Integration[] = [
       const build = named(task, "ProjectName", actions, (p) => arnOf(task.arn, "codebuild", `project/${p}`), "start a build of the project in ProjectName");
       if (pattern !== ".sync") return build;
       // AWS's page spells this rule "GetEvent" (singular), unlike the others.
-      return [...build, managedRule(task, "StepFunctionsGetEventForCodeBuildStartBuildRule", "CodeBuild")];
+      return [...build, managedRule(task, "StepFunctionsGetEventForCodeBuildStartBuildRule", ".sync learns that the CodeBuild build finished through this managed EventBridge rule")];
     },
   },
   {

@@ -78,6 +78,8 @@ export const KMS_RULES: readonly KmsRule[] = [
   // An event bus with a customer-managed key: managing its rules and targets needs kms:Decrypt ("AWS KMS key permissions for
   // event bus actions"). events:PutEvents is not among them: EventBridge encrypts the events itself, as events.amazonaws.com,
   // which the key policy must allow (eb-encryption-key-policy.html), so putting events needs no grant on the key.
+  // IAM grants these actions on the rule (rule/[<bus>/]<name>) or on "*" (ListRules, ListRuleNamesByTarget), never on the
+  // bus: the grant names the bus it touches (eventbridge.ts, the .sync managed rules), and that is where the key is found.
   {
     actions: [
       "events:DescribeRule",

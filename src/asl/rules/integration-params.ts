@@ -95,8 +95,22 @@ export const integrationParamsRule: Rule = (ctx) => {
       // SFN120 already reports a lambda:invoke without FunctionName, with the template helper as the fix.
       if (id === 'lambda:invoke' && group[0] === 'FunctionName') continue;
       const missing = group.length === 1 ? `"${group[0]}"` : `one of ${group.map((n) => `"${n}"`).join(', ')}`;
-      const example = ref.queryLanguage === 'JSONata' ? `"${group[0]}": "<value>"` : `"${group[0]}": "<value>" (or "${group[0]}.$": "$.path")`;
+      const example = integration.examples?.[group[0]] ?? (ref.queryLanguage === 'JSONata' ? `"${group[0]}": "<value>"` : `"${group[0]}": "<value>" (or "${group[0]}.$": "$.path")`);
       ctx.report('SFN181', `${ref.path}.${field}`, `Task "${ref.name}" calls ${id} without ${missing} in ${field}${value === undefined ? ' (it has no ' + field + ')' : ''}; the call cannot succeed and no permission can be derived for it`, `add ${example} to ${field} (see ${integration.doc})`);
+    }
+    for (const [name, inner] of Object.entries(integration.requiredInside ?? {})) {
+      const object = value?.[name];
+      // Computed at run time (`Name.$`, a `{% %}` string): what it holds is not known here.
+      if (!isObject(object)) continue;
+      const keys = Object.keys(object).map((k) => (ref.queryLanguage === 'JSONPath' && k.endsWith('.$') ? k.slice(0, -2) : k));
+      if (keys.includes(inner)) continue;
+      const near = keys.find((k) => closestName(k, [inner]) === inner);
+      ctx.report(
+        'SFN181',
+        `${ref.path}.${field}.${name}`,
+        `Task "${ref.name}" calls ${id} with ${name} but no "${inner}" in it (received ${show(object)}); the call cannot succeed and no permission can be derived for it`,
+        near ? `rename "${near}" to "${inner}"` : `add "${inner}": "<value>" to ${name} (see ${integration.doc})`,
+      );
     }
   }
 };

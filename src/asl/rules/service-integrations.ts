@@ -20,6 +20,10 @@ export interface ServiceIntegration {
   readonly params?: readonly string[];
   /** Each inner list: at least one of these parameters must be given. */
   readonly required?: ReadonlyArray<readonly string[]>;
+  /** An object parameter -> the field it must hold when given (`Authentication` -> `ConnectionArn`). */
+  readonly requiredInside?: Readonly<Record<string, string>>;
+  /** How a missing parameter is written, where `"<Name>": "<value>"` would mislead (an object). */
+  readonly examples?: Readonly<Record<string, string>>;
   readonly doc: string;
 }
 
@@ -82,10 +86,15 @@ export const SERVICE_INTEGRATIONS: Readonly<Record<string, ServiceIntegration>> 
     required: [['StateMachineArn']],
     doc: `${DG}/connect-stepfunctions.html`,
   },
+  // "An HTTP Task requires an EventBridge connection ... use either the Authentication or InvocationConfig
+  // field", each holding a required ConnectionArn; AWS recommends InvocationConfig (public and private APIs),
+  // Authentication is kept for backwards compatibility (call-https-apis.html, "HTTP Task fields").
   'http:invoke': {
     patterns: [''],
-    params: ['ApiEndpoint', 'Method', 'Authentication', 'Headers', 'QueryParameters', 'RequestBody', 'Transform'],
-    required: [['ApiEndpoint'], ['Method'], ['Authentication']],
+    params: ['ApiEndpoint', 'Method', 'InvocationConfig', 'Authentication', 'Headers', 'QueryParameters', 'RequestBody', 'Transform'],
+    required: [['ApiEndpoint'], ['Method'], ['InvocationConfig', 'Authentication']],
+    requiredInside: { InvocationConfig: 'ConnectionArn', Authentication: 'ConnectionArn' },
+    examples: { InvocationConfig: '"InvocationConfig": { "ConnectionArn": "<connection ARN>" }' },
     doc: `${DG}/call-https-apis.html`,
   },
   'apigateway:invoke': {
