@@ -64,6 +64,11 @@ describe("the integration table", () => {
     for (const row of INTEGRATIONS) expect(row.doc).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
   });
 
+  test("no two rows share an id (a Resource is looked up by id: the later row would silently replace the earlier)", () => {
+    const ids = INTEGRATIONS.map((row) => row.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
   test("parses partition and integration pattern", () => {
     expect(parseServiceResource("arn:aws-us-gov:states:::lambda:invoke.waitForTaskToken")).toEqual({ id: "lambda:invoke", pattern: ".waitForTaskToken" });
     expect(parseServiceResource("arn:aws:states:::states:startExecution.sync:2")).toEqual({ id: "states:startExecution", pattern: ".sync:2" });
