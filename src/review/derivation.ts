@@ -11,7 +11,8 @@
  * becomes `arn:aws:dynamodb:us-east-1:<account>:table/orders`.
  */
 
-import { DERIVATION_KEY, type DeriveOptions, deriveOptionsFromRecord } from "../asl/iam";
+import { DERIVATION_KEY, deriveOptionsFromRecord } from "../asl/derivation-record";
+import type { DeriveOptions } from "../asl/iam";
 import { type Block, type Synth, isJsonObject, listOf, str } from "./synth";
 
 /** The region of the stack's (first) aws provider, when literal. */
