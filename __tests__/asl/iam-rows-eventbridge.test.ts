@@ -140,3 +140,65 @@ describe("iam:PassRole for the role EventBridge assumes", () => {
     }
   });
 });
+
+describe("aws-sdk:eventbridge:putEvents derives as the optimized events:putEvents (the same PascalCase Entries[].EventBusName)", () => {
+  const optimized = (parameters: unknown) => ({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: parameters, End: true } } });
+  const BUSES = "arn:aws:events:us-east-1:123456789012:event-bus";
+  test("pass: each entry's bus (by name, by ARN, the default when absent), as the optimized integration grants it", () => {
+    const parameters = { Entries: [{ EventBusName: "shop-dev-partners", Source: "s", DetailType: "d", Detail: "{}" }, { EventBusName: "arn:aws:events:eu-west-1:444455556666:event-bus/central" }, { Source: "s" }] };
+    const expected = [{ actions: ["events:PutEvents"], resources: ["arn:aws:events:eu-west-1:444455556666:event-bus/central", `${BUSES}/default`, BUS] }];
+    expect(statements(sdk("putEvents", parameters))).toEqual(expected);
+    expect(statements(optimized(parameters))).toEqual(expected);
+    expect(statements(sdk("putEvents", { Entries: [{ Source: "s" }] }))).toEqual([{ actions: ["events:PutEvents"], resources: [`${BUSES}/default`] }]);
+    expect(warnings(sdk("putEvents", parameters))).toEqual([]);
+    expect(derivePermissions(sdk("putEvents", parameters), opts)[0].doc).toBe(EVENTBRIDGE_IAM_DOC);
+  });
+  test("pass: the older cloudwatchevents service name and JSONata Arguments derive the same", () => {
+    const cwe = { StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:cloudwatchevents:putEvents", Parameters: { Entries: [{ EventBusName: "shop-dev-partners" }] }, End: true } } };
+    expect(statements(cwe)).toEqual([{ actions: ["events:PutEvents"], resources: [BUS] }]);
+    expect(statements(sdkJsonata("putEvents", { Entries: [{ EventBusName: "shop-dev-partners", Detail: "{% $string($states.input) %}" }] }))).toEqual([{ actions: ["events:PutEvents"], resources: [BUS] }]);
+  });
+  test("pass: a declared bus rendered as a Terraform reference -> its ARN reference", () => {
+    const name = "${aws_cloudwatch_event_bus.partners.name}";
+    const arn = "${aws_cloudwatch_event_bus.partners.arn}";
+    expect(statements(sdk("putEvents", { Entries: [{ EventBusName: name }] }), { references: { [name]: arn } })).toEqual([{ actions: ["events:PutEvents"], resources: [arn] }]);
+  });
+  test("fail: an entry's bus, or the entries, computed at run time -> \"*\" with IAM001 naming the field, as the optimized integration", () => {
+    const forms: Array<[Record<string, unknown>, string]> = [
+      [sdk("putEvents", { Entries: [{ EventBusName: "shop-dev-partners" }, { "EventBusName.$": "$.bus" }] }), "Entries[].EventBusName"],
+      [sdkJsonata("putEvents", { Entries: [{ EventBusName: "{% $states.input.bus %}" }] }), "Entries[].EventBusName"],
+      [sdk("putEvents", { "Entries.$": "$.entries" }), "Entries"],
+    ];
+    for (const [def, field] of forms) {
+      expect(statements(def)).toEqual([{ actions: ["events:PutEvents"], resources: ["*"] }]);
+      expect(warnings(def)).toEqual([`events:PutEvents ${field} is computed at run time, so the target cannot be known at synthesis: granted on "*". Fix: name ${field} literally.`]);
+    }
+    const dynamic = { Entries: [{ "EventBusName.$": "$.bus" }] };
+    expect(warnings(sdk("putEvents", dynamic))).toEqual(warnings(optimized(dynamic)));
+  });
+});
+
+describe("event-bus calls that name their bus in Name: the event-bus resource", () => {
+  const CALLS: Array<[string, string]> = [
+    ["describeEventBus", "events:DescribeEventBus"],
+    ["deleteEventBus", "events:DeleteEventBus"],
+    ["updateEventBus", "events:UpdateEventBus"],
+  ];
+  test.each(CALLS)("pass: %s on the bus in Name (a name or an ARN), without a warning", (action, iam) => {
+    expect(statements(sdk(action, { Name: "shop-dev-partners" }))).toEqual([{ actions: [iam], resources: [BUS] }]);
+    const central = "arn:aws:events:eu-west-1:444455556666:event-bus/central";
+    expect(statements(sdk(action, { Name: central }))).toEqual([{ actions: [iam], resources: [central] }]);
+    expect(warnings(sdk(action, { Name: "shop-dev-partners" }))).toEqual([]);
+    expect(derivePermissions(sdk(action, { Name: "shop-dev-partners" }), opts)[0].doc).toBe(EVENTBRIDGE_IAM_DOC);
+  });
+  test.each(CALLS)("fail: %s with Name computed at run time -> \"*\" with IAM001", (action, iam) => {
+    expect(statements(sdk(action, { "Name.$": "$.bus" }))).toEqual([{ actions: [iam], resources: ["*"] }]);
+    expect(warnings(sdkJsonata(action, { Name: "{% $states.input.bus %}" }))).toEqual([`${iam} Name is computed at run time, so the target cannot be known at synthesis: granted on "*". Fix: name Name literally.`]);
+  });
+  test("describeEventBus without Name describes the default bus; deleteEventBus without Name names no bus -> \"*\" with IAM001", () => {
+    expect(statements(sdk("describeEventBus", {}))).toEqual([{ actions: ["events:DescribeEventBus"], resources: ["arn:aws:events:us-east-1:123456789012:event-bus/default"] }]);
+    expect(warnings(sdk("describeEventBus", {}))).toEqual([]);
+    expect(statements(sdk("deleteEventBus", {}))).toEqual([{ actions: ["events:DeleteEventBus"], resources: ["*"] }]);
+    expect(warnings(sdk("deleteEventBus", {}))).toEqual([expect.stringContaining("the parameter that names its target is absent")]);
+  });
+});

@@ -13,9 +13,15 @@
  * needs kms:Decrypt on it (kms.ts), so each grant names it in `touches`.
  * Passing a role (PutRule's RoleArn, a target's RoleArn, which EventBridge
  * assumes to reach the target) needs iam:PassRole on that role (PASS_ROLE_DOC).
+ *
+ * PutEvents takes the optimized integration's parameters (`Entries[].EventBusName`)
+ * and derives as it does (integrations/events.ts). DescribeEventBus,
+ * DeleteEventBus and UpdateEventBus name their bus in `Name`: IAM authorizes them
+ * on the event-bus resource.
  */
 
 import { type ArnContext, DYNAMIC, type Grant, type TaskView, arnOf, busArn, dynamicGrant, literalPrefix, target, text } from "./integrations";
+import { putEventsGrants } from "./integrations/events";
 
 export const EVENTBRIDGE_IAM_DOC = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html";
 export const PASS_ROLE_DOC = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html";
@@ -31,6 +37,12 @@ export const RULE_NAME_FIELD: Readonly<Record<string, "Name" | "Rule">> = {
   putTargets: "Rule",
   removeTargets: "Rule",
 };
+
+/**
+ * Bus calls whose bus is in `Name` (a name or an ARN): IAM authorizes them on the
+ * event-bus resource. DescribeEventBus without Name describes the default bus.
+ */
+const BUS_NAME_CALLS = new Set(["describeEventBus", "deleteEventBus", "updateEventBus"]);
 
 /** Rule actions AWS defines on no resource: `*`, though they read the rules of one bus. */
 const BUS_WIDE = new Set(["listRules", "listRuleNamesByTarget"]);
@@ -141,11 +153,23 @@ function passRoleGrants(task: TaskView, action: string): Grant[] {
   return grants;
 }
 
+/** The bus a bus call names in `Name`; undefined when absent (except DescribeEventBus: the default bus). */
+function busByName(task: TaskView, actions: readonly string[], action: string): Grant[] | undefined {
+  const name = target(task, "Name");
+  if (name === DYNAMIC) return [{ ...dynamicGrant(actions, "Name"), doc: EVENTBRIDGE_IAM_DOC }];
+  if (name === undefined && action !== "describeEventBus") return undefined;
+  const reason = name === undefined ? "on the default bus, which DescribeEventBus describes when Name is absent" : "on the bus in Name";
+  return [{ actions, resources: [busArn(name ?? "default", task.arn)], reason, doc: EVENTBRIDGE_IAM_DOC }];
+}
+
 /**
  * The grants of an EventBridge SDK call, or undefined to fall back to the bus
  * in EventBusName (the other actions), or to `*` when no rule applies.
  */
 export function eventBridgeGrants(task: TaskView, actions: readonly string[], action: string): Grant[] | undefined {
+  // The same parameters as the optimized events:putEvents integration, so the same grants.
+  if (action === "putEvents") return putEventsGrants(task).map((g) => ({ ...g, doc: EVENTBRIDGE_IAM_DOC }));
+  if (BUS_NAME_CALLS.has(action)) return busByName(task, actions, action);
   const field = RULE_NAME_FIELD[action];
   if (field) {
     const rule = ruleGrant(task, actions, field);
