@@ -93,6 +93,13 @@ describe("where the rule is", () => {
       expect(warnings(def)).toEqual([]);
     }
   });
+  test("putPermission, removePermission, listEventBuses: AWS defines no resource -> \"*\" without a warning; a grant on the bus would not match", () => {
+    for (const [action, iam] of [["putPermission", "events:PutPermission"], ["removePermission", "events:RemovePermission"], ["listEventBuses", "events:ListEventBuses"]]) {
+      const def = sdk(action, { EventBusName: "shop-dev-partners", StatementId: "s", Principal: "444455556666", Action: "events:PutEvents" });
+      expect(statements(def)).toEqual([{ actions: [iam], resources: ["*"] }]);
+      expect(warnings(def)).toEqual([]);
+    }
+  });
   test("tagging: the rule or bus in ResourceARN", () => {
     const rule = `${RULES}/shop-dev-partners/r`;
     expect(statements(sdk("tagResource", { ResourceARN: rule, Tags: [] }))).toEqual([{ actions: ["events:TagResource"], resources: [rule] }]);

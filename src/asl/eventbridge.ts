@@ -4,8 +4,9 @@
  * actions (DeleteRule, DescribeRule, DisableRule, EnableRule,
  * ListTargetsByRule, PutRule, PutTargets, RemoveTargets) on the RULE, whose
  * ARN is `arn:<partition>:events:<region>:<account>:rule/<rule>` on the
- * default bus and `...:rule/<bus>/<rule>` on any other; ListRules and
- * ListRuleNamesByTarget on no resource (`*`). Source: the Service
+ * default bus and `...:rule/<bus>/<rule>` on any other; ListRules,
+ * ListRuleNamesByTarget, PutPermission, RemovePermission and ListEventBuses
+ * on no resource (`*`). Source: the Service
  * Authorization Reference (EVENTBRIDGE_IAM_DOC: the actions table gives their
  * resource types, the resource types table the ARN formats).
  *
@@ -44,8 +45,13 @@ export const RULE_NAME_FIELD: Readonly<Record<string, "Name" | "Rule">> = {
  */
 const BUS_NAME_CALLS = new Set(["describeEventBus", "deleteEventBus", "updateEventBus"]);
 
-/** Rule actions AWS defines on no resource: `*`, though they read the rules of one bus. */
-const BUS_WIDE = new Set(["listRules", "listRuleNamesByTarget"]);
+/**
+ * Calls AWS defines on no resource, so only `*` authorizes them: listing rules
+ * (though they read the rules of one bus, kept as what the call touches),
+ * PutPermission and RemovePermission (they change the policy of the bus in
+ * EventBusName, yet a grant on that bus would not match), ListEventBuses.
+ */
+const NO_RESOURCE = new Set(["listRules", "listRuleNamesByTarget", "putPermission", "removePermission", "listEventBuses"]);
 
 /** The service EventBridge passes a target's or a rule's role to. */
 const PASSED_TO = { test: "StringEquals", variable: "iam:PassedToService", values: ["events.amazonaws.com"] };
@@ -175,9 +181,10 @@ export function eventBridgeGrants(task: TaskView, actions: readonly string[], ac
     const rule = ruleGrant(task, actions, field);
     return rule ? [...rule, ...passRoleGrants(task, action)] : undefined;
   }
-  if (BUS_WIDE.has(action)) {
+  if (NO_RESOURCE.has(action)) {
+    // ListEventBuses reads no bus; the others take EventBusName (the default bus when absent).
     const busValue = target(task, "EventBusName");
-    const bus = busValue === DYNAMIC ? undefined : busOf(busValue, task.arn);
+    const bus = busValue === DYNAMIC || action === "listEventBuses" ? undefined : busOf(busValue, task.arn);
     return [{ actions, resources: ["*"], reason: `aws-sdk:eventbridge:${action}: AWS defines no resource for ${actions.join(", ")}, so it is granted on "*"`, touches: bus?.arn ? [bus.arn] : [], doc: EVENTBRIDGE_IAM_DOC }];
   }
   // TagResource, UntagResource, ListTagsForResource: the rule or bus in ResourceARN.
