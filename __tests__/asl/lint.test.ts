@@ -42,7 +42,7 @@ const CASES: Array<[keyof typeof RULES, string, 'STANDARD' | 'EXPRESS', string, 
   ['SFN122', 'sfn122-task-timeout', 'STANDARD', "States.A", "Task \"A\" has no TimeoutSeconds: in a Standard workflow a stuck call holds the execution until its one-year limit (fix: set \"TimeoutSeconds\" a little above the task's worst normal duration (for Lambda: the function timeout plus a few seconds))"],
   ['SFN123', 'sfn123-credentials', 'STANDARD', "States.A.Credentials", "State \"A\" has Credentials {} without RoleArn; AWS rejects the definition (fix: set \"Credentials\": {\"RoleArn\": \"<role ARN to assume>\"} or remove Credentials to use the state machine's role)"],
   ['SFN124', 'sfn124-heartbeat', 'STANDARD', "States.A.HeartbeatSeconds", "Task \"A\" has HeartbeatSeconds 30 not below TimeoutSeconds 30 (fix: make HeartbeatSeconds smaller than TimeoutSeconds, or drop it)"],
-  ['SFN125', 'sfn125-dynamic-target', 'STANDARD', "States.A.Parameters.FunctionName.$", "Task \"A\" takes its FunctionName from \"$.fn\" at run time, so the derived IAM policy must allow the action on \"*\" (fix: name the FunctionName in the definition (a template variable or helper) so the policy can name it; keep it dynamic only when the set of targets is open)"],
+  ['SFN125', 'sfn125-dynamic-target', 'STANDARD', "States.A.Parameters.FunctionName.$", "Task \"A\" takes its FunctionName from \"$.fn\" at run time, so the derived IAM policy grants lambda:InvokeFunction on \"*\" (fix: name the FunctionName in the definition (a template variable or helper) so the policy can name it; keep it dynamic only when the set of targets is open)"],
   ['SFN130', 'sfn130-retry-states-all', 'STANDARD', "States.A.Retry[1].ErrorEquals", "States.ALL must appear alone in ErrorEquals; received [\"States.ALL\",\"Custom.Error\"] (fix: move [\"Custom.Error\"] into an earlier retrier and keep [\"States.ALL\"] on its own)"],
   ['SFN131', 'sfn131-catch-states-all', 'STANDARD', "States.A.Catch[0].ErrorEquals", "the Catch entry with States.ALL is number 1 of 2; it must be the last, since it matches everything after it (fix: move this catcher to the end of Catch)"],
 ['SFN132', 'sfn132-interval', 'STANDARD', "States.A.Retry[0].IntervalSeconds", "State \"A\" Retry[0] IntervalSeconds must be an integer from 1 to 99999999; received 0 (out of range) (fix: set IntervalSeconds to a whole number of seconds from 1 to 99999999 (the default is 1))"],
@@ -64,6 +64,7 @@ const CASES: Array<[keyof typeof RULES, string, 'STANDARD' | 'EXPRESS', string, 
   ['SFN173', 'sfn173-jsonata-syntax', 'STANDARD', "States.A.Output.total", "JSONata expression \"{% $sum($states.input.items.price %}\" does not parse: Expected \")\" before end of expression (fix: fix the expression (try it at https://try.jsonata.org with version 2.0.6))"],
 ['SFN009', 'sfn009-duplicate-key', 'STANDARD', "States.A", "state \"A\" is declared twice in States: at line 4 column 5 and at line 12 column 5; JSON parsers keep only the last one, so the first is silently lost (fix: rename one of the two states)"],
   ['SFN100', 'sfn100-fragment', 'STANDARD', "", "the definition has no StartAt, so AWS rejects it as a state machine; linted as a fragment of 1 state(s) (GetOrder) state by state, without checking reachability or transitions to states outside it (fix: wrap the states as {\"StartAt\": \"GetOrder\", \"States\": {...}} to lint a whole state machine)"],
+  ['SFN125', 'sfn125-dynamic-bus-rule', 'STANDARD', "States.A.Parameters.EventBusName.$", "Task \"A\" takes its EventBusName from \"$.bus\" at run time, so the derived IAM policy grants events:DescribeRule on \"arn:<partition>:events:<region>:<account>:rule/order-placed\" and \"arn:<partition>:events:<region>:<account>:rule/*/order-placed\" (fix: name the EventBusName in the definition (a template variable or helper) so the policy can name it; keep it dynamic only when the set of targets is open)"],
   ['SFN126', 'sfn126-timeout-bounds', 'STANDARD', "States.A.TimeoutSeconds", "Task \"A\" TimeoutSeconds must be an integer from 1 to 99999999; received 100000000 (out of range) (fix: set a whole number of seconds from 1 to 99999999, or use TimeoutSecondsPath for a value from the input)"],
   ['SFN132', 'sfn132-interval-max', 'STANDARD', "States.A.Retry[0].IntervalSeconds", "State \"A\" Retry[0] IntervalSeconds must be an integer from 1 to 99999999; received 100000000 (out of range) (fix: set IntervalSeconds to a whole number of seconds from 1 to 99999999 (the default is 1))"],
   ['SFN134', 'sfn134-max-attempts-integer', 'STANDARD', "States.A.Retry[0].MaxAttempts", "State \"A\" Retry[0] MaxAttempts must be an integer from 0 to 99999999; received 2.5 (not an integer) (fix: set MaxAttempts to 0 (never retry) or a whole count up to 99999999 (the default is 3))"],
@@ -265,6 +266,40 @@ describe('optimized integrations', () => {
     const def = (args: unknown): unknown => ({ QueryLanguage: 'JSONata', StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Arguments: args, TimeoutSeconds: 30, End: true } } });
     expect(codes(def({ FunctionName: 'f', Payload: { token: '{% $states.context.Task.Token %}' } }))).not.toContain('SFN183 States.T.Arguments');
     expect(codes(def({ FunctionName: 'f', Payload: '{% $states.input %}' }))).toContain('SFN183 States.T.Arguments');
+  });
+});
+
+describe('SFN125 says what the derived policy grants (src/asl/iam.ts), not a fixed "*"', () => {
+  const task = (resource: string, fields: Record<string, unknown>, jsonata = false) => ({
+    ...(jsonata ? { QueryLanguage: 'JSONata' } : {}),
+    StartAt: 'A',
+    States: { A: { Type: 'Task', Resource: resource, ...fields, TimeoutSeconds: 30, End: true } },
+  });
+  const sfn125 = (definition: Record<string, unknown>) => lintDefinition(definition, { file: 'x.asl.json', rules: {} }).filter((f) => f.code === 'SFN125').map((f) => f.message.replace(/ \(fix: .*$/, ''));
+
+  test('a bus computed at run time on a rule call: the rule on the default bus and on any bus (JSONata too); both computed: every rule', () => {
+    const rules = 'arn:<partition>:events:<region>:<account>:rule';
+    expect(sfn125(task('arn:aws:states:::aws-sdk:eventbridge:putTargets', { Arguments: { Rule: 'r', EventBusName: '{% $states.input.bus %}', Targets: [] } }, true))).toEqual([
+      `Task "A" takes its EventBusName from "{% $states.input.bus %}" at run time, so the derived IAM policy grants events:PutTargets on "${rules}/r" and "${rules}/*/r"`,
+    ]);
+    expect(sfn125(task('arn:aws:states:::aws-sdk:eventbridge:describeRule', { Parameters: { 'Name.$': '$.rule', 'EventBusName.$': '$.bus' } }))).toEqual([
+      `Task "A" takes its EventBusName from "$.bus" at run time, so the derived IAM policy grants events:DescribeRule on "${rules}/*"`,
+    ]);
+  });
+
+  test('the grants one computed target makes, merged when on the same resources', () => {
+    expect(sfn125(task('arn:aws:states:::states:startExecution.sync:2', { Parameters: { 'StateMachineArn.$': '$.machine', Input: {} } }))).toEqual([
+      'Task "A" takes its StateMachineArn from "$.machine" at run time, so the derived IAM policy grants states:StartExecution, states:DescribeExecution, states:StopExecution on "*"',
+    ]);
+  });
+
+  test('fail: a field the integration does not target, or an integration the table does not know, claims no grant', () => {
+    expect(sfn125(task('arn:aws:states:::lambda:invoke', { Parameters: { FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:f', 'TableName.$': '$.t' } }))).toEqual([
+      'Task "A" takes its TableName from "$.t" at run time, so an IAM policy cannot name it in advance',
+    ]);
+    expect(sfn125(task('arn:aws:states:::aws-sdk:apigateway:getRestApi', { Parameters: { 'FunctionName.$': '$.f' } }))).toEqual([
+      'Task "A" takes its FunctionName from "$.f" at run time, so an IAM policy cannot name it in advance',
+    ]);
   });
 });
 

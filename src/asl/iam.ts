@@ -275,8 +275,16 @@ function kmsRows(rows: readonly PermissionRow[], keys: Readonly<Record<string, s
   });
 }
 
-/** A Task target the lint already reports when it is computed at run time (SFN125, src/asl/rules/tasks.ts): no second warning for it. */
-const LINTED_DYNAMIC_TARGETS = new Set(["FunctionName", "StateMachineArn", "QueueUrl", "TopicArn", "TableName", "EventBusName"]);
+/**
+ * The Task targets the lint reports when they are computed at run time (SFN125,
+ * src/asl/rules/tasks.ts, which says what the derivation then grants): no second warning for them.
+ */
+export const LINTED_DYNAMIC_TARGETS: ReadonlySet<string> = new Set(["FunctionName", "StateMachineArn", "QueueUrl", "TopicArn", "TableName", "EventBusName"]);
+
+/** The rows of one Task state on its own, as derivePermissions gives them for it in a definition (and throws as it does). */
+export function derivePermissionsOfState(state: JsonObject, queryLanguage: string, options: DeriveOptions): PermissionRow[] {
+  return derivePermissions({ QueryLanguage: queryLanguage, StartAt: "Task", States: { Task: state } }, options);
+}
 
 /** IAM001 warnings: every grant broader than its state needs, for the synthesis report and the review. */
 export function permissionFindings(rows: ReadonlyArray<Pick<PermissionRow, "statePath" | "warning" | "dynamicField">>, file: string): Finding[] {

@@ -1,4 +1,5 @@
 import { isObject, type StateRef } from '../graph';
+import { derivePermissionsOfState, LINTED_DYNAMIC_TARGETS, type PermissionRow } from '../iam';
 import { show, type Rule } from './context';
 
 const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke(\.waitForTaskToken)?$/;
@@ -103,24 +104,47 @@ export const heartbeatRule: Rule = (ctx) => {
   }
 };
 
-/** Parameter names that pick the resource a service integration acts on. */
-const TARGET_KEYS = ['FunctionName', 'StateMachineArn', 'QueueUrl', 'TopicArn', 'TableName', 'EventBusName'];
+/** Where the lint, which knows no stage, builds ARNs: placeholders that read as what the stage fills in. */
+const STAGE_UNKNOWN = { partition: '<partition>', region: '<region>', accountId: '<account>' };
 
-/** SFN125: when the target comes from the input, least-privilege IAM cannot name it. */
+/**
+ * What the derived policy grants because `key` is computed at run time, said
+ * from the derivation itself (src/asl/iam.ts): `*` for most targets, the rule
+ * on any bus for an EventBusName on a rule call. When the derivation names no
+ * such grant (the integration does not target `key`, or is unknown), it says less.
+ */
+function grantedFor(ref: StateRef, key: string): string {
+  let rows: PermissionRow[] = [];
+  try {
+    rows = derivePermissionsOfState(ref.state, ref.queryLanguage, { workflow: ref.name, file: ref.path, arn: STAGE_UNKNOWN });
+  } catch {
+    // An integration the table does not know: its grant is the escape hatch's.
+  }
+  const broad = rows.filter((r) => r.dynamicField?.split(/ and | or /).includes(key));
+  if (broad.length === 0) return 'so an IAM policy cannot name it in advance';
+  const byResources = new Map<string, string[]>();
+  for (const row of broad) {
+    const on = row.resources.map((r) => `"${r}"`).join(' and ');
+    byResources.set(on, [...new Set([...(byResources.get(on) ?? []), ...row.actions])]);
+  }
+  return `so the derived IAM policy grants ${[...byResources].map(([on, actions]) => `${actions.join(', ')} on ${on}`).join('; ')}`;
+}
+
+/** SFN125: when the target comes from the input, least-privilege IAM cannot name it; the message says what is granted instead. */
 export const dynamicTargetRule: Rule = (ctx) => {
   for (const ref of ctx.graph.states) {
     if (resourceOf(ref) === undefined) continue;
     const jsonata = ref.queryLanguage === 'JSONata';
     const args = jsonata ? ref.state.Arguments : ref.state.Parameters;
     if (!isObject(args)) continue;
-    for (const key of TARGET_KEYS) {
+    for (const key of LINTED_DYNAMIC_TARGETS) {
       const dynamic = jsonata ? typeof args[key] === 'string' && (args[key] as string).trim().startsWith('{%') : `${key}.$` in args;
       if (!dynamic) continue;
       const field = jsonata ? key : `${key}.$`;
       ctx.report(
         'SFN125',
         `${ref.path}.${jsonata ? 'Arguments' : 'Parameters'}.${field}`,
-        `Task "${ref.name}" takes its ${key} from ${show(args[field])} at run time, so the derived IAM policy must allow the action on "*"`,
+        `Task "${ref.name}" takes its ${key} from ${show(args[field])} at run time, ${grantedFor(ref, key)}`,
         `name the ${key} in the definition (a template variable or helper) so the policy can name it; keep it dynamic only when the set of targets is open`,
       );
     }
