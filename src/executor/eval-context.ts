@@ -9,7 +9,7 @@ import { StatesError } from "./errors";
 import { EvalScope, evaluatePath } from "./jsonpath";
 import { resolvePayloadTemplate } from "./payload";
 import { evaluateJsonataValue, JsonataBindings } from "./jsonata";
-import { checkPayload } from "./json";
+import { checkPayload, cloneChecked, cloneJson, lastVerdict } from "./json";
 import type { Catcher } from "./retry";
 import type { CompiledState, StateOutcome } from "./compile";
 import { Execution, Frame, toStatesError } from "./execution";
@@ -122,11 +122,22 @@ export class EvalContext {
     // The state's own input was checked as the previous state's output (or as the execution input).
     if (value === this.input || (value === this.measured && value !== undefined)) return;
     const verdict = checkPayload(value);
-    if (verdict === "ok") return;
+    if (verdict !== "ok") throw this.sizeError(verdict);
+  }
+
+  /** checkSize and a private JSON copy of the value in one pass: a Lambda function's event is both checked and copied. */
+  checkedCopy(value: Json): Json {
+    if (value === this.input || (value === this.measured && value !== undefined)) return cloneJson(value);
+    const copy = cloneChecked(value);
+    if (lastVerdict.verdict !== "ok") throw this.sizeError(lastVerdict.verdict);
+    return copy;
+  }
+
+  private sizeError(verdict: "too-large" | "too-deep"): StatesError {
     if (verdict === "too-deep") {
-      throw new StatesError("States.Runtime", `The data is nested more than 1000 levels deep, more than the local executor supports; flatten it.`);
+      return new StatesError("States.Runtime", `The data is nested more than 1000 levels deep, more than the local executor supports; flatten it.`);
     }
-    throw dataLimitExceeded(this.state.name);
+    return dataLimitExceeded(this.state.name);
   }
 
   asStatesError(raw: unknown): StatesError {

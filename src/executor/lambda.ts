@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { StatesError, TaskFailure } from "./errors";
-import { MAX_PAYLOAD_BYTES, checkPayload, cloneJson } from "./json";
+import { MAX_PAYLOAD_BYTES, cloneChecked, cloneJson, lastVerdict } from "./json";
 
 export { cloneJson };
 
@@ -82,10 +82,11 @@ function parseFunctionRefUncached(ref: string, region: string, accountId: string
  * cheaper than a random UUID per invocation and still unique per process.
  */
 const REQUEST_ID_BASE = randomUUID().slice(8);
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => (i + 0x100).toString(16).slice(1));
 let requestCounter = Math.floor(Math.random() * 0x1000000);
 function newRequestId(): string {
-  requestCounter = (requestCounter + 1) >>> 0;
-  return (requestCounter + 0x100000000).toString(16).slice(1) + REQUEST_ID_BASE;
+  const c = (requestCounter = (requestCounter + 1) >>> 0);
+  return HEX_BYTE[c >>> 24] + HEX_BYTE[(c >>> 16) & 0xff] + HEX_BYTE[(c >>> 8) & 0xff] + HEX_BYTE[c & 0xff] + REQUEST_ID_BASE;
 }
 
 /** Lambda's context object; a class so that each invocation does not allocate its methods. */
@@ -97,18 +98,17 @@ class LambdaContext implements LambdaContextLike {
   readonly memoryLimitInMB = "128";
   readonly logGroupName: string;
   readonly logStreamName = "local";
-  private readonly started: number;
-  constructor(
-    private readonly options: InvokeOptions,
-    readonly awsRequestId: string,
-  ) {
+  readonly #deadline: number;
+  readonly #clock: { now(): number };
+  constructor(options: InvokeOptions, readonly awsRequestId: string) {
     this.functionName = options.ref.name;
     this.invokedFunctionArn = options.ref.arn;
     this.logGroupName = `/aws/lambda/${options.ref.name}`;
-    this.started = options.clock.now();
+    this.#clock = options.clock;
+    this.#deadline = options.clock.now() + options.timeoutMs;
   }
   getRemainingTimeInMillis(): number {
-    return Math.max(0, this.options.timeoutMs - (this.options.clock.now() - this.started));
+    return Math.max(0, this.#deadline - this.#clock.now());
   }
   done(): void {}
   fail(): void {}
@@ -146,10 +146,12 @@ export async function invokeHandler(
   causeStyle: "spaced" | "compact",
   /** false: nobody will see Content-Length; only check the 256 KiB limit (a cheap bound, exact only near the limit). */
   measure = true,
+  /** true: `event` is already a private JSON copy (made while checking the Task's parameters), nobody else holds it. */
+  eventIsCopy = false,
 ): Promise<InvokeResult> {
   const requestId = newRequestId();
   const context = new LambdaContext(options, requestId);
-  const eventCopy = event === undefined ? {} : cloneJson(event);
+  const eventCopy = event === undefined ? {} : eventIsCopy ? event : cloneJson(event);
   let returned: unknown;
   try {
     returned = await fn(eventCopy, context);
@@ -166,8 +168,10 @@ export async function invokeHandler(
     return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), exact: true, requestId };
   }
   if (!measure) {
-    const payload = returned === undefined ? null : cloneJson(returned);
-    return { payload, contentLength: checkPayload(payload) === "too-large" ? MAX_PAYLOAD_BYTES + 1 : 0, exact: false, requestId };
+    // One pass copies the result and bounds its size.
+    const payload = returned === undefined ? null : cloneChecked(returned);
+    const tooLarge = returned !== undefined && lastVerdict.verdict === "too-large";
+    return { payload, contentLength: tooLarge ? MAX_PAYLOAD_BYTES + 1 : 0, exact: false, requestId };
   }
   // One pass copies the result and measures the JSON the runtime would have written.
   const measured = { bytes: 0 };

@@ -12,6 +12,7 @@ import { LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceed
 import { withTaskTimeout } from "../task-timeout";
 import type { CallbackBroker } from "../callbacks";
 import { startExecutionTask } from "../nested";
+import type { StateMock } from "../mocks";
 
 type Json = any;
 
@@ -24,41 +25,67 @@ interface Resource {
   readonly name: string;
   readonly action?: string;
   readonly pattern?: string;
+  /** A Lambda function called in-process: by its ARN (`direct`) or through `lambda:invoke` (`invoke`). */
+  readonly lambda?: "direct" | "invoke";
 }
 
 /** An activity: arn:aws:states:<region>:<account>:activity:<name>. */
 const ACTIVITY_RE = /^arn:[^:]+:states:[^:]*:[^:]*:activity:[^:]+$/;
 
-const resourceCache = new Map<string, Resource | null>();
-/** A Task's Resource, parsed once per distinct ARN; null when it is no resource the executor knows. */
-function parseResource(arn: string): Resource | null {
+interface ResourceInfo {
+  /** null when it is no resource the executor knows. */
+  readonly resource: Resource | null;
+  /** A callback (`.waitForTaskToken`) or activity task: it gets `$$.Task.Token`. */
+  readonly wantsToken: boolean;
+}
+
+const resourceCache = new Map<string, ResourceInfo>();
+/** A Task's Resource, parsed once per distinct ARN. */
+function resourceInfo(arn: string): ResourceInfo {
   let hit = resourceCache.get(arn);
   if (hit === undefined) {
     const isDirectLambda = arn.startsWith("arn:") && arn.split(":")[2] === "lambda";
     const m = /^arn:[^:]+:states:::([^:]+):([^.]+)(?:\.(waitForTaskToken|sync(?::2)?))?$/.exec(arn);
-    hit = isDirectLambda
-      ? { arn, isDirectLambda, type: "lambda", name: arn }
+    const resource: Resource | null = isDirectLambda
+      ? { arn, isDirectLambda, type: "lambda", name: arn, lambda: "direct" }
       : ACTIVITY_RE.test(arn)
         ? { arn, isDirectLambda, type: "activity", name: arn }
       : m
-        ? { arn, isDirectLambda, type: m[1], name: `${m[2]}${m[3] ? `.${m[3]}` : ""}`, action: m[2], pattern: m[3] }
+        ? { arn, isDirectLambda, type: m[1], name: `${m[2]}${m[3] ? `.${m[3]}` : ""}`, action: m[2], pattern: m[3], lambda: m[1] === "lambda" && m[2] === "invoke" && !m[3] ? "invoke" : undefined }
         : null;
+    hit = { resource, wantsToken: arn.endsWith(".waitForTaskToken") || ACTIVITY_RE.test(arn) };
     if (resourceCache.size > 1000) resourceCache.clear();
     resourceCache.set(arn, hit);
   }
   return hit;
 }
 
+/** The state's mock, if any (an own key: a state named `constructor` has none). */
+function mockOf(ec: EvalContext): StateMock | undefined {
+  const mocks = ec.exec.setup.mocks;
+  return Object.prototype.hasOwnProperty.call(mocks, ec.state.name) ? mocks[ec.state.name] : undefined;
+}
+
 export async function runTask(ec: EvalContext): Promise<StateOutcome> {
   const d = ec.def;
   const ql = ec.ql;
-  if (typeof d.Resource === "string" && (d.Resource.endsWith(".waitForTaskToken") || ACTIVITY_RE.test(d.Resource))) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.callbacks?.newToken() ?? ec.exec.setup.taskTokenFactory() } };
+  const info = typeof d.Resource === "string" ? resourceInfo(d.Resource) : undefined;
+  if (info?.wantsToken) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.callbacks?.newToken() ?? ec.exec.setup.taskTokenFactory() } };
   const effective = ql.effectiveInput(ec);
   const field = ql.parametersField;
   // JSONPath evaluation is synchronous: await only what is a promise (each await costs a microtask turn).
   let params = d[field] !== undefined ? ql.payload(ec, d[field], effective, field) : ql.taskSendsInputByDefault ? effective : undefined;
   if (params instanceof Promise) params = await params;
-  if (params !== undefined && params !== effective) ec.checkSize(params);
+  const mock = mockOf(ec);
+  // What the resource gets: a Lambda function gets a private copy of the parameters, made in the pass that checks their size.
+  let call: Json = params;
+  let copied = false;
+  if (params !== undefined && params !== effective) {
+    if (info?.resource?.lambda && !mock) {
+      call = ec.checkedCopy(params);
+      copied = true;
+    } else ec.checkSize(params);
+  }
   let timeout = ql.field(ec, d, "TimeoutSeconds", effective);
   if (timeout instanceof Promise) timeout = await timeout;
   let heartbeat = ql.field(ec, d, "HeartbeatSeconds", effective);
@@ -67,19 +94,27 @@ export async function runTask(ec: EvalContext): Promise<StateOutcome> {
   if (timeoutSeconds !== undefined && (typeof timeoutSeconds !== "number" || !Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)) {
     throw new StatesError("States.Runtime", `TimeoutSeconds must be a positive integer. Received: ${JSON.stringify(timeoutSeconds)}`);
   }
-  const result = await invoke(ec, params, timeoutSeconds, heartbeat?.value);
+  const result = await invoke(ec, info?.resource ?? null, mock, params, call, copied, timeoutSeconds, heartbeat?.value);
   const output = ql.output(ec, result, true);
   return ec.done(output instanceof Promise ? await output : output);
 }
 
 /** Runs the Task's resource and returns its raw result, recording the events AWS records. */
-async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined): Promise<Json> {
+async function invoke(
+  ec: EvalContext,
+  resource: Resource | null,
+  mock: StateMock | undefined,
+  params: Json,
+  /** What a Lambda function is called with: `params`, or a private copy of them (`copied`). */
+  call: Json,
+  copied: boolean,
+  timeoutSeconds: number | undefined,
+  heartbeatSeconds: number | undefined,
+): Promise<Json> {
   const { state, frame } = ec;
   const arn: unknown = ec.def.Resource;
   if (typeof arn !== "string") throw new NotSupportedError("a Task without a string Resource", state.path);
   const { history } = ec.exec.setup;
-  const mock = ec.exec.setup.mocks[state.name];
-  const resource = parseResource(arn);
   if (!resource && !mock) throw new NotSupportedError(`Task resource ${arn}`, state.path);
   const r: Resource = resource ?? { arn, isDirectLambda: false, type: "unknown", name: arn };
   if (!history.keep) {
@@ -106,7 +141,7 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
       result = await waitForCallback(ec, r, params, timeoutSeconds, heartbeatSeconds, callbacks);
       if (r.type === "activity" && history.keep) history.add(frame.cursor, frame.time.now(), "ActivityStarted", { workerName: "local-worker" });
     } else {
-      const work = mock ? callMock(ec, mock, params) : callResource(ec, r, params, timeoutSeconds ?? 99999999);
+      const work = mock ? callMock(ec, mock, params) : callResource(ec, r, call, copied, timeoutSeconds ?? 99999999);
       result = timeoutSeconds === undefined ? await work : await withTaskTimeout(work, timeoutSeconds);
     }
   } catch (raw) {
@@ -218,14 +253,15 @@ async function callMock(ec: EvalContext, mock: (params: Json, n: number) => unkn
   return result === undefined ? null : JSON.parse(JSON.stringify(result));
 }
 
-function callResource(ec: EvalContext, r: Resource, params: Json, timeoutSeconds: number): Promise<Json> {
-  if (r.isDirectLambda) return callLambda(ec, r.arn, params, timeoutSeconds, "direct", r.arn);
-  if (r.type === "lambda" && r.action === "invoke" && !r.pattern) return lambdaInvoke(ec, params, timeoutSeconds);
+function callResource(ec: EvalContext, r: Resource, params: Json, copied: boolean, timeoutSeconds: number): Promise<Json> {
+  if (r.lambda === "direct") return callLambda(ec, r.arn, params, timeoutSeconds, "direct", r.arn, copied);
+  if (r.lambda === "invoke") return lambdaInvoke(ec, params, timeoutSeconds, copied);
   if (r.type === "states" && r.action === "startExecution" && r.pattern !== "waitForTaskToken") return startExecutionTask(ec, r.pattern, params);
   throw new NotSupportedError(`Task resource ${r.arn} without a mock (pass mocks: { "${ec.state.name}": ... } or a mock config)`, ec.state.path);
 }
 
-async function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number): Promise<Json> {
+/** `arn:aws:states:::lambda:invoke`: the function gets `Payload`. Throws (synchronously) when FunctionName is missing. */
+function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number, copied = false): Promise<Json> {
   if (!params || typeof params !== "object" || typeof params.FunctionName !== "string") {
     throw new StatesError(
       "States.Runtime",
@@ -233,26 +269,35 @@ async function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: numbe
     );
   }
   let payload = params.Payload;
+  let eventIsCopy = copied;
   // A string Payload is the raw request body: the function receives its decoded JSON.
   if (typeof payload === "string") {
     try {
       payload = JSON.parse(payload);
+      eventIsCopy = true;
     } catch {
       // Not JSON: the function receives the string itself.
     }
   }
   if (payload === undefined || payload === null) payload = {};
-  if (ec.state.observesPayloadOnly && params.LogType !== "Tail") return callLambda(ec, params.FunctionName, payload, timeoutSeconds, "payload", "lambda");
-  const response = await callLambda(ec, params.FunctionName, payload, timeoutSeconds, "invoke", "lambda");
-  if (params.LogType === "Tail") withLogTail(response);
-  return response;
+  if (ec.state.observesPayloadOnly && params.LogType !== "Tail") return callLambda(ec, params.FunctionName, payload, timeoutSeconds, "payload", "lambda", eventIsCopy);
+  const response = callLambda(ec, params.FunctionName, payload, timeoutSeconds, "invoke", "lambda", eventIsCopy);
+  return params.LogType === "Tail" ? response.then(withLogTail) : response;
 }
 
 /**
  * mode "payload": a lambda:invoke whose state reads only `$.Payload` (OutputPath "$.Payload", nothing
  * else): the SDK response is built only if the history is read; the state gets `{Payload}`.
  */
-async function callLambda(ec: EvalContext, functionRef: string, event: Json, timeoutSeconds: number, mode: "direct" | "invoke" | "payload", limitName: string): Promise<Json> {
+async function callLambda(
+  ec: EvalContext,
+  functionRef: string,
+  event: Json,
+  timeoutSeconds: number,
+  mode: "direct" | "invoke" | "payload",
+  limitName: string,
+  eventIsCopy: boolean,
+): Promise<Json> {
   const { setup } = ec.exec;
   const frame = ec.frame;
   const ref = parseFunctionRef(functionRef, setup.region, setup.accountId);
@@ -260,7 +305,7 @@ async function callLambda(ec: EvalContext, functionRef: string, event: Json, tim
   if (fn instanceof Promise) fn = await fn;
   if (!fn) throw functionNotFound(ref, mode === "direct" ? "direct" : "invoke");
   const options = { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time };
-  const result = await invokeHandler(fn, event, options, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact", mode !== "payload");
+  const result = await invokeHandler(fn, event, options, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact", mode !== "payload", eventIsCopy);
   if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
   ec.measured = result.payload;
   if (mode === "direct") return result.payload;
@@ -269,10 +314,11 @@ async function callLambda(ec: EvalContext, functionRef: string, event: Json, tim
 }
 
 /** LogType "Tail": Lambda returns the last 4 KB of the invocation's log, base64-encoded, in the body and a header. */
-function withLogTail(response: Record<string, Json>): void {
+function withLogTail(response: Record<string, Json>): Record<string, Json> {
   const requestId = response.SdkResponseMetadata.RequestId;
   const log = Buffer.from(`START RequestId: ${requestId} Version: $LATEST\nEND RequestId: ${requestId}\nREPORT RequestId: ${requestId}\n`).toString("base64");
   response.LogResult = log;
   response.SdkHttpMetadata.AllHttpHeaders["X-Amz-Log-Result"] = [log];
   response.SdkHttpMetadata.HttpHeaders["X-Amz-Log-Result"] = log;
+  return response;
 }
