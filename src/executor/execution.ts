@@ -6,7 +6,7 @@
  */
 import { ExecutionAborted, ExecutionFailure, ExecutionStop, ExecutionTimeout, StatesError, TaskFailure } from "./errors";
 import { ExpressionError, prefixStateCause } from "./expr-errors";
-import { HistoryRecorder, EventCursor, payloadDetails } from "./history";
+import { HistoryRecorder, EventCursor, LazyJson, NOT_TRUNCATED, payloadDetails } from "./history";
 import { Timeline, isoTime } from "./clock";
 import { errorMatches, retryDelayMs } from "./retry";
 import { LambdaHandler, LambdaRuntimeStyle } from "./lambda";
@@ -132,7 +132,8 @@ export class Execution {
       history.add(frame.cursor, timeline.now(), "ExecutionRedriven", { redriveCount: redrive.count });
     } else {
       history.add(frame.cursor, timeline.now(), "ExecutionStarted", {
-        ...payloadDetails("input", input),
+        input: new LazyJson(input),
+        inputDetails: NOT_TRUNCATED,
         roleArn: this.setup.executionContext.Execution.RoleArn,
       });
     }

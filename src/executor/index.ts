@@ -19,6 +19,7 @@ import { MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, checkPayload } from "./json";
 import { LambdaHandler, LambdaRuntimeStyle, parseFunctionRef } from "./lambda";
 import { MockConfigFile, StateMock, checkMockConfig, loadMockConfig, mocksFromConfig } from "./mocks";
 import { seededRandom } from "./retry";
+import { localUuid } from "./ids";
 
 export { StatesError, NotSupportedError, InvalidDefinitionError, InvalidExecutionInputError, MockConfigError, RunOptionsError } from "./errors";
 export { RawLambdaResponse } from "./lambda";
@@ -172,11 +173,19 @@ function compile(definition: object | string): CompiledDefinition {
  * result, not a rejection); rejects only for a definition AWS would not
  * accept (InvalidDefinitionError) or bad options.
  */
-export async function runDefinition(definition: object | string, input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
-  if (options.requireMocks) {
-    const { mocks, findLambda } = mocksAndHandlers(options, options.region ?? "us-east-1", options.accountId ?? "123456789012", options.stateMachineName ?? "local-state-machine");
-    await assertMocked(definition, { ...options, mocks }, findLambda);
+export function runDefinition(definition: object | string, input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
+  if (options.requireMocks) return runRequiringMocks(definition, input, options);
+  // Not an async function: that would add a promise layer to every execution. What launching throws still rejects.
+  try {
+    return startExecution(definition, input, options).result();
+  } catch (err) {
+    return Promise.reject(err);
   }
+}
+
+async function runRequiringMocks(definition: object | string, input: unknown, options: RunOptions): Promise<ExecutionResult> {
+  const { mocks, findLambda } = mocksAndHandlers(options, options.region ?? "us-east-1", options.accountId ?? "123456789012", options.stateMachineName ?? "local-state-machine");
+  await assertMocked(definition, { ...options, mocks }, findLambda);
   return startExecution(definition, input, options).result();
 }
 
@@ -335,7 +344,7 @@ function launch(compiled: CompiledDefinition, input: unknown, options: RunOption
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "123456789012";
   const smName = options.stateMachineName ?? "local-state-machine";
-  const execName = options.executionName ?? randomUUID();
+  const execName = options.executionName ?? localUuid();
   const type = options.stateMachineType ?? "STANDARD";
   const startMs = options.startTime === undefined ? Date.now() : new Date(options.startTime).getTime();
   if (Number.isNaN(startMs)) throw new RunOptionsError(`runDefinition: startTime ${JSON.stringify(options.startTime)} is not a date; pass a Date, an ISO string or epoch milliseconds.`);
@@ -554,13 +563,18 @@ function wrapFinder(
 
 /** Finds a handler by name or ARN (a class, not a closure per execution: tsx's keepNames renames every closure it creates). */
 class LambdaFinder {
+  /** Whether `lambdas` has any handler (most runs of a catalogued workflow pass none: resolveHandler serves them). */
+  private readonly hasOwn: boolean;
   constructor(
     private readonly lambdas: Readonly<Record<string, LambdaHandler>>,
     private readonly resolveHandler: RunOptions["resolveHandler"],
     private readonly region: string,
     private readonly accountId: string,
-  ) {}
+  ) {
+    this.hasOwn = Object.keys(lambdas).length > 0;
+  }
   find(ref: string): LambdaHandler | undefined | Promise<LambdaHandler | undefined> {
+    if (!this.hasOwn) return this.resolveHandler?.(parseFunctionRef(ref, this.region, this.accountId).name);
     const direct = this.own(ref);
     if (direct) return direct;
     const { name, arn } = parseFunctionRef(ref, this.region, this.accountId);

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { StatesError, TaskFailure } from "./errors";
 import { MAX_PAYLOAD_BYTES, cloneChecked, cloneJson, lastVerdict } from "./json";
+import { localUuid } from "./ids";
 
 export { cloneJson };
 
@@ -77,18 +78,6 @@ function parseFunctionRefUncached(ref: string, region: string, accountId: string
   return { name, arn, qualifier };
 }
 
-/**
- * Request ids in UUID v4 form: a random block per process and a counter,
- * cheaper than a random UUID per invocation and still unique per process.
- */
-const REQUEST_ID_BASE = randomUUID().slice(8);
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => (i + 0x100).toString(16).slice(1));
-let requestCounter = Math.floor(Math.random() * 0x1000000);
-function newRequestId(): string {
-  const c = (requestCounter = (requestCounter + 1) >>> 0);
-  return HEX_BYTE[c >>> 24] + HEX_BYTE[(c >>> 16) & 0xff] + HEX_BYTE[(c >>> 8) & 0xff] + HEX_BYTE[c & 0xff] + REQUEST_ID_BASE;
-}
-
 /** Lambda's context object; a class so that each invocation does not allocate its methods. */
 class LambdaContext implements LambdaContextLike {
   callbackWaitsForEmptyEventLoop = true;
@@ -149,7 +138,7 @@ export async function invokeHandler(
   /** true: `event` is already a private JSON copy (made while checking the Task's parameters), nobody else holds it. */
   eventIsCopy = false,
 ): Promise<InvokeResult> {
-  const requestId = newRequestId();
+  const requestId = localUuid();
   const context = new LambdaContext(options, requestId);
   const eventCopy = event === undefined ? {} : eventIsCopy ? event : cloneJson(event);
   let returned: unknown;

@@ -15,6 +15,15 @@ import { parseAwsTimestamp } from "./fields";
 
 type Json = any;
 
+/** A field given literally; its text (for messages) is written only if a message needs it. */
+class LiteralField implements FieldValue {
+  readonly from = "literal" as const;
+  constructor(readonly value: Json) {}
+  get text(): string {
+    return JSON.stringify(this.value);
+  }
+}
+
 export class JsonPathLanguage implements QueryLanguage {
   readonly name = "JSONPath" as const;
   readonly parametersField = "Parameters" as const;
@@ -32,7 +41,7 @@ export class JsonPathLanguage implements QueryLanguage {
     const path = holder[`${field}Path`];
     if (path !== undefined) return { value: ec.path(path, effective, `${field}Path`), from: "path", text: path };
     const value = holder[field];
-    return value === undefined ? undefined : { value, from: "literal", text: JSON.stringify(value) };
+    return value === undefined ? undefined : new LiteralField(value);
   }
 
   output(ec: EvalContext, result: Json): Json {

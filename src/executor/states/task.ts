@@ -27,6 +27,8 @@ interface Resource {
   readonly pattern?: string;
   /** A Lambda function called in-process: by its ARN (`direct`) or through `lambda:invoke` (`invoke`). */
   readonly lambda?: "direct" | "invoke";
+  /** TaskStarted's details, the same for every task of this resource (the history copies them when read). */
+  started?: Record<string, Json>;
 }
 
 /** An activity: arn:aws:states:<region>:<account>:activity:<name>. */
@@ -131,7 +133,7 @@ async function invoke(
     history.add(frame.cursor, frame.time.now(), "LambdaFunctionStarted");
   } else {
     history.add(frame.cursor, frame.time.now(), "TaskScheduled", new TaskEventDetails(SCHEDULED, r, params, ec.exec.setup.region, timeoutSeconds, heartbeatSeconds));
-    history.add(frame.cursor, frame.time.now(), "TaskStarted", new TaskEventDetails(STARTED, r, undefined, ""));
+    history.add(frame.cursor, frame.time.now(), "TaskStarted", (r.started ??= { resourceType: r.type, resource: r.name }));
   }
   let result: Json;
   try {
@@ -187,7 +189,6 @@ class PayloadOnlyResponse {
 }
 
 const SCHEDULED = 0;
-const STARTED = 1;
 const SUCCEEDED = 2;
 
 /** A Task's scheduled/started/succeeded event details, as GetExecutionHistory shapes them, built when the history is read. */
@@ -216,7 +217,6 @@ class TaskEventDetails extends LazyDetails {
       if (this.heartbeatSeconds !== undefined) details.heartbeatInSeconds = this.heartbeatSeconds;
       return details;
     }
-    if (this.kind === STARTED) return { resourceType: r.type, resource: r.name };
     const out = payloadDetails("output", this.payload);
     if (r.isDirectLambda) return materialise(out);
     return materialise({ resourceType: r.type, resource: r.name, ...out });
