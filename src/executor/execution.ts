@@ -250,7 +250,7 @@ export class Execution {
       }
       if (!state.recovers) throw err;
       // Retry first: the first retrier whose ErrorEquals matches decides.
-      const ri = state.retry.findIndex((r) => errorMatches(r.ErrorEquals, err.error));
+      const ri = firstMatch(state.retry, err.error);
       if (ri >= 0) {
         const retrier = state.retry[ri];
         attempts ??= new Array<number>(state.retry.length).fill(0);
@@ -263,7 +263,7 @@ export class Execution {
           continue;
         }
       }
-      const ci = state.catch.findIndex((c) => errorMatches(c.ErrorEquals, err.error));
+      const ci = firstMatch(state.catch, err.error);
       if (ci < 0) throw err;
       const catcher = state.catch[ci];
       this.setup.observer?.caught?.(state, ci, err.error);
@@ -292,6 +292,12 @@ export class Execution {
     for (const f of children) if (f.cursor.lastEventId > last) last = f.cursor.lastEventId;
     frame.cursor.lastEventId = last;
   }
+}
+
+/** The index of the first Retry/Catch rule whose ErrorEquals matches, or -1 (a loop: no closure per failed attempt). */
+function firstMatch(rules: readonly { readonly ErrorEquals: readonly string[] }[], error: string): number {
+  for (let i = 0; i < rules.length; i++) if (errorMatches(rules[i].ErrorEquals, error)) return i;
+  return -1;
 }
 
 function copyVariables(vars: Record<string, Json>): Record<string, Json> {

@@ -53,6 +53,8 @@ export interface FunctionRef {
   readonly arn: string;
   /** The version or alias named, if any. */
   readonly qualifier?: string;
+  /** `/aws/lambda/<name>`, as the function's context shows it. */
+  readonly logGroupName: string;
 }
 
 const refCache = new Map<string, { region: string; accountId: string; parsed: FunctionRef }>();
@@ -75,7 +77,7 @@ function parseFunctionRefUncached(ref: string, region: string, accountId: string
   else if (parts.length >= 3 && parts[1] === "function") [name, qualifier] = [parts[2], parts[3]];
   else [name, qualifier] = [parts[0], parts[1]];
   const arn = ref.startsWith("arn:") ? ref : `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-  return { name, arn, qualifier };
+  return { name, arn, qualifier, logGroupName: `/aws/lambda/${name}` };
 }
 
 /** Lambda's context object; a class so that each invocation does not allocate its methods. */
@@ -92,7 +94,7 @@ class LambdaContext implements LambdaContextLike {
   constructor(options: InvokeOptions, readonly awsRequestId: string) {
     this.functionName = options.ref.name;
     this.invokedFunctionArn = options.ref.arn;
-    this.logGroupName = `/aws/lambda/${options.ref.name}`;
+    this.logGroupName = options.ref.logGroupName;
     this.#clock = options.clock;
     this.#deadline = options.clock.now() + options.timeoutMs;
   }
