@@ -95,63 +95,93 @@ const GAVE_UP: unknown = Symbol("gave up");
 let boundBytes = 0;
 
 /**
- * cloneJson that adds sizeBound's upper bound of the JSON size to `boundBytes`
- * in the same pass, and gives up (GAVE_UP) once the bound passes `limit` or an
- * object sits MAX_NESTING_DEPTH levels deep.
+ * cloneJson of an object or array that adds sizeBound's upper bound of the JSON
+ * size to `boundBytes` in the same pass, and gives up (GAVE_UP) when an object
+ * sits MAX_NESTING_DEPTH levels deep, once the bound has passed `limit`, or on
+ * a toJSON that does not give an object (the caller then takes the slow path).
+ * Primitives are handled inline: a call per value would cost more than the copy.
  */
-function copyBounded(value: unknown, limit: number, depth: number): unknown {
-  switch (typeof value) {
-    case "string":
-      boundBytes += 2 + value.length * 6;
-      return value;
-    case "number":
-      boundBytes += 24;
-      return Number.isFinite(value) ? value : null;
-    case "boolean":
-      boundBytes += 5;
-      return value;
-    case "object":
-      break;
-    default:
-      boundBytes += 4;
-      return null;
-  }
-  if (value === null) {
-    boundBytes += 4;
-    return null;
-  }
+function copyBounded(value: object, limit: number, depth: number): unknown {
   if (depth >= MAX_NESTING_DEPTH || boundBytes > limit) return GAVE_UP;
   if (Array.isArray(value)) {
     const n = value.length;
     const out = new Array(n);
     boundBytes += 2 + n;
     for (let i = 0; i < n; i++) {
-      const v = value[i];
-      if (v === undefined || typeof v === "function") {
-        out[i] = null;
-        boundBytes += 4;
-        continue;
+      const v: unknown = value[i];
+      let c: unknown;
+      switch (typeof v) {
+        case "string":
+          boundBytes += 2 + v.length * 6;
+          c = v;
+          break;
+        case "number":
+          boundBytes += 24;
+          c = Number.isFinite(v) ? v : null;
+          break;
+        case "boolean":
+          boundBytes += 5;
+          c = v;
+          break;
+        case "object":
+          if (v === null) {
+            boundBytes += 4;
+            c = null;
+          } else if ((c = copyBounded(v, limit, depth + 1)) === GAVE_UP) return GAVE_UP;
+          break;
+        case "undefined":
+        case "function":
+          boundBytes += 4;
+          c = null;
+          break;
+        default:
+          return GAVE_UP;
       }
-      const c = copyBounded(v, limit, depth + 1);
-      if (c === GAVE_UP) return GAVE_UP;
       out[i] = c;
     }
-    return boundBytes > limit ? GAVE_UP : out;
+    return out;
   }
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return copyBounded((value as { toJSON(): unknown }).toJSON(), limit, depth);
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
+    const j: unknown = (value as { toJSON(): unknown }).toJSON();
+    return typeof j === "object" && j !== null ? copyBounded(j, limit, depth) : GAVE_UP;
+  }
   const out: Record<string, unknown> = {};
   boundBytes += 2;
   for (const key in value as Record<string, unknown>) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const v = (value as Record<string, unknown>)[key];
-    if (v === undefined || typeof v === "function") continue;
+    let c: unknown;
+    switch (typeof v) {
+      case "string":
+        boundBytes += 2 + v.length * 6;
+        c = v;
+        break;
+      case "number":
+        boundBytes += 24;
+        c = Number.isFinite(v) ? v : null;
+        break;
+      case "boolean":
+        boundBytes += 5;
+        c = v;
+        break;
+      case "object":
+        if (v === null) {
+          boundBytes += 4;
+          c = null;
+        } else if ((c = copyBounded(v, limit, depth + 1)) === GAVE_UP) return GAVE_UP;
+        break;
+      case "undefined":
+      case "function":
+        continue;
+      default:
+        // bigint, symbol: JSON.stringify would throw or drop them; the slow path does what cloneJson does.
+        return GAVE_UP;
+    }
     boundBytes += key.length * 6 + 4;
-    const c = copyBounded(v, limit, depth + 1);
-    if (c === GAVE_UP) return GAVE_UP;
     if (key === "__proto__") setKey(out, key, c);
     else out[key] = c;
   }
-  return boundBytes > limit ? GAVE_UP : out;
+  return out;
 }
 
 /** What cloneChecked found (one object, reused: callers read it at once). */
@@ -169,7 +199,7 @@ export function cloneChecked(value: unknown, limit = MAX_PAYLOAD_BYTES): unknown
   }
   boundBytes = 0;
   const copy = copyBounded(value, limit, 0);
-  if (copy !== GAVE_UP) {
+  if (copy !== GAVE_UP && boundBytes <= limit) {
     lastVerdict.verdict = "ok";
     return copy;
   }
