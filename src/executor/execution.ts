@@ -241,9 +241,12 @@ export class Execution {
       try {
         const pending = state.run(ec);
         const outcome = pending instanceof Promise ? await pending : pending;
-        ec.checkSize(outcome.output);
-        history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, outcome.output);
-        return outcome;
+        if (outcome instanceof TaskFailure) err = outcome;
+        else {
+          ec.checkSize(outcome.output);
+          history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, outcome.output);
+          return outcome;
+        }
       } catch (raw) {
         if (raw instanceof ExecutionStop) throw raw;
         err = ec.asStatesError(raw);

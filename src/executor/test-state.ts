@@ -15,7 +15,7 @@ import { ProjectError } from "../errors";
 import { compileDefinition, CompiledState } from "./compile";
 import { Execution, Frame } from "./execution";
 import { EvalContext } from "./eval-context";
-import { ExecutionStop, InvalidDefinitionError, StatesError } from "./errors";
+import { ExecutionStop, InvalidDefinitionError, StatesError, TaskFailure } from "./errors";
 import { HistoryRecorder } from "./history";
 import { VirtualTimeline, isoTime } from "./clock";
 import { LambdaHandler, parseFunctionRef } from "./lambda";
@@ -318,6 +318,7 @@ async function runOnce(
   let err: StatesError;
   try {
     const outcome = await state.run(ec);
+    if (outcome instanceof TaskFailure) throw outcome;
     ec.checkSize(outcome.output);
     const out: TestStateResponse = {
       status: "SUCCEEDED",

@@ -68,7 +68,8 @@ function mockOf(ec: EvalContext): StateMock | undefined {
   return Object.prototype.hasOwnProperty.call(mocks, ec.state.name) ? mocks[ec.state.name] : undefined;
 }
 
-export async function runTask(ec: EvalContext): Promise<StateOutcome> {
+/** A Task: its outcome, or its resource's failure returned as a value (the driver's Retry/Catch takes it as if thrown). */
+export async function runTask(ec: EvalContext): Promise<StateOutcome | TaskFailure> {
   const d = ec.def;
   const ql = ec.ql;
   const info = typeof d.Resource === "string" ? resourceInfo(d.Resource) : undefined;
@@ -97,11 +98,12 @@ export async function runTask(ec: EvalContext): Promise<StateOutcome> {
     throw new StatesError("States.Runtime", `TimeoutSeconds must be a positive integer. Received: ${JSON.stringify(timeoutSeconds)}`);
   }
   const result = await invoke(ec, info?.resource ?? null, mock, params, call, copied, timeoutSeconds, heartbeat?.value);
+  if (result instanceof TaskFailure) return result;
   const output = ql.output(ec, result, true);
   return ec.done(output instanceof Promise ? await output : output);
 }
 
-/** Runs the Task's resource and returns its raw result, recording the events AWS records. */
+/** Runs the Task's resource and returns its raw result or its failure (as a value), recording the events AWS records. */
 async function invoke(
   ec: EvalContext,
   resource: Resource | null,
@@ -150,22 +152,25 @@ async function invoke(
     if (raw instanceof NotSupportedError || raw instanceof ExecutionStop) throw raw;
     const e = raw as { name?: string; message?: string };
     // A mock or handler that threw something other than a StatesError: treat it like a function error.
-    const failure = TaskFailure.from(
+    result = TaskFailure.from(
       raw instanceof StatesError ? raw : new StatesError(typeof e?.name === "string" ? e.name : "Error", typeof e?.message === "string" ? e.message : String(raw)),
     );
+  }
+  if (result instanceof TaskFailure) {
+    // A function error comes back as a value (no throw through every async layer); either way it is recorded here.
     if (!history.keep) history.add(frame.cursor, 0, "");
     else {
       const details: Record<string, Json> = r.isDirectLambda || r.type === "activity" ? {} : { resourceType: r.type, resource: r.name };
-      details.error = failure.error;
-      details.cause = new LazyCause(failure);
-      const timedOut = failure.error === "States.Timeout" || failure.error === "States.HeartbeatTimeout";
+      details.error = result.error;
+      details.cause = new LazyCause(result);
+      const timedOut = result.error === "States.Timeout" || result.error === "States.HeartbeatTimeout";
       const type =
         r.type === "activity"
           ? timedOut ? "ActivityTimedOut" : "ActivityFailed"
           : timedOut ? (r.isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut") : r.isDirectLambda ? "LambdaFunctionFailed" : "TaskFailed";
       history.add(frame.cursor, frame.time.now(), type, details);
     }
-    throw failure;
+    return result;
   }
   if (!history.keep) history.add(frame.cursor, 0, "");
   else if (r.type === "activity") history.add(frame.cursor, frame.time.now(), "ActivitySucceeded", materialise(payloadDetails("output", result)));
@@ -239,7 +244,10 @@ async function waitForCallback(ec: EvalContext, r: Resource, params: Json, timeo
   const token: string = ec.context.Task.Token;
   if (r.type === "lambda" && r.action === "invoke" && params && typeof params.FunctionName === "string") {
     const fn = await ec.exec.setup.findLambda(params.FunctionName);
-    if (fn) await lambdaInvoke(ec, params, timeoutSeconds ?? 99999999);
+    if (fn) {
+      const called = await lambdaInvoke(ec, params, timeoutSeconds ?? 99999999);
+      if (called instanceof TaskFailure) throw called;
+    }
   }
   return callbacks.wait(token, ec.state.name, params, r.arn, ec.frame.time, timeoutSeconds, heartbeatSeconds, r.type === "activity" ? r.arn : undefined);
 }
@@ -286,6 +294,7 @@ function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number, cop
 }
 
 /**
+ * Calls a function; a function error is returned (a TaskFailure), not thrown.
  * mode "payload": a lambda:invoke whose state reads only `$.Payload` (OutputPath "$.Payload", nothing
  * else): the SDK response is built only if the history is read; the state gets `{Payload}`.
  */
@@ -306,6 +315,7 @@ async function callLambda(
   if (!fn) throw functionNotFound(ref, mode === "direct" ? "direct" : "invoke");
   const options = { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time };
   const result = await invokeHandler(fn, event, options, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact", mode !== "payload", eventIsCopy);
+  if (result instanceof TaskFailure) return result;
   if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
   ec.measured = result.payload;
   if (mode === "direct") return result.payload;
@@ -314,7 +324,8 @@ async function callLambda(
 }
 
 /** LogType "Tail": Lambda returns the last 4 KB of the invocation's log, base64-encoded, in the body and a header. */
-function withLogTail(response: Record<string, Json>): Record<string, Json> {
+function withLogTail(response: Record<string, Json> | TaskFailure): Record<string, Json> | TaskFailure {
+  if (response instanceof TaskFailure) return response;
   const requestId = response.SdkResponseMetadata.RequestId;
   const log = Buffer.from(`START RequestId: ${requestId} Version: $LATEST\nEND RequestId: ${requestId}\nREPORT RequestId: ${requestId}\n`).toString("base64");
   response.LogResult = log;
