@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { StatesError, TaskFailure } from "./errors";
 import { MAX_PAYLOAD_BYTES, cloneChecked, cloneJson, lastVerdict } from "./json";
 import { localUuid } from "./ids";
+import { PendingTask } from "./task-timeout";
 
 export { cloneJson };
 
@@ -111,6 +112,8 @@ export interface InvokeOptions {
   readonly timeoutMs: number;
   /** The execution's clock (the handler's remaining time is measured on it). */
   readonly clock: { now(): number };
+  /** The Task's TimeoutSeconds on the wall clock: the call fails with States.Timeout if the handler has not answered by then. */
+  readonly wallTimeoutSeconds?: number;
 }
 
 export interface InvokeResult {
@@ -127,9 +130,13 @@ export interface InvokeResult {
  * Calls a handler the way Lambda would: a JSON copy of the event (so the
  * handler cannot reach into the workflow's state), a context object, and a
  * JSON copy of the result (so what the workflow sees is what AWS would have
- * carried over the wire). A function error is returned as a TaskFailure.
+ * carried over the wire). A function error is returned as a TaskFailure, not
+ * thrown: a throw through each async layer above cost more than the rest of
+ * a retried attempt. Not an async function: the promise it returns is
+ * settled by the handler's answer or, with `wallTimeoutSeconds`, by the
+ * timeout, whichever comes first (one promise instead of two layers).
  */
-export async function invokeHandler(
+export function invokeHandler(
   fn: LambdaHandler,
   event: unknown,
   options: InvokeOptions,
@@ -140,36 +147,70 @@ export async function invokeHandler(
   /** true: `event` is already a private JSON copy (made while checking the Task's parameters), nobody else holds it. */
   eventIsCopy = false,
 ): Promise<InvokeResult | TaskFailure> {
-  const requestId = localUuid();
-  const context = new LambdaContext(options, requestId);
+  const call = new Invocation(localUuid(), style, causeStyle, measure);
+  const context = new LambdaContext(options, call.requestId);
   const eventCopy = event === undefined ? {} : eventIsCopy ? event : cloneJson(event);
   let returned: unknown;
   try {
-    returned = await fn(eventCopy, context);
+    returned = fn(eventCopy, context);
   } catch (err) {
-    // Returned, not thrown: a throw through each async layer above costs more than the rest of a retried attempt.
-    return functionError(err, requestId, causeStyle);
+    return Promise.resolve(call.failed(err));
   }
-  if (returned instanceof RawLambdaResponse) {
-    let payload: unknown = returned.body;
+  const answer = Promise.resolve(returned);
+  if (options.wallTimeoutSeconds === undefined) return answer.then((value) => call.succeeded(value), (err) => call.failed(err));
+  const pending = new PendingTask(Date.now() + options.wallTimeoutSeconds * 1000);
+  answer.then((value) => call.settle(pending, value), (err) => pending.settle(call.failed(err)));
+  return pending.promise;
+}
+
+/** One call of a handler: what its answer becomes. */
+class Invocation {
+  constructor(
+    readonly requestId: string,
+    private readonly style: LambdaRuntimeStyle,
+    private readonly causeStyle: "spaced" | "compact",
+    private readonly measure: boolean,
+  ) {}
+
+  failed(err: unknown): TaskFailure {
+    return functionError(err, this.requestId, this.causeStyle);
+  }
+
+  /** The answer through the JSON boundary into `pending`; what goes wrong there (a value JSON cannot hold) rejects it. */
+  settle(pending: PendingTask, returned: unknown): void {
+    let result: InvokeResult;
     try {
-      payload = JSON.parse(returned.body);
-    } catch {
-      // A body that is not JSON reaches the workflow as a string, as the Lambda SDK decodes it.
+      result = this.succeeded(returned);
+    } catch (err) {
+      pending.fail(err);
+      return;
     }
-    return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), exact: true, requestId };
+    pending.settle(result);
   }
-  if (!measure) {
-    // One pass copies the result and bounds its size.
-    const payload = returned === undefined ? null : cloneChecked(returned);
-    const tooLarge = returned !== undefined && lastVerdict.verdict === "too-large";
-    return { payload, contentLength: tooLarge ? MAX_PAYLOAD_BYTES + 1 : 0, exact: false, requestId };
+
+  succeeded(returned: unknown): InvokeResult {
+    const { requestId } = this;
+    if (returned instanceof RawLambdaResponse) {
+      let payload: unknown = returned.body;
+      try {
+        payload = JSON.parse(returned.body);
+      } catch {
+        // A body that is not JSON reaches the workflow as a string, as the Lambda SDK decodes it.
+      }
+      return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), exact: true, requestId };
+    }
+    if (!this.measure) {
+      // One pass copies the result and bounds its size.
+      const payload = returned === undefined ? null : cloneChecked(returned);
+      const tooLarge = returned !== undefined && lastVerdict.verdict === "too-large";
+      return { payload, contentLength: tooLarge ? MAX_PAYLOAD_BYTES + 1 : 0, exact: false, requestId };
+    }
+    // One pass copies the result and measures the JSON the runtime would have written.
+    const measured = { bytes: 0 };
+    const payload = returned === undefined ? null : cloneJson(returned, measured);
+    const contentLength = this.style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
+    return { payload, contentLength, exact: true, requestId };
   }
-  // One pass copies the result and measures the JSON the runtime would have written.
-  const measured = { bytes: 0 };
-  const payload = returned === undefined ? null : cloneJson(returned, measured);
-  const contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
-  return { payload, contentLength, exact: true, requestId };
 }
 
 /** The Task failure a function error becomes: error = errorType, cause = Lambda's error object as JSON. */

@@ -8,12 +8,39 @@
  */
 import { StatesError } from "./errors";
 
-class PendingTask {
+/** A task waiting for its work: settled by the work, or rejected with States.Timeout by the ticker. */
+export class PendingTask {
   prev: PendingTask | null = null;
   next: PendingTask | null = null;
   resolve!: (value: any) => void;
   reject!: (err: unknown) => void;
-  constructor(readonly deadline: number) {}
+  /** What the caller awaits. */
+  readonly promise: Promise<any>;
+
+  constructor(readonly deadline: number) {
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.next = head;
+    if (head) head.prev = this;
+    head = this;
+    if (!ticker) {
+      // Not unref'd: a pending task must keep the process alive until it settles or times out.
+      ticker = setInterval(tickTimeouts, 50);
+    }
+  }
+
+  /** The work answered in time (a later timeout finds the task gone; an answer after the timeout changes nothing). */
+  settle(value: unknown): void {
+    unlink(this);
+    this.resolve(value);
+  }
+
+  fail(err: unknown): void {
+    unlink(this);
+    this.reject(err);
+  }
 }
 
 let head: PendingTask | null = null;
@@ -30,10 +57,7 @@ function tickTimeouts(): void {
   const now = Date.now();
   for (let entry = head; entry; ) {
     const next = entry.next;
-    if (entry.deadline <= now) {
-      unlink(entry);
-      entry.reject(new StatesError("States.Timeout"));
-    }
+    if (entry.deadline <= now) entry.fail(new StatesError("States.Timeout"));
     entry = next;
   }
   if (head === null && ticker) {
@@ -42,28 +66,12 @@ function tickTimeouts(): void {
   }
 }
 
+/** A task whose work is `work`, failing with States.Timeout after `seconds` of wall-clock time. */
 export function withTaskTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
   const entry = new PendingTask(Date.now() + seconds * 1000);
-  const settled = new Promise<T>((resolve, reject) => {
-    entry.resolve = resolve;
-    entry.reject = reject;
-  });
-  entry.next = head;
-  if (head) head.prev = entry;
-  head = entry;
-  if (!ticker) {
-    // Not unref'd: a pending task must keep the process alive until it settles or times out.
-    ticker = setInterval(tickTimeouts, 50);
-  }
   work.then(
-    (value) => {
-      unlink(entry);
-      entry.resolve(value);
-    },
-    (err) => {
-      unlink(entry);
-      entry.reject(err);
-    },
+    (value) => entry.settle(value),
+    (err) => entry.fail(err),
   );
-  return settled;
+  return entry.promise;
 }

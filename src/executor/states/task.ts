@@ -8,7 +8,7 @@ import { ExecutionStop, NotSupportedError, StatesError, TaskFailure } from "../e
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
 import { LazyCause, LazyDetails, LazyJson, payloadDetails } from "../history";
-import { LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
+import { FunctionRef, LambdaHandler, LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
 import { withTaskTimeout } from "../task-timeout";
 import type { CallbackBroker } from "../callbacks";
 import { startExecutionTask } from "../nested";
@@ -145,8 +145,9 @@ async function invoke(
       result = await waitForCallback(ec, r, params, timeoutSeconds, heartbeatSeconds, callbacks);
       if (r.type === "activity" && history.keep) history.add(frame.cursor, frame.time.now(), "ActivityStarted", { workerName: "local-worker" });
     } else {
-      const work = mock ? callMock(ec, mock, params) : callResource(ec, r, call, copied, timeoutSeconds ?? 99999999);
-      result = timeoutSeconds === undefined ? await work : await withTaskTimeout(work, timeoutSeconds);
+      const work = mock ? callMock(ec, mock, params) : callResource(ec, r, call, copied, timeoutSeconds);
+      // A Lambda call keeps its own time (one promise for the answer and the timeout); other work is wrapped.
+      result = timeoutSeconds === undefined || (r.lambda && !mock) ? await work : await withTaskTimeout(work, timeoutSeconds);
     }
   } catch (raw) {
     if (raw instanceof NotSupportedError || raw instanceof ExecutionStop) throw raw;
@@ -245,7 +246,8 @@ async function waitForCallback(ec: EvalContext, r: Resource, params: Json, timeo
   if (r.type === "lambda" && r.action === "invoke" && params && typeof params.FunctionName === "string") {
     const fn = await ec.exec.setup.findLambda(params.FunctionName);
     if (fn) {
-      const called = await lambdaInvoke(ec, params, timeoutSeconds ?? 99999999);
+      // Its TimeoutSeconds is the callback's, on the virtual clock: the function call itself is not timed on the wall clock.
+      const called = await lambdaInvoke(ec, params, timeoutSeconds, false, false);
       if (called instanceof TaskFailure) throw called;
     }
   }
@@ -261,15 +263,15 @@ async function callMock(ec: EvalContext, mock: (params: Json, n: number) => unkn
   return result === undefined ? null : JSON.parse(JSON.stringify(result));
 }
 
-function callResource(ec: EvalContext, r: Resource, params: Json, copied: boolean, timeoutSeconds: number): Promise<Json> {
-  if (r.lambda === "direct") return callLambda(ec, r.arn, params, timeoutSeconds, "direct", r.arn, copied);
-  if (r.lambda === "invoke") return lambdaInvoke(ec, params, timeoutSeconds, copied);
+function callResource(ec: EvalContext, r: Resource, params: Json, copied: boolean, timeoutSeconds: number | undefined): Promise<Json> {
+  if (r.lambda === "direct") return callLambda(ec, r.arn, params, timeoutSeconds, true, "direct", r.arn, copied);
+  if (r.lambda === "invoke") return lambdaInvoke(ec, params, timeoutSeconds, copied, true);
   if (r.type === "states" && r.action === "startExecution" && r.pattern !== "waitForTaskToken") return startExecutionTask(ec, r.pattern, params);
   throw new NotSupportedError(`Task resource ${r.arn} without a mock (pass mocks: { "${ec.state.name}": ... } or a mock config)`, ec.state.path);
 }
 
 /** `arn:aws:states:::lambda:invoke`: the function gets `Payload`. Throws (synchronously) when FunctionName is missing. */
-function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number, copied = false): Promise<Json> {
+function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number | undefined, copied: boolean, wallTimed: boolean): Promise<Json> {
   if (!params || typeof params !== "object" || typeof params.FunctionName !== "string") {
     throw new StatesError(
       "States.Runtime",
@@ -288,32 +290,55 @@ function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number, cop
     }
   }
   if (payload === undefined || payload === null) payload = {};
-  if (ec.state.observesPayloadOnly && params.LogType !== "Tail") return callLambda(ec, params.FunctionName, payload, timeoutSeconds, "payload", "lambda", eventIsCopy);
-  const response = callLambda(ec, params.FunctionName, payload, timeoutSeconds, "invoke", "lambda", eventIsCopy);
+  if (ec.state.observesPayloadOnly && params.LogType !== "Tail") return callLambda(ec, params.FunctionName, payload, timeoutSeconds, wallTimed, "payload", "lambda", eventIsCopy);
+  const response = callLambda(ec, params.FunctionName, payload, timeoutSeconds, wallTimed, "invoke", "lambda", eventIsCopy);
   return params.LogType === "Tail" ? response.then(withLogTail) : response;
 }
 
 /**
  * Calls a function; a function error is returned (a TaskFailure), not thrown.
+ * `timeoutSeconds`: the Task's TimeoutSeconds (the handler's remaining time), and
+ * with `wallTimed` the wall-clock time after which the call fails with States.Timeout.
  * mode "payload": a lambda:invoke whose state reads only `$.Payload` (OutputPath "$.Payload", nothing
  * else): the SDK response is built only if the history is read; the state gets `{Payload}`.
  */
-async function callLambda(
+function callLambda(
   ec: EvalContext,
   functionRef: string,
   event: Json,
-  timeoutSeconds: number,
+  timeoutSeconds: number | undefined,
+  wallTimed: boolean,
+  mode: "direct" | "invoke" | "payload",
+  limitName: string,
+  eventIsCopy: boolean,
+): Promise<Json> {
+  const { setup } = ec.exec;
+  const ref = parseFunctionRef(functionRef, setup.region, setup.accountId);
+  const fn = setup.findLambda(functionRef);
+  const wallTimeout = wallTimed ? timeoutSeconds : undefined;
+  if (fn instanceof Promise) {
+    // The handler's module is loaded on its first call: like a cold start, that counts toward the task's timeout.
+    const work = fn.then((found) => callFound(ec, ref, found, event, undefined, timeoutSeconds, mode, limitName, eventIsCopy));
+    return wallTimeout === undefined ? work : withTaskTimeout(work, wallTimeout);
+  }
+  return callFound(ec, ref, fn, event, wallTimeout, timeoutSeconds, mode, limitName, eventIsCopy);
+}
+
+async function callFound(
+  ec: EvalContext,
+  ref: FunctionRef,
+  fn: LambdaHandler | undefined,
+  event: Json,
+  wallTimeoutSeconds: number | undefined,
+  timeoutSeconds: number | undefined,
   mode: "direct" | "invoke" | "payload",
   limitName: string,
   eventIsCopy: boolean,
 ): Promise<Json> {
   const { setup } = ec.exec;
   const frame = ec.frame;
-  const ref = parseFunctionRef(functionRef, setup.region, setup.accountId);
-  let fn = setup.findLambda(functionRef);
-  if (fn instanceof Promise) fn = await fn;
   if (!fn) throw functionNotFound(ref, mode === "direct" ? "direct" : "invoke");
-  const options = { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time };
+  const options = { ref, timeoutMs: (timeoutSeconds ?? 99999999) * 1000, clock: frame.time, wallTimeoutSeconds };
   const result = await invokeHandler(fn, event, options, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact", mode !== "payload", eventIsCopy);
   if (result instanceof TaskFailure) return result;
   if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
