@@ -107,6 +107,15 @@ class LambdaContext implements LambdaContextLike {
   succeed(): void {}
 }
 
+/**
+ * How Step Functions called the function, which decides what the Task gets:
+ * `direct` (a function ARN as Resource): the result itself; `invoke`
+ * (`lambda:invoke`): the SDK response; `payload` (a `lambda:invoke` whose
+ * state reads only `$.Payload`): `{Payload}`, the SDK response built only if
+ * the history is read.
+ */
+export type InvokeMode = "direct" | "invoke" | "payload";
+
 export interface InvokeOptions {
   readonly ref: FunctionRef;
   readonly timeoutMs: number;
@@ -114,40 +123,32 @@ export interface InvokeOptions {
   readonly clock: { now(): number };
   /** The Task's TimeoutSeconds on the wall clock: the call fails with States.Timeout if the handler has not answered by then. */
   readonly wallTimeoutSeconds?: number;
-}
-
-export interface InvokeResult {
-  /** The decoded response value. */
-  readonly payload: unknown;
-  /** The response body's length as the runtime wrote it (Content-Length); when not measured, 0 or just over the limit. */
-  readonly contentLength: number;
-  /** Whether contentLength is the exact length (else only a limit verdict). */
-  readonly exact: boolean;
-  readonly requestId: string;
+  readonly mode: InvokeMode;
+  readonly style: LambdaRuntimeStyle;
+  /** The name AWS quotes when the result is over 256 KiB. */
+  readonly limitName: string;
+  /** Told the decoded result, which was just measured (the state's size check need not walk it again). */
+  readonly sink: { measured: unknown };
 }
 
 /**
  * Calls a handler the way Lambda would: a JSON copy of the event (so the
  * handler cannot reach into the workflow's state), a context object, and a
  * JSON copy of the result (so what the workflow sees is what AWS would have
- * carried over the wire). A function error is returned as a TaskFailure, not
- * thrown: a throw through each async layer above cost more than the rest of
- * a retried attempt. Not an async function: the promise it returns is
- * settled by the handler's answer or, with `wallTimeoutSeconds`, by the
- * timeout, whichever comes first (one promise instead of two layers).
+ * carried over the wire), shaped as the Task gets it (InvokeMode). A function
+ * error is returned as a TaskFailure, not thrown: a throw through each async
+ * layer above cost more than the rest of a retried attempt. Not an async
+ * function: the promise it returns is settled by the handler's answer or, with
+ * `wallTimeoutSeconds`, by the timeout, whichever comes first.
  */
 export function invokeHandler(
   fn: LambdaHandler,
   event: unknown,
   options: InvokeOptions,
-  style: LambdaRuntimeStyle,
-  causeStyle: "spaced" | "compact",
-  /** false: nobody will see Content-Length; only check the 256 KiB limit (a cheap bound, exact only near the limit). */
-  measure = true,
   /** true: `event` is already a private JSON copy (made while checking the Task's parameters), nobody else holds it. */
   eventIsCopy = false,
-): Promise<InvokeResult | TaskFailure> {
-  const call = new Invocation(localUuid(), style, causeStyle, measure);
+): Promise<unknown> {
+  const call = new Invocation(localUuid(), options);
   const context = new LambdaContext(options, call.requestId);
   const eventCopy = event === undefined ? {} : eventIsCopy ? event : cloneJson(event);
   let returned: unknown;
@@ -167,18 +168,16 @@ export function invokeHandler(
 class Invocation {
   constructor(
     readonly requestId: string,
-    private readonly style: LambdaRuntimeStyle,
-    private readonly causeStyle: "spaced" | "compact",
-    private readonly measure: boolean,
+    private readonly options: InvokeOptions,
   ) {}
 
   failed(err: unknown): TaskFailure {
-    return functionError(err, this.requestId, this.causeStyle);
+    return functionError(err, this.requestId, this.options.mode === "direct" ? "spaced" : "compact");
   }
 
-  /** The answer through the JSON boundary into `pending`; what goes wrong there (a value JSON cannot hold) rejects it. */
+  /** The answer through the JSON boundary into `pending`; what goes wrong there (over 256 KiB, a value JSON cannot hold) rejects it. */
   settle(pending: PendingTask, returned: unknown): void {
-    let result: InvokeResult;
+    let result: unknown;
     try {
       result = this.succeeded(returned);
     } catch (err) {
@@ -188,28 +187,51 @@ class Invocation {
     pending.settle(result);
   }
 
-  succeeded(returned: unknown): InvokeResult {
-    const { requestId } = this;
+  /** The Task's result; throws States.DataLimitExceeded over 256 KiB. */
+  succeeded(returned: unknown): unknown {
+    const { mode, style, clock } = this.options;
+    let payload: unknown;
+    let contentLength: number;
+    let exact = true;
     if (returned instanceof RawLambdaResponse) {
-      let payload: unknown = returned.body;
+      payload = returned.body;
       try {
         payload = JSON.parse(returned.body);
       } catch {
         // A body that is not JSON reaches the workflow as a string, as the Lambda SDK decodes it.
       }
-      return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), exact: true, requestId };
+      contentLength = Buffer.byteLength(returned.body, "utf8");
+    } else if (mode === "payload") {
+      // Nobody sees Content-Length unless the history is read: one pass copies the result and bounds its size.
+      payload = returned === undefined ? null : cloneChecked(returned);
+      contentLength = returned !== undefined && lastVerdict.verdict === "too-large" ? MAX_PAYLOAD_BYTES + 1 : 0;
+      exact = false;
+    } else {
+      // One pass copies the result and measures the JSON the runtime would have written.
+      const measured = { bytes: 0 };
+      payload = returned === undefined ? null : cloneJson(returned, measured);
+      contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
     }
-    if (!this.measure) {
-      // One pass copies the result and bounds its size.
-      const payload = returned === undefined ? null : cloneChecked(returned);
-      const tooLarge = returned !== undefined && lastVerdict.verdict === "too-large";
-      return { payload, contentLength: tooLarge ? MAX_PAYLOAD_BYTES + 1 : 0, exact: false, requestId };
-    }
-    // One pass copies the result and measures the JSON the runtime would have written.
-    const measured = { bytes: 0 };
-    const payload = returned === undefined ? null : cloneJson(returned, measured);
-    const contentLength = this.style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
-    return { payload, contentLength, exact: true, requestId };
+    if (contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(this.options.limitName);
+    this.options.sink.measured = payload;
+    if (mode === "direct") return payload;
+    if (mode === "payload") return new PayloadOnlyResponse(payload, this.requestId, clock.now(), style, exact ? contentLength : undefined);
+    return invokeResponse(payload, contentLength, this.requestId, clock.now());
+  }
+}
+
+/** lambda:invoke's result where only `Payload` is observable; the history shows the full SDK response. */
+class PayloadOnlyResponse {
+  constructor(
+    readonly Payload: unknown,
+    private readonly requestId: string,
+    private readonly nowMs: number,
+    private readonly style: LambdaRuntimeStyle,
+    private readonly contentLength?: number,
+  ) {}
+  /** The SDK response AWS records, as the history and JSON show it. */
+  toJSON(): unknown {
+    return invokeResponse(this.Payload, this.contentLength ?? contentLengthOf(this.Payload, this.style), this.requestId, this.nowMs);
   }
 }
 

@@ -8,7 +8,7 @@ import { ExecutionStop, NotSupportedError, StatesError, TaskFailure } from "../e
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
 import { LazyCause, LazyDetails, LazyJson, payloadDetails } from "../history";
-import { FunctionRef, LambdaHandler, LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
+import { FunctionRef, InvokeMode, InvokeOptions, LambdaHandler, functionNotFound, invokeHandler, parseFunctionRef } from "../lambda";
 import { withTaskTimeout } from "../task-timeout";
 import type { CallbackBroker } from "../callbacks";
 import { startExecutionTask } from "../nested";
@@ -179,21 +179,6 @@ async function invoke(
   return result;
 }
 
-/** lambda:invoke's result where only `Payload` is observable; the history shows the full SDK response. */
-class PayloadOnlyResponse {
-  constructor(
-    readonly Payload: Json,
-    private readonly requestId: string,
-    private readonly nowMs: number,
-    private readonly style: LambdaRuntimeStyle,
-    private readonly contentLength?: number,
-  ) {}
-  /** The SDK response AWS records, as the history and JSON show it. */
-  toJSON(): Json {
-    return invokeResponse(this.Payload, this.contentLength ?? contentLengthOf(this.Payload, this.style), this.requestId, this.nowMs);
-  }
-}
-
 const SCHEDULED = 0;
 const SUCCEEDED = 2;
 
@@ -308,7 +293,7 @@ function callLambda(
   event: Json,
   timeoutSeconds: number | undefined,
   wallTimed: boolean,
-  mode: "direct" | "invoke" | "payload",
+  mode: InvokeMode,
   limitName: string,
   eventIsCopy: boolean,
 ): Promise<Json> {
@@ -324,28 +309,29 @@ function callLambda(
   return callFound(ec, ref, fn, event, wallTimeout, timeoutSeconds, mode, limitName, eventIsCopy);
 }
 
-async function callFound(
+function callFound(
   ec: EvalContext,
   ref: FunctionRef,
   fn: LambdaHandler | undefined,
   event: Json,
   wallTimeoutSeconds: number | undefined,
   timeoutSeconds: number | undefined,
-  mode: "direct" | "invoke" | "payload",
+  mode: InvokeMode,
   limitName: string,
   eventIsCopy: boolean,
 ): Promise<Json> {
-  const { setup } = ec.exec;
-  const frame = ec.frame;
   if (!fn) throw functionNotFound(ref, mode === "direct" ? "direct" : "invoke");
-  const options = { ref, timeoutMs: (timeoutSeconds ?? 99999999) * 1000, clock: frame.time, wallTimeoutSeconds };
-  const result = await invokeHandler(fn, event, options, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact", mode !== "payload", eventIsCopy);
-  if (result instanceof TaskFailure) return result;
-  if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
-  ec.measured = result.payload;
-  if (mode === "direct") return result.payload;
-  if (mode === "payload") return new PayloadOnlyResponse(result.payload, result.requestId, frame.time.now(), setup.lambdaRuntime, result.exact ? result.contentLength : undefined);
-  return invokeResponse(result.payload, result.contentLength, result.requestId, frame.time.now());
+  const options: InvokeOptions = {
+    ref,
+    timeoutMs: (timeoutSeconds ?? 99999999) * 1000,
+    clock: ec.frame.time,
+    wallTimeoutSeconds,
+    mode,
+    style: ec.exec.setup.lambdaRuntime,
+    limitName,
+    sink: ec,
+  };
+  return invokeHandler(fn, event, options, eventIsCopy);
 }
 
 /** LogType "Tail": Lambda returns the last 4 KB of the invocation's log, base64-encoded, in the body and a header. */
