@@ -150,8 +150,3 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     { statuses: ["FAILED", "TIMED_OUT", "ABORTED"], queue: "fulfilment-alerts" },
   ),
 ];
-
-// Transitional: src/executor/index.ts (getWorkflow) and __tests__/executor/workflows.test.ts
-// (workflowNames) still load these from here. Once they import src/catalogue.ts, delete
-// this line and workflows/ holds data only.
-export { getWorkflow, workflowNames } from "../src/catalogue";

@@ -223,6 +223,18 @@ describe("Wait and the virtual clock", () => {
     expect(types(r.history)).toContain("LambdaFunctionTimedOut");
   });
 
+  test("with and without TimeoutSeconds, a handler answer JSON cannot carry fails the task; an answer in time is not timed out", async () => {
+    const task = (extra: object) => ({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f" }, ...extra, End: true } } });
+    const bad = { f: async () => ({ toJSON: () => { throw new RangeError("cannot serialise"); } }) };
+    for (const extra of [{}, { TimeoutSeconds: 5 }]) {
+      const r = await runDefinition(task(extra), {}, { lambdas: bad });
+      expect(r).toMatchObject({ status: "FAILED", error: "RangeError", cause: "cannot serialise" });
+    }
+    const slow = { f: () => new Promise((resolve) => setTimeout(() => resolve({ ok: true }), 20)) };
+    const r = await runDefinition(task({ TimeoutSeconds: 1, OutputPath: "$.Payload" }), {}, { lambdas: slow });
+    expect(r).toMatchObject({ status: "SUCCEEDED", output: { ok: true } });
+  });
+
   test("parallel branches wait concurrently: two 10 s waits take 10 s", async () => {
     const branch = { StartAt: "W", States: { W: { Type: "Wait", Seconds: 10, End: true } } };
     const r = await runDefinition({ StartAt: "P", States: { P: { Type: "Parallel", Branches: [branch, branch], End: true } } }, {}, { startTime: START });

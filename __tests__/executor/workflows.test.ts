@@ -5,7 +5,7 @@
  */
 import { runWorkflow, ExecutionResult, HistoryEvent } from "../../src/executor/index";
 import { stateVisits } from "../../src/executor/summary";
-import { workflowNames } from "../../workflows/catalogue";
+import { workflowNames } from "../../src/catalogue";
 
 const START = "2024-06-01T08:00:00.000Z";
 const EMPTY_ENV = { cwd: "/nonexistent-so-defaults-apply" };

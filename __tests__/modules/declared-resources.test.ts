@@ -1,5 +1,5 @@
 import { existingResources, parseResourceArn } from "../../src/config/resources";
-import { getWorkflow } from "../../workflows/catalogue";
+import { getWorkflow } from "../../src/catalogue";
 import type { DeclaredResource } from "../../workflows/resources";
 import { byField, policyDocumentOf, resources, stageConfig, synthStage } from "./helpers";
 

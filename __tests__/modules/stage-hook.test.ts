@@ -6,7 +6,7 @@ import { loadStageConfigs } from "../../src/config/stage";
 import { synthStages } from "../../modules/app";
 import { address } from "../../modules/addresses";
 import type { StageHook } from "../../modules/stage-stack";
-import { getWorkflow } from "../../workflows/catalogue";
+import { getWorkflow } from "../../src/catalogue";
 import { ConfigError } from "../../src/errors";
 import { synthStage } from "./helpers";
 

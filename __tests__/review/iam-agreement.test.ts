@@ -14,7 +14,8 @@ import { ENGINE_ANALYSERS } from "../../src/review/run";
 import { synthFromJson } from "../../src/review/synth";
 import { diffSynth } from "../../src/review/synth-diff";
 import { reviewWorkflows, type WorkflowAnalysers } from "../../src/review/workflows";
-import { getWorkflow, type WorkflowSpec } from "../../workflows/catalogue";
+import { getWorkflow } from "../../src/catalogue";
+import type { WorkflowSpec } from "../../workflows/catalogue";
 import { policyDocumentOf, stageConfig, synthStage, type Tf } from "../modules/helpers";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

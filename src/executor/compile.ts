@@ -5,6 +5,7 @@
  * implementations, chosen here, never tested again at run time).
  */
 import { InvalidDefinitionError } from "./errors";
+import type { TaskFailure } from "./errors";
 import type { Catcher, Retrier } from "./retry";
 import type { EvalContext } from "./eval-context";
 import { QueryLanguage, queryLanguage } from "./query";
@@ -17,7 +18,12 @@ export interface StateOutcome {
   next?: string;
 }
 
-export type StateHandler = (ec: EvalContext) => Promise<StateOutcome> | StateOutcome;
+/**
+ * A state type's work: its outcome, or (Task) the resource's failure returned
+ * instead of thrown; on a retried task a throw through each async layer cost
+ * more than the rest of the attempt. Anything thrown is a failure too.
+ */
+export type StateHandler = (ec: EvalContext) => Promise<StateOutcome | TaskFailure> | StateOutcome | TaskFailure;
 
 export interface CompiledState {
   readonly name: string;

@@ -14,7 +14,7 @@
  * from the definition's size, Map/Parallel use and payload sizes and does not
  * publish the formula: 64 MB (one chunk) unless `memoryMb` is given.
  */
-import type { ExecutionResult } from "./index";
+import type { ExecutionResult } from "./options";
 import { stateVisits } from "./summary";
 
 /**

@@ -9,7 +9,7 @@ import { StatesError } from "./errors";
 import { EvalScope, evaluatePath } from "./jsonpath";
 import { resolvePayloadTemplate } from "./payload";
 import { evaluateJsonataValue, JsonataBindings } from "./jsonata";
-import { checkPayload } from "./json";
+import { checkPayload, cloneChecked, cloneJson, lastVerdict } from "./json";
 import type { Catcher } from "./retry";
 import type { CompiledState, StateOutcome } from "./compile";
 import { Execution, Frame, toStatesError } from "./execution";
@@ -18,6 +18,10 @@ type Json = any;
 
 export class EvalContext {
   #context: Json = undefined;
+  /** The scope of paths read from the state's input, made on first use. */
+  #inputScope: Scope | undefined = undefined;
+  /** One `where` for synchronous evaluations, its field set per call (messages are built when thrown, so reuse is safe). */
+  #where: { field: string; state: string; enteredEventId: number } | undefined = undefined;
 
   constructor(
     readonly exec: Execution,
@@ -51,12 +55,20 @@ export class EvalContext {
   }
 
   scope(input: Json, context?: Json): EvalScope {
+    if (input === this.input && context === undefined) return (this.#inputScope ??= new Scope(this, input, undefined));
     return new Scope(this, input, context);
+  }
+
+  /** `where(field)` for an evaluation that finishes before the next one starts (JSONPath: synchronous). */
+  private syncWhere(field: string): { field: string; state: string; enteredEventId: number } {
+    const w = (this.#where ??= this.where(field));
+    w.field = field;
+    return w;
   }
 
   /** A JSONPath (`$.x`, `$$.x`, `$var`) read from `input`. */
   path(path: string, input: Json, field: string): Json {
-    return evaluatePath(path, this.scope(input), this.where(field));
+    return evaluatePath(path, this.scope(input), this.syncWhere(field));
   }
 
   /** InputPath / OutputPath: null gives `{}`, absent or `$` gives the value itself. */
@@ -68,7 +80,7 @@ export class EvalContext {
 
   /** A JSONPath payload template (Parameters, ResultSelector, ItemSelector, Assign). */
   template(template: Json, input: Json, field: string, context?: Json): Json {
-    return resolvePayloadTemplate(template, this.scope(input, context), this.where(field));
+    return resolvePayloadTemplate(template, this.scope(input, context), this.syncWhere(field));
   }
 
   /** `$states` and the variables, as JSONata expressions see them. */
@@ -122,11 +134,22 @@ export class EvalContext {
     // The state's own input was checked as the previous state's output (or as the execution input).
     if (value === this.input || (value === this.measured && value !== undefined)) return;
     const verdict = checkPayload(value);
-    if (verdict === "ok") return;
+    if (verdict !== "ok") throw this.sizeError(verdict);
+  }
+
+  /** checkSize and a private JSON copy of the value in one pass: a Lambda function's event is both checked and copied. */
+  checkedCopy(value: Json): Json {
+    if (value === this.input || (value === this.measured && value !== undefined)) return cloneJson(value);
+    const copy = cloneChecked(value);
+    if (lastVerdict.verdict !== "ok") throw this.sizeError(lastVerdict.verdict);
+    return copy;
+  }
+
+  private sizeError(verdict: "too-large" | "too-deep"): StatesError {
     if (verdict === "too-deep") {
-      throw new StatesError("States.Runtime", `The data is nested more than 1000 levels deep, more than the local executor supports; flatten it.`);
+      return new StatesError("States.Runtime", `The data is nested more than 1000 levels deep, more than the local executor supports; flatten it.`);
     }
-    throw dataLimitExceeded(this.state.name);
+    return dataLimitExceeded(this.state.name);
   }
 
   asStatesError(raw: unknown): StatesError {

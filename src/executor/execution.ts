@@ -6,7 +6,7 @@
  */
 import { ExecutionAborted, ExecutionFailure, ExecutionStop, ExecutionTimeout, StatesError, TaskFailure } from "./errors";
 import { ExpressionError, prefixStateCause } from "./expr-errors";
-import { HistoryRecorder, EventCursor, payloadDetails } from "./history";
+import { HistoryRecorder, EventCursor, LazyJson, NOT_TRUNCATED, payloadDetails } from "./history";
 import { Timeline, isoTime } from "./clock";
 import { errorMatches, retryDelayMs } from "./retry";
 import { LambdaHandler, LambdaRuntimeStyle } from "./lambda";
@@ -132,7 +132,8 @@ export class Execution {
       history.add(frame.cursor, timeline.now(), "ExecutionRedriven", { redriveCount: redrive.count });
     } else {
       history.add(frame.cursor, timeline.now(), "ExecutionStarted", {
-        ...payloadDetails("input", input),
+        input: new LazyJson(input),
+        inputDetails: NOT_TRUNCATED,
         roleArn: this.setup.executionContext.Execution.RoleArn,
       });
     }
@@ -240,16 +241,19 @@ export class Execution {
       try {
         const pending = state.run(ec);
         const outcome = pending instanceof Promise ? await pending : pending;
-        ec.checkSize(outcome.output);
-        history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, outcome.output);
-        return outcome;
+        if (outcome instanceof TaskFailure) err = outcome;
+        else {
+          ec.checkSize(outcome.output);
+          history.addState(frame.cursor, frame.time.now(), state.exitedType, state.name, outcome.output);
+          return outcome;
+        }
       } catch (raw) {
         if (raw instanceof ExecutionStop) throw raw;
         err = ec.asStatesError(raw);
       }
       if (!state.recovers) throw err;
       // Retry first: the first retrier whose ErrorEquals matches decides.
-      const ri = state.retry.findIndex((r) => errorMatches(r.ErrorEquals, err.error));
+      const ri = firstMatch(state.retry, err.error);
       if (ri >= 0) {
         const retrier = state.retry[ri];
         attempts ??= new Array<number>(state.retry.length).fill(0);
@@ -262,7 +266,7 @@ export class Execution {
           continue;
         }
       }
-      const ci = state.catch.findIndex((c) => errorMatches(c.ErrorEquals, err.error));
+      const ci = firstMatch(state.catch, err.error);
       if (ci < 0) throw err;
       const catcher = state.catch[ci];
       this.setup.observer?.caught?.(state, ci, err.error);
@@ -291,6 +295,12 @@ export class Execution {
     for (const f of children) if (f.cursor.lastEventId > last) last = f.cursor.lastEventId;
     frame.cursor.lastEventId = last;
   }
+}
+
+/** The index of the first Retry/Catch rule whose ErrorEquals matches, or -1 (a loop: no closure per failed attempt). */
+function firstMatch(rules: readonly { readonly ErrorEquals: readonly string[] }[], error: string): number {
+  for (let i = 0; i < rules.length; i++) if (errorMatches(rules[i].ErrorEquals, error)) return i;
+  return -1;
 }
 
 function copyVariables(vars: Record<string, Json>): Record<string, Json> {

@@ -151,7 +151,7 @@ export function detailsKey(type: string): string {
   return key;
 }
 
-const NOT_TRUNCATED = Object.freeze({ truncated: false });
+export const NOT_TRUNCATED = Object.freeze({ truncated: false });
 
 function jsonText(value: unknown): string {
   return value === undefined ? "null" : JSON.stringify(value);

@@ -10,7 +10,7 @@
  *
  * `toHaveFailedWith` also takes a testState response (status FAILED).
  */
-import type { ExecutionResult } from "./index";
+import type { ExecutionResult } from "./options";
 import { stateVisits } from "./summary";
 
 type Json = any;

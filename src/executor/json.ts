@@ -90,6 +90,124 @@ export function checkPayload(value: unknown, limit = MAX_PAYLOAD_BYTES): SizeVer
   return text !== undefined && Buffer.byteLength(text, "utf8") > limit ? "too-large" : "ok";
 }
 
+/** Returned by copyBounded when it gives up: over the limit or too deep (the caller takes the slow path). */
+const GAVE_UP: unknown = Symbol("gave up");
+let boundBytes = 0;
+
+/**
+ * cloneJson of an object or array that adds sizeBound's upper bound of the JSON
+ * size to `boundBytes` in the same pass, and gives up (GAVE_UP) when an object
+ * sits MAX_NESTING_DEPTH levels deep, once the bound has passed `limit`, or on
+ * a toJSON that does not give an object (the caller then takes the slow path).
+ * Primitives are handled inline: a call per value would cost more than the copy.
+ */
+function copyBounded(value: object, limit: number, depth: number): unknown {
+  if (depth >= MAX_NESTING_DEPTH || boundBytes > limit) return GAVE_UP;
+  if (Array.isArray(value)) {
+    const n = value.length;
+    const out = new Array(n);
+    boundBytes += 2 + n;
+    for (let i = 0; i < n; i++) {
+      const v: unknown = value[i];
+      let c: unknown;
+      switch (typeof v) {
+        case "string":
+          boundBytes += 2 + v.length * 6;
+          c = v;
+          break;
+        case "number":
+          boundBytes += 24;
+          c = Number.isFinite(v) ? v : null;
+          break;
+        case "boolean":
+          boundBytes += 5;
+          c = v;
+          break;
+        case "object":
+          if (v === null) {
+            boundBytes += 4;
+            c = null;
+          } else if ((c = copyBounded(v, limit, depth + 1)) === GAVE_UP) return GAVE_UP;
+          break;
+        case "undefined":
+        case "function":
+          boundBytes += 4;
+          c = null;
+          break;
+        default:
+          return GAVE_UP;
+      }
+      out[i] = c;
+    }
+    return out;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
+    const j: unknown = (value as { toJSON(): unknown }).toJSON();
+    return typeof j === "object" && j !== null ? copyBounded(j, limit, depth) : GAVE_UP;
+  }
+  const out: Record<string, unknown> = {};
+  boundBytes += 2;
+  for (const key in value as Record<string, unknown>) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    let c: unknown;
+    switch (typeof v) {
+      case "string":
+        boundBytes += 2 + v.length * 6;
+        c = v;
+        break;
+      case "number":
+        boundBytes += 24;
+        c = Number.isFinite(v) ? v : null;
+        break;
+      case "boolean":
+        boundBytes += 5;
+        c = v;
+        break;
+      case "object":
+        if (v === null) {
+          boundBytes += 4;
+          c = null;
+        } else if ((c = copyBounded(v, limit, depth + 1)) === GAVE_UP) return GAVE_UP;
+        break;
+      case "undefined":
+      case "function":
+        continue;
+      default:
+        // bigint, symbol: JSON.stringify would throw or drop them; the slow path does what cloneJson does.
+        return GAVE_UP;
+    }
+    boundBytes += key.length * 6 + 4;
+    if (key === "__proto__") setKey(out, key, c);
+    else out[key] = c;
+  }
+  return out;
+}
+
+/** What cloneChecked found (one object, reused: callers read it at once). */
+export const lastVerdict: { verdict: SizeVerdict } = { verdict: "ok" };
+
+/**
+ * cloneJson(value) and checkPayload's verdict on the copy (in `lastVerdict`),
+ * in one pass for the usual payload, well under the limit; near or over it, or
+ * deeply nested, the copy and the check are made as two passes.
+ */
+export function cloneChecked(value: unknown, limit = MAX_PAYLOAD_BYTES): unknown {
+  if (value === null || typeof value !== "object") {
+    lastVerdict.verdict = checkPayload(value, limit);
+    return cloneJson(value);
+  }
+  boundBytes = 0;
+  const copy = copyBounded(value, limit, 0);
+  if (copy !== GAVE_UP && boundBytes <= limit) {
+    lastVerdict.verdict = "ok";
+    return copy;
+  }
+  const full = cloneJson(value);
+  lastVerdict.verdict = checkPayload(full, limit);
+  return full;
+}
+
 /** The UTF-8 length of JSON.stringify(s). */
 function jsonStringBytes(s: string): number {
   let n = s.length + 2;
@@ -131,22 +249,23 @@ export function cloneJson(value: unknown, measure?: { bytes: number }): unknown 
   if (measure) return copyMeasured(value, measure);
   if (value === null || typeof value !== "object") return typeof value === "number" && !Number.isFinite(value) ? null : value;
   if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
+    const n = value.length;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) {
       const v = value[i];
-      out[i] = v === undefined || typeof v === "function" ? null : cloneJson(v);
+      out[i] = v === undefined || typeof v === "function" ? null : typeof v === "object" && v !== null ? cloneJson(v) : typeof v === "number" && !Number.isFinite(v) ? null : v;
     }
     return out;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return cloneJson((value as { toJSON(): unknown }).toJSON());
   const out: Record<string, unknown> = {};
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  for (const key in value as Record<string, unknown>) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || typeof v === "function") continue;
-    if (key === "__proto__") setKey(out, key, cloneJson(v));
-    else out[key] = cloneJson(v);
+    const c = typeof v === "object" && v !== null ? cloneJson(v) : typeof v === "number" && !Number.isFinite(v) ? null : v;
+    if (key === "__proto__") setKey(out, key, c);
+    else out[key] = c;
   }
   return out;
 }

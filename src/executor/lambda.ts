@@ -5,7 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { StatesError, TaskFailure } from "./errors";
-import { MAX_PAYLOAD_BYTES, checkPayload, cloneJson } from "./json";
+import { MAX_PAYLOAD_BYTES, cloneChecked, cloneJson, lastVerdict } from "./json";
+import { localUuid } from "./ids";
+import { PendingTask } from "./task-timeout";
 
 export { cloneJson };
 
@@ -52,6 +54,8 @@ export interface FunctionRef {
   readonly arn: string;
   /** The version or alias named, if any. */
   readonly qualifier?: string;
+  /** `/aws/lambda/<name>`, as the function's context shows it. */
+  readonly logGroupName: string;
 }
 
 const refCache = new Map<string, { region: string; accountId: string; parsed: FunctionRef }>();
@@ -74,18 +78,7 @@ function parseFunctionRefUncached(ref: string, region: string, accountId: string
   else if (parts.length >= 3 && parts[1] === "function") [name, qualifier] = [parts[2], parts[3]];
   else [name, qualifier] = [parts[0], parts[1]];
   const arn = ref.startsWith("arn:") ? ref : `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-  return { name, arn, qualifier };
-}
-
-/**
- * Request ids in UUID v4 form: a random block per process and a counter,
- * cheaper than a random UUID per invocation and still unique per process.
- */
-const REQUEST_ID_BASE = randomUUID().slice(8);
-let requestCounter = Math.floor(Math.random() * 0x1000000);
-function newRequestId(): string {
-  requestCounter = (requestCounter + 1) >>> 0;
-  return (requestCounter + 0x100000000).toString(16).slice(1) + REQUEST_ID_BASE;
+  return { name, arn, qualifier, logGroupName: `/aws/lambda/${name}` };
 }
 
 /** Lambda's context object; a class so that each invocation does not allocate its methods. */
@@ -97,83 +90,149 @@ class LambdaContext implements LambdaContextLike {
   readonly memoryLimitInMB = "128";
   readonly logGroupName: string;
   readonly logStreamName = "local";
-  private readonly started: number;
-  constructor(
-    private readonly options: InvokeOptions,
-    readonly awsRequestId: string,
-  ) {
+  readonly #deadline: number;
+  readonly #clock: { now(): number };
+  constructor(options: InvokeOptions, readonly awsRequestId: string) {
     this.functionName = options.ref.name;
     this.invokedFunctionArn = options.ref.arn;
-    this.logGroupName = `/aws/lambda/${options.ref.name}`;
-    this.started = options.clock.now();
+    this.logGroupName = options.ref.logGroupName;
+    this.#clock = options.clock;
+    this.#deadline = options.clock.now() + options.timeoutMs;
   }
   getRemainingTimeInMillis(): number {
-    return Math.max(0, this.options.timeoutMs - (this.options.clock.now() - this.started));
+    return Math.max(0, this.#deadline - this.#clock.now());
   }
   done(): void {}
   fail(): void {}
   succeed(): void {}
 }
 
+/**
+ * How Step Functions called the function, which decides what the Task gets:
+ * `direct` (a function ARN as Resource): the result itself; `invoke`
+ * (`lambda:invoke`): the SDK response; `payload` (a `lambda:invoke` whose
+ * state reads only `$.Payload`): `{Payload}`, the SDK response built only if
+ * the history is read.
+ */
+export type InvokeMode = "direct" | "invoke" | "payload";
+
 export interface InvokeOptions {
   readonly ref: FunctionRef;
   readonly timeoutMs: number;
   /** The execution's clock (the handler's remaining time is measured on it). */
   readonly clock: { now(): number };
-}
-
-export interface InvokeResult {
-  /** The decoded response value. */
-  readonly payload: unknown;
-  /** The response body's length as the runtime wrote it (Content-Length); when not measured, 0 or just over the limit. */
-  readonly contentLength: number;
-  /** Whether contentLength is the exact length (else only a limit verdict). */
-  readonly exact: boolean;
-  readonly requestId: string;
+  /** The Task's TimeoutSeconds on the wall clock: the call fails with States.Timeout if the handler has not answered by then. */
+  readonly wallTimeoutSeconds?: number;
+  readonly mode: InvokeMode;
+  readonly style: LambdaRuntimeStyle;
+  /** The name AWS quotes when the result is over 256 KiB. */
+  readonly limitName: string;
+  /** Told the decoded result, which was just measured (the state's size check need not walk it again). */
+  readonly sink: { measured: unknown };
 }
 
 /**
  * Calls a handler the way Lambda would: a JSON copy of the event (so the
  * handler cannot reach into the workflow's state), a context object, and a
  * JSON copy of the result (so what the workflow sees is what AWS would have
- * carried over the wire).
+ * carried over the wire), shaped as the Task gets it (InvokeMode). A function
+ * error is returned as a TaskFailure, not thrown: a throw through each async
+ * layer above cost more than the rest of a retried attempt. Not an async
+ * function: the promise it returns is settled by the handler's answer or, with
+ * `wallTimeoutSeconds`, by the timeout, whichever comes first.
  */
-export async function invokeHandler(
+export function invokeHandler(
   fn: LambdaHandler,
   event: unknown,
   options: InvokeOptions,
-  style: LambdaRuntimeStyle,
-  causeStyle: "spaced" | "compact",
-  /** false: nobody will see Content-Length; only check the 256 KiB limit (a cheap bound, exact only near the limit). */
-  measure = true,
-): Promise<InvokeResult> {
-  const requestId = newRequestId();
-  const context = new LambdaContext(options, requestId);
-  const eventCopy = event === undefined ? {} : cloneJson(event);
+  /** true: `event` is already a private JSON copy (made while checking the Task's parameters), nobody else holds it. */
+  eventIsCopy = false,
+): Promise<unknown> {
+  const call = new Invocation(localUuid(), options);
+  const context = new LambdaContext(options, call.requestId);
+  const eventCopy = event === undefined ? {} : eventIsCopy ? event : cloneJson(event);
   let returned: unknown;
   try {
-    returned = await fn(eventCopy, context);
+    returned = fn(eventCopy, context);
   } catch (err) {
-    throw functionError(err, requestId, causeStyle);
+    return Promise.resolve(call.failed(err));
   }
-  if (returned instanceof RawLambdaResponse) {
-    let payload: unknown = returned.body;
+  const answer = Promise.resolve(returned);
+  if (options.wallTimeoutSeconds === undefined) return answer.then((value) => call.succeeded(value), (err) => call.failed(err));
+  const pending = new PendingTask(Date.now() + options.wallTimeoutSeconds * 1000);
+  answer.then((value) => call.settle(pending, value), (err) => pending.settle(call.failed(err)));
+  return pending.promise;
+}
+
+/** One call of a handler: what its answer becomes. */
+class Invocation {
+  constructor(
+    readonly requestId: string,
+    private readonly options: InvokeOptions,
+  ) {}
+
+  failed(err: unknown): TaskFailure {
+    return functionError(err, this.requestId, this.options.mode === "direct" ? "spaced" : "compact");
+  }
+
+  /** The answer through the JSON boundary into `pending`; what goes wrong there (over 256 KiB, a value JSON cannot hold) rejects it. */
+  settle(pending: PendingTask, returned: unknown): void {
+    let result: unknown;
     try {
-      payload = JSON.parse(returned.body);
-    } catch {
-      // A body that is not JSON reaches the workflow as a string, as the Lambda SDK decodes it.
+      result = this.succeeded(returned);
+    } catch (err) {
+      pending.fail(err);
+      return;
     }
-    return { payload, contentLength: Buffer.byteLength(returned.body, "utf8"), exact: true, requestId };
+    pending.settle(result);
   }
-  if (!measure) {
-    const payload = returned === undefined ? null : cloneJson(returned);
-    return { payload, contentLength: checkPayload(payload) === "too-large" ? MAX_PAYLOAD_BYTES + 1 : 0, exact: false, requestId };
+
+  /** The Task's result; throws States.DataLimitExceeded over 256 KiB. */
+  succeeded(returned: unknown): unknown {
+    const { mode, style, clock } = this.options;
+    let payload: unknown;
+    let contentLength: number;
+    let exact = true;
+    if (returned instanceof RawLambdaResponse) {
+      payload = returned.body;
+      try {
+        payload = JSON.parse(returned.body);
+      } catch {
+        // A body that is not JSON reaches the workflow as a string, as the Lambda SDK decodes it.
+      }
+      contentLength = Buffer.byteLength(returned.body, "utf8");
+    } else if (mode === "payload") {
+      // Nobody sees Content-Length unless the history is read: one pass copies the result and bounds its size.
+      payload = returned === undefined ? null : cloneChecked(returned);
+      contentLength = returned !== undefined && lastVerdict.verdict === "too-large" ? MAX_PAYLOAD_BYTES + 1 : 0;
+      exact = false;
+    } else {
+      // One pass copies the result and measures the JSON the runtime would have written.
+      const measured = { bytes: 0 };
+      payload = returned === undefined ? null : cloneJson(returned, measured);
+      contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
+    }
+    if (contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(this.options.limitName);
+    this.options.sink.measured = payload;
+    if (mode === "direct") return payload;
+    if (mode === "payload") return new PayloadOnlyResponse(payload, this.requestId, clock.now(), style, exact ? contentLength : undefined);
+    return invokeResponse(payload, contentLength, this.requestId, clock.now());
   }
-  // One pass copies the result and measures the JSON the runtime would have written.
-  const measured = { bytes: 0 };
-  const payload = returned === undefined ? null : cloneJson(returned, measured);
-  const contentLength = style === "python" ? pythonJsonLength(payload) : returned === undefined ? 4 : measured.bytes;
-  return { payload, contentLength, exact: true, requestId };
+}
+
+/** lambda:invoke's result where only `Payload` is observable; the history shows the full SDK response. */
+class PayloadOnlyResponse {
+  constructor(
+    readonly Payload: unknown,
+    private readonly requestId: string,
+    private readonly nowMs: number,
+    private readonly style: LambdaRuntimeStyle,
+    private readonly contentLength?: number,
+  ) {}
+  /** The SDK response AWS records, as the history and JSON show it. */
+  toJSON(): unknown {
+    return invokeResponse(this.Payload, this.contentLength ?? contentLengthOf(this.Payload, this.style), this.requestId, this.nowMs);
+  }
 }
 
 /** The Task failure a function error becomes: error = errorType, cause = Lambda's error object as JSON. */

@@ -15,6 +15,23 @@ import { parseAwsTimestamp } from "./fields";
 
 type Json = any;
 
+const pathFields = new Map<string, string>();
+/** `TimeoutSeconds` -> `TimeoutSecondsPath`, built once per name (a string built per call must be hashed per lookup). */
+function pathFieldOf(field: string): string {
+  let name = pathFields.get(field);
+  if (name === undefined) pathFields.set(field, (name = `${field}Path`));
+  return name;
+}
+
+/** A field given literally; its text (for messages) is written only if a message needs it. */
+class LiteralField implements FieldValue {
+  readonly from = "literal" as const;
+  constructor(readonly value: Json) {}
+  get text(): string {
+    return JSON.stringify(this.value);
+  }
+}
+
 export class JsonPathLanguage implements QueryLanguage {
   readonly name = "JSONPath" as const;
   readonly parametersField = "Parameters" as const;
@@ -29,10 +46,11 @@ export class JsonPathLanguage implements QueryLanguage {
   }
 
   field(ec: EvalContext, holder: Record<string, Json>, field: string, effective: Json): FieldValue | undefined {
-    const path = holder[`${field}Path`];
-    if (path !== undefined) return { value: ec.path(path, effective, `${field}Path`), from: "path", text: path };
+    const pathField = pathFieldOf(field);
+    const path = holder[pathField];
+    if (path !== undefined) return { value: ec.path(path, effective, pathField), from: "path", text: path };
     const value = holder[field];
-    return value === undefined ? undefined : { value, from: "literal", text: JSON.stringify(value) };
+    return value === undefined ? undefined : new LiteralField(value);
   }
 
   output(ec: EvalContext, result: Json): Json {

@@ -4,7 +4,7 @@
  *     [--inspection-level INFO|DEBUG|TRACE] [--stage <stage>] [--json]`
  *
  * Runs one state of a catalogued workflow once, as the TestState API does
- * (src/executor/test-state.ts holds the logic). Exit 0 SUCCEEDED or
+ * (src/executor/test-state-workflow.ts holds the logic). Exit 0 SUCCEEDED or
  * CAUGHT_ERROR, 1 FAILED or RETRIABLE, 2 the command could not run.
  */
 import { withStdoutOnStderr } from "../../executor/stdout-to-stderr";
@@ -61,7 +61,7 @@ export default defineCommand({
       cwd: io.cwd,
     };
     const [{ testWorkflowState, formatTestState }, { getWorkflow }, { loadStageConfig }] = await Promise.all([
-      import("../../executor/test-state"),
+      import("../../executor/test-state-workflow"),
       import("../../catalogue"),
       import("../../config/stage"),
     ]);

@@ -8,10 +8,11 @@ import { ExecutionStop, NotSupportedError, StatesError, TaskFailure } from "../e
 import type { EvalContext } from "../eval-context";
 import type { StateOutcome } from "../compile";
 import { LazyCause, LazyDetails, LazyJson, payloadDetails } from "../history";
-import { LambdaRuntimeStyle, MAX_PAYLOAD_BYTES, contentLengthOf, dataLimitExceeded, functionNotFound, invokeHandler, invokeResponse, parseFunctionRef } from "../lambda";
+import { FunctionRef, InvokeMode, InvokeOptions, LambdaHandler, functionNotFound, invokeHandler, parseFunctionRef } from "../lambda";
 import { withTaskTimeout } from "../task-timeout";
 import type { CallbackBroker } from "../callbacks";
 import { startExecutionTask } from "../nested";
+import type { StateMock } from "../mocks";
 
 type Json = any;
 
@@ -24,41 +25,70 @@ interface Resource {
   readonly name: string;
   readonly action?: string;
   readonly pattern?: string;
+  /** A Lambda function called in-process: by its ARN (`direct`) or through `lambda:invoke` (`invoke`). */
+  readonly lambda?: "direct" | "invoke";
+  /** TaskStarted's details, the same for every task of this resource (the history copies them when read). */
+  started?: Record<string, Json>;
 }
 
 /** An activity: arn:aws:states:<region>:<account>:activity:<name>. */
 const ACTIVITY_RE = /^arn:[^:]+:states:[^:]*:[^:]*:activity:[^:]+$/;
 
-const resourceCache = new Map<string, Resource | null>();
-/** A Task's Resource, parsed once per distinct ARN; null when it is no resource the executor knows. */
-function parseResource(arn: string): Resource | null {
+interface ResourceInfo {
+  /** null when it is no resource the executor knows. */
+  readonly resource: Resource | null;
+  /** A callback (`.waitForTaskToken`) or activity task: it gets `$$.Task.Token`. */
+  readonly wantsToken: boolean;
+}
+
+const resourceCache = new Map<string, ResourceInfo>();
+/** A Task's Resource, parsed once per distinct ARN. */
+function resourceInfo(arn: string): ResourceInfo {
   let hit = resourceCache.get(arn);
   if (hit === undefined) {
     const isDirectLambda = arn.startsWith("arn:") && arn.split(":")[2] === "lambda";
     const m = /^arn:[^:]+:states:::([^:]+):([^.]+)(?:\.(waitForTaskToken|sync(?::2)?))?$/.exec(arn);
-    hit = isDirectLambda
-      ? { arn, isDirectLambda, type: "lambda", name: arn }
+    const resource: Resource | null = isDirectLambda
+      ? { arn, isDirectLambda, type: "lambda", name: arn, lambda: "direct" }
       : ACTIVITY_RE.test(arn)
         ? { arn, isDirectLambda, type: "activity", name: arn }
       : m
-        ? { arn, isDirectLambda, type: m[1], name: `${m[2]}${m[3] ? `.${m[3]}` : ""}`, action: m[2], pattern: m[3] }
+        ? { arn, isDirectLambda, type: m[1], name: `${m[2]}${m[3] ? `.${m[3]}` : ""}`, action: m[2], pattern: m[3], lambda: m[1] === "lambda" && m[2] === "invoke" && !m[3] ? "invoke" : undefined }
         : null;
+    hit = { resource, wantsToken: arn.endsWith(".waitForTaskToken") || ACTIVITY_RE.test(arn) };
     if (resourceCache.size > 1000) resourceCache.clear();
     resourceCache.set(arn, hit);
   }
   return hit;
 }
 
-export async function runTask(ec: EvalContext): Promise<StateOutcome> {
+/** The state's mock, if any (an own key: a state named `constructor` has none). */
+function mockOf(ec: EvalContext): StateMock | undefined {
+  const mocks = ec.exec.setup.mocks;
+  return Object.prototype.hasOwnProperty.call(mocks, ec.state.name) ? mocks[ec.state.name] : undefined;
+}
+
+/** A Task: its outcome, or its resource's failure returned as a value (the driver's Retry/Catch takes it as if thrown). */
+export async function runTask(ec: EvalContext): Promise<StateOutcome | TaskFailure> {
   const d = ec.def;
   const ql = ec.ql;
-  if (typeof d.Resource === "string" && (d.Resource.endsWith(".waitForTaskToken") || ACTIVITY_RE.test(d.Resource))) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.callbacks?.newToken() ?? ec.exec.setup.taskTokenFactory() } };
+  const info = typeof d.Resource === "string" ? resourceInfo(d.Resource) : undefined;
+  if (info?.wantsToken) ec.context = { ...ec.context, Task: { Token: ec.exec.setup.callbacks?.newToken() ?? ec.exec.setup.taskTokenFactory() } };
   const effective = ql.effectiveInput(ec);
   const field = ql.parametersField;
   // JSONPath evaluation is synchronous: await only what is a promise (each await costs a microtask turn).
   let params = d[field] !== undefined ? ql.payload(ec, d[field], effective, field) : ql.taskSendsInputByDefault ? effective : undefined;
   if (params instanceof Promise) params = await params;
-  if (params !== undefined && params !== effective) ec.checkSize(params);
+  const mock = mockOf(ec);
+  // What the resource gets: a Lambda function gets a private copy of the parameters, made in the pass that checks their size.
+  let call: Json = params;
+  let copied = false;
+  if (params !== undefined && params !== effective) {
+    if (info?.resource?.lambda && !mock) {
+      call = ec.checkedCopy(params);
+      copied = true;
+    } else ec.checkSize(params);
+  }
   let timeout = ql.field(ec, d, "TimeoutSeconds", effective);
   if (timeout instanceof Promise) timeout = await timeout;
   let heartbeat = ql.field(ec, d, "HeartbeatSeconds", effective);
@@ -67,19 +97,28 @@ export async function runTask(ec: EvalContext): Promise<StateOutcome> {
   if (timeoutSeconds !== undefined && (typeof timeoutSeconds !== "number" || !Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)) {
     throw new StatesError("States.Runtime", `TimeoutSeconds must be a positive integer. Received: ${JSON.stringify(timeoutSeconds)}`);
   }
-  const result = await invoke(ec, params, timeoutSeconds, heartbeat?.value);
+  const result = await invoke(ec, info?.resource ?? null, mock, params, call, copied, timeoutSeconds, heartbeat?.value);
+  if (result instanceof TaskFailure) return result;
   const output = ql.output(ec, result, true);
   return ec.done(output instanceof Promise ? await output : output);
 }
 
-/** Runs the Task's resource and returns its raw result, recording the events AWS records. */
-async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined): Promise<Json> {
+/** Runs the Task's resource and returns its raw result or its failure (as a value), recording the events AWS records. */
+async function invoke(
+  ec: EvalContext,
+  resource: Resource | null,
+  mock: StateMock | undefined,
+  params: Json,
+  /** What a Lambda function is called with: `params`, or a private copy of them (`copied`). */
+  call: Json,
+  copied: boolean,
+  timeoutSeconds: number | undefined,
+  heartbeatSeconds: number | undefined,
+): Promise<Json> {
   const { state, frame } = ec;
   const arn: unknown = ec.def.Resource;
   if (typeof arn !== "string") throw new NotSupportedError("a Task without a string Resource", state.path);
   const { history } = ec.exec.setup;
-  const mock = ec.exec.setup.mocks[state.name];
-  const resource = parseResource(arn);
   if (!resource && !mock) throw new NotSupportedError(`Task resource ${arn}`, state.path);
   const r: Resource = resource ?? { arn, isDirectLambda: false, type: "unknown", name: arn };
   if (!history.keep) {
@@ -96,7 +135,7 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
     history.add(frame.cursor, frame.time.now(), "LambdaFunctionStarted");
   } else {
     history.add(frame.cursor, frame.time.now(), "TaskScheduled", new TaskEventDetails(SCHEDULED, r, params, ec.exec.setup.region, timeoutSeconds, heartbeatSeconds));
-    history.add(frame.cursor, frame.time.now(), "TaskStarted", new TaskEventDetails(STARTED, r, undefined, ""));
+    history.add(frame.cursor, frame.time.now(), "TaskStarted", (r.started ??= { resourceType: r.type, resource: r.name }));
   }
   let result: Json;
   try {
@@ -106,29 +145,33 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
       result = await waitForCallback(ec, r, params, timeoutSeconds, heartbeatSeconds, callbacks);
       if (r.type === "activity" && history.keep) history.add(frame.cursor, frame.time.now(), "ActivityStarted", { workerName: "local-worker" });
     } else {
-      const work = mock ? callMock(ec, mock, params) : callResource(ec, r, params, timeoutSeconds ?? 99999999);
-      result = timeoutSeconds === undefined ? await work : await withTaskTimeout(work, timeoutSeconds);
+      const work = mock ? callMock(ec, mock, params) : callResource(ec, r, call, copied, timeoutSeconds);
+      // A Lambda call keeps its own time (one promise for the answer and the timeout); other work is wrapped.
+      result = timeoutSeconds === undefined || (r.lambda && !mock) ? await work : await withTaskTimeout(work, timeoutSeconds);
     }
   } catch (raw) {
     if (raw instanceof NotSupportedError || raw instanceof ExecutionStop) throw raw;
     const e = raw as { name?: string; message?: string };
     // A mock or handler that threw something other than a StatesError: treat it like a function error.
-    const failure = TaskFailure.from(
+    result = TaskFailure.from(
       raw instanceof StatesError ? raw : new StatesError(typeof e?.name === "string" ? e.name : "Error", typeof e?.message === "string" ? e.message : String(raw)),
     );
+  }
+  if (result instanceof TaskFailure) {
+    // A function error comes back as a value (no throw through every async layer); either way it is recorded here.
     if (!history.keep) history.add(frame.cursor, 0, "");
     else {
       const details: Record<string, Json> = r.isDirectLambda || r.type === "activity" ? {} : { resourceType: r.type, resource: r.name };
-      details.error = failure.error;
-      details.cause = new LazyCause(failure);
-      const timedOut = failure.error === "States.Timeout" || failure.error === "States.HeartbeatTimeout";
+      details.error = result.error;
+      details.cause = new LazyCause(result);
+      const timedOut = result.error === "States.Timeout" || result.error === "States.HeartbeatTimeout";
       const type =
         r.type === "activity"
           ? timedOut ? "ActivityTimedOut" : "ActivityFailed"
           : timedOut ? (r.isDirectLambda ? "LambdaFunctionTimedOut" : "TaskTimedOut") : r.isDirectLambda ? "LambdaFunctionFailed" : "TaskFailed";
       history.add(frame.cursor, frame.time.now(), type, details);
     }
-    throw failure;
+    return result;
   }
   if (!history.keep) history.add(frame.cursor, 0, "");
   else if (r.type === "activity") history.add(frame.cursor, frame.time.now(), "ActivitySucceeded", materialise(payloadDetails("output", result)));
@@ -136,23 +179,7 @@ async function invoke(ec: EvalContext, params: Json, timeoutSeconds: number | un
   return result;
 }
 
-/** lambda:invoke's result where only `Payload` is observable; the history shows the full SDK response. */
-class PayloadOnlyResponse {
-  constructor(
-    readonly Payload: Json,
-    private readonly requestId: string,
-    private readonly nowMs: number,
-    private readonly style: LambdaRuntimeStyle,
-    private readonly contentLength?: number,
-  ) {}
-  /** The SDK response AWS records, as the history and JSON show it. */
-  toJSON(): Json {
-    return invokeResponse(this.Payload, this.contentLength ?? contentLengthOf(this.Payload, this.style), this.requestId, this.nowMs);
-  }
-}
-
 const SCHEDULED = 0;
-const STARTED = 1;
 const SUCCEEDED = 2;
 
 /** A Task's scheduled/started/succeeded event details, as GetExecutionHistory shapes them, built when the history is read. */
@@ -181,7 +208,6 @@ class TaskEventDetails extends LazyDetails {
       if (this.heartbeatSeconds !== undefined) details.heartbeatInSeconds = this.heartbeatSeconds;
       return details;
     }
-    if (this.kind === STARTED) return { resourceType: r.type, resource: r.name };
     const out = payloadDetails("output", this.payload);
     if (r.isDirectLambda) return materialise(out);
     return materialise({ resourceType: r.type, resource: r.name, ...out });
@@ -204,7 +230,11 @@ async function waitForCallback(ec: EvalContext, r: Resource, params: Json, timeo
   const token: string = ec.context.Task.Token;
   if (r.type === "lambda" && r.action === "invoke" && params && typeof params.FunctionName === "string") {
     const fn = await ec.exec.setup.findLambda(params.FunctionName);
-    if (fn) await lambdaInvoke(ec, params, timeoutSeconds ?? 99999999);
+    if (fn) {
+      // Its TimeoutSeconds is the callback's, on the virtual clock: the function call itself is not timed on the wall clock.
+      const called = await lambdaInvoke(ec, params, timeoutSeconds, false, false);
+      if (called instanceof TaskFailure) throw called;
+    }
   }
   return callbacks.wait(token, ec.state.name, params, r.arn, ec.frame.time, timeoutSeconds, heartbeatSeconds, r.type === "activity" ? r.arn : undefined);
 }
@@ -218,14 +248,15 @@ async function callMock(ec: EvalContext, mock: (params: Json, n: number) => unkn
   return result === undefined ? null : JSON.parse(JSON.stringify(result));
 }
 
-function callResource(ec: EvalContext, r: Resource, params: Json, timeoutSeconds: number): Promise<Json> {
-  if (r.isDirectLambda) return callLambda(ec, r.arn, params, timeoutSeconds, "direct", r.arn);
-  if (r.type === "lambda" && r.action === "invoke" && !r.pattern) return lambdaInvoke(ec, params, timeoutSeconds);
+function callResource(ec: EvalContext, r: Resource, params: Json, copied: boolean, timeoutSeconds: number | undefined): Promise<Json> {
+  if (r.lambda === "direct") return callLambda(ec, r.arn, params, timeoutSeconds, true, "direct", r.arn, copied);
+  if (r.lambda === "invoke") return lambdaInvoke(ec, params, timeoutSeconds, copied, true);
   if (r.type === "states" && r.action === "startExecution" && r.pattern !== "waitForTaskToken") return startExecutionTask(ec, r.pattern, params);
   throw new NotSupportedError(`Task resource ${r.arn} without a mock (pass mocks: { "${ec.state.name}": ... } or a mock config)`, ec.state.path);
 }
 
-async function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number): Promise<Json> {
+/** `arn:aws:states:::lambda:invoke`: the function gets `Payload`. Throws (synchronously) when FunctionName is missing. */
+function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: number | undefined, copied: boolean, wallTimed: boolean): Promise<Json> {
   if (!params || typeof params !== "object" || typeof params.FunctionName !== "string") {
     throw new StatesError(
       "States.Runtime",
@@ -233,46 +264,83 @@ async function lambdaInvoke(ec: EvalContext, params: Json, timeoutSeconds: numbe
     );
   }
   let payload = params.Payload;
+  let eventIsCopy = copied;
   // A string Payload is the raw request body: the function receives its decoded JSON.
   if (typeof payload === "string") {
     try {
       payload = JSON.parse(payload);
+      eventIsCopy = true;
     } catch {
       // Not JSON: the function receives the string itself.
     }
   }
   if (payload === undefined || payload === null) payload = {};
-  if (ec.state.observesPayloadOnly && params.LogType !== "Tail") return callLambda(ec, params.FunctionName, payload, timeoutSeconds, "payload", "lambda");
-  const response = await callLambda(ec, params.FunctionName, payload, timeoutSeconds, "invoke", "lambda");
-  if (params.LogType === "Tail") withLogTail(response);
-  return response;
+  if (ec.state.observesPayloadOnly && params.LogType !== "Tail") return callLambda(ec, params.FunctionName, payload, timeoutSeconds, wallTimed, "payload", "lambda", eventIsCopy);
+  const response = callLambda(ec, params.FunctionName, payload, timeoutSeconds, wallTimed, "invoke", "lambda", eventIsCopy);
+  return params.LogType === "Tail" ? response.then(withLogTail) : response;
 }
 
 /**
+ * Calls a function; a function error is returned (a TaskFailure), not thrown.
+ * `timeoutSeconds`: the Task's TimeoutSeconds (the handler's remaining time), and
+ * with `wallTimed` the wall-clock time after which the call fails with States.Timeout.
  * mode "payload": a lambda:invoke whose state reads only `$.Payload` (OutputPath "$.Payload", nothing
  * else): the SDK response is built only if the history is read; the state gets `{Payload}`.
  */
-async function callLambda(ec: EvalContext, functionRef: string, event: Json, timeoutSeconds: number, mode: "direct" | "invoke" | "payload", limitName: string): Promise<Json> {
+function callLambda(
+  ec: EvalContext,
+  functionRef: string,
+  event: Json,
+  timeoutSeconds: number | undefined,
+  wallTimed: boolean,
+  mode: InvokeMode,
+  limitName: string,
+  eventIsCopy: boolean,
+): Promise<Json> {
   const { setup } = ec.exec;
-  const frame = ec.frame;
   const ref = parseFunctionRef(functionRef, setup.region, setup.accountId);
-  let fn = setup.findLambda(functionRef);
-  if (fn instanceof Promise) fn = await fn;
+  const fn = setup.findLambda(functionRef);
+  const wallTimeout = wallTimed ? timeoutSeconds : undefined;
+  if (fn instanceof Promise) {
+    // The handler's module is loaded on its first call: like a cold start, that counts toward the task's timeout.
+    const work = fn.then((found) => callFound(ec, ref, found, event, undefined, timeoutSeconds, mode, limitName, eventIsCopy));
+    return wallTimeout === undefined ? work : withTaskTimeout(work, wallTimeout);
+  }
+  return callFound(ec, ref, fn, event, wallTimeout, timeoutSeconds, mode, limitName, eventIsCopy);
+}
+
+function callFound(
+  ec: EvalContext,
+  ref: FunctionRef,
+  fn: LambdaHandler | undefined,
+  event: Json,
+  wallTimeoutSeconds: number | undefined,
+  timeoutSeconds: number | undefined,
+  mode: InvokeMode,
+  limitName: string,
+  eventIsCopy: boolean,
+): Promise<Json> {
   if (!fn) throw functionNotFound(ref, mode === "direct" ? "direct" : "invoke");
-  const options = { ref, timeoutMs: timeoutSeconds * 1000, clock: frame.time };
-  const result = await invokeHandler(fn, event, options, setup.lambdaRuntime, mode === "direct" ? "spaced" : "compact", mode !== "payload");
-  if (result.contentLength > MAX_PAYLOAD_BYTES) throw dataLimitExceeded(limitName);
-  ec.measured = result.payload;
-  if (mode === "direct") return result.payload;
-  if (mode === "payload") return new PayloadOnlyResponse(result.payload, result.requestId, frame.time.now(), setup.lambdaRuntime, result.exact ? result.contentLength : undefined);
-  return invokeResponse(result.payload, result.contentLength, result.requestId, frame.time.now());
+  const options: InvokeOptions = {
+    ref,
+    timeoutMs: (timeoutSeconds ?? 99999999) * 1000,
+    clock: ec.frame.time,
+    wallTimeoutSeconds,
+    mode,
+    style: ec.exec.setup.lambdaRuntime,
+    limitName,
+    sink: ec,
+  };
+  return invokeHandler(fn, event, options, eventIsCopy);
 }
 
 /** LogType "Tail": Lambda returns the last 4 KB of the invocation's log, base64-encoded, in the body and a header. */
-function withLogTail(response: Record<string, Json>): void {
+function withLogTail(response: Record<string, Json> | TaskFailure): Record<string, Json> | TaskFailure {
+  if (response instanceof TaskFailure) return response;
   const requestId = response.SdkResponseMetadata.RequestId;
   const log = Buffer.from(`START RequestId: ${requestId} Version: $LATEST\nEND RequestId: ${requestId}\nREPORT RequestId: ${requestId}\n`).toString("base64");
   response.LogResult = log;
   response.SdkHttpMetadata.AllHttpHeaders["X-Amz-Log-Result"] = [log];
   response.SdkHttpMetadata.HttpHeaders["X-Amz-Log-Result"] = log;
+  return response;
 }
