@@ -34,7 +34,7 @@ import { ExecutionNotifications } from "./execution-notifications";
 import { HttpApiTrigger } from "./http-api-trigger";
 import { ScheduleTrigger } from "./schedule-trigger";
 import { StateMachineAlias } from "./state-machine-alias";
-import { aliasRoutes } from "../src/deploy/rollout";
+import { aliasDescription, aliasRoutes } from "../src/deploy/rollout";
 import { WorkflowStateMachine } from "./workflow-state-machine";
 import { awsProvider } from "./aws-provider";
 
@@ -235,9 +235,7 @@ export class StageStack extends TerraformStack {
         stateMachineArn: arn,
         currentVersionArn: machine.stateMachine.stateMachineVersionArn,
         routes: aliasRoutes(rollout),
-        description: rollout
-          ? `${config.stage}: rolling out, ${rollout.weight}% to the version this deployment published, ${100 - rollout.weight}% to version ${rollout.previousVersion}`
-          : `${config.stage}: every execution runs the version this deployment published`,
+        description: aliasDescription(config.stage, rollout),
       });
       // Every trigger starts executions through the alias, so a rollout or a rollback is one change of routing.
       const aliasArn = alias.alias.arn;

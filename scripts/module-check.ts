@@ -11,17 +11,19 @@
  *      optional with count), and a Lambda `filename` is compared from its `assets/`
  *      part (the module reads it through path.module); prod differs from the defaults
  *      in every setting the module takes (PROD_ENV);
- *      the stages also give the `orders` table by ARN (each its own, in its region)
- *      and prod sets the team's PAYMENT_MODE to `live` (STAGES_FILES), so the
- *      existing-resource and team-variable inputs are planned too;
+ *      the stages also give the `orders` table by ARN (each its own, in its region),
+ *      prod sets the team's PAYMENT_MODE to `live` and rolls order-processing out
+ *      at 10% and dev has rolled it back (weight 0) (STAGES_FILES), so the
+ *      existing-resource, team-variable and rollout inputs are planned too;
  *      and a fixture project (scripts/module-check-fixture.ts: one more workflow
  *      using an `existing: true` secret and a team variable with a pattern) plans
  *      its default stage the same way;
  *   3. with `owner` and `tags` set, every taggable resource plans them;
  *   4. a 70-character project_name fails `plan` with the project's own message; for
  *      prod, a bad payment_mode and an ARN of another service fail `plan` with the
- *      project's messages, and an ARN in another region fails the region
- *      data source's postcondition with the project's message; for the fixture, a
+ *      project's messages, an ARN in another region fails the region
+ *      data source's postcondition with the project's message, and a rollout
+ *      weight of 150 fails with the project's message; for the fixture, a
  *      partner_code its pattern refuses fails with the project's message, and
  *      leaving out the secret's ARN fails (it is required).
  * --no-stages: the default stage only.
@@ -32,6 +34,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseResourceArn } from "../src/config/resources";
+import { parseRollout } from "../src/deploy/rollout";
 import { stageVariableProblem } from "../src/config/stage";
 import { RESOURCES, type DeclaredResource } from "../workflows/resources";
 import { STAGE_VARIABLES } from "../workflows/stage-variables";
@@ -75,11 +78,15 @@ const PROD_ENV = [
   "STATE_BUCKET=my-app-tf-state",
 ].join("\n");
 
-/** An existing table for each stage (in the stage's region) and the team's PAYMENT_MODE other than its default in prod. */
+/**
+ * An existing table for each stage (in the stage's region), the team's PAYMENT_MODE other than its default in prod,
+ * and a gradual rollout of order-processing: 10% in prod (both routes), rolled back in dev (the previous version only).
+ */
 const ORDERS_ARN = { dev: "arn:aws:dynamodb:us-east-1:111122223333:table/dev-orders", prod: "arn:aws:dynamodb:eu-west-1:444455556666:table/prod-orders" };
+const ROLLOUT = { variable: "ROLLOUT_ORDER_PROCESSING", dev: "previous=1,weight=0", prod: "previous=1,weight=10" };
 const STAGES_FILES: Record<string, string> = {
-  ".env.dev": `RESOURCE_ORDERS_ARN=${ORDERS_ARN.dev}\n`,
-  ".env.prod": `${PROD_ENV}\nPAYMENT_MODE=live\nRESOURCE_ORDERS_ARN=${ORDERS_ARN.prod}\n`,
+  ".env.dev": `RESOURCE_ORDERS_ARN=${ORDERS_ARN.dev}\n${ROLLOUT.variable}=${ROLLOUT.dev}\n`,
+  ".env.prod": `${PROD_ENV}\nPAYMENT_MODE=live\nRESOURCE_ORDERS_ARN=${ORDERS_ARN.prod}\n${ROLLOUT.variable}=${ROLLOUT.prod}\n`,
 };
 
 /** The root's changes under the stack's addresses, the Lambda filenames from `assets/` on. */
@@ -182,7 +189,19 @@ function prodBadCases(): BadCase[] {
       messages: [stageVariableProblem(variable("PAYMENT_MODE"), "bogus")!, arnProblem(declared("orders"), otherService, "eu-west-1")],
     },
     { what: "orders_arn in another region", edit: setArgument("orders_arn", otherRegion), messages: [arnProblem(declared("orders"), otherRegion, "eu-west-1")] },
+    {
+      what: "rollout weight 150",
+      edit: (main) => main.replace(/(\n  rollouts\s+= \{ "order-processing" = \{ previous_version = 1, weight = )10( \} \})/, "$1150$2"),
+      messages: [rolloutProblem(ROLLOUT.variable, "previous=1,weight=150")],
+    },
   ];
+}
+
+/** The project's message for a ROLLOUT_* value it refuses. */
+function rolloutProblem(variable: string, value: string): string {
+  const m = parseRollout(variable, value);
+  if (typeof m !== "string") throw new CheckFailure(`bad inputs: the project accepts ${variable}=${value}`);
+  return m;
 }
 
 /** The fixture: a value its pattern refuses, and the secret's ARN left out (it is required). */

@@ -114,10 +114,39 @@ describe("blocks and attributes (blocks.ts)", () => {
     expect(() => writeHcl({ moved: [{ from: "not a reference", to: "aws_x.y" }] } as never)).toThrow(/moved from: expected references/);
   });
 
-  test("labelled blocks in a list (provisioners); dynamic blocks are refused by name", () => {
+  test("labelled blocks in a list (provisioners)", () => {
     const text = resource("aws_sqs_queue", { name: "q", provisioner: [{ "local-exec": { command: "echo hi" } }, { "local-exec": { command: "echo bye" } }] });
     expect(text).toContain('  provisioner "local-exec" {\n    command = "echo hi"\n  }\n\n  provisioner "local-exec" {\n    command = "echo bye"\n  }');
-    expect(() => resource("aws_sqs_queue", { dynamic: { tag: { for_each: "${var.x}", content: {} } } })).toThrow(/does not support dynamic blocks/);
+  });
+
+  test("dynamic blocks: after the attributes, for_each and iterator bare, content with its nested blocks; a name that is no block is refused", () => {
+    const text = resource("aws_sfn_alias", {
+      dynamic: { routing_configuration: { for_each: '${local.routes["a-b"]}', iterator: "route", content: { state_machine_version_arn: "${route.value.arn}", weight: "${route.value.weight}" } } },
+      name: "dev",
+    });
+    expect(text).toBe(
+      [
+        'resource "aws_sfn_alias" "x" {',
+        '  name = "dev"',
+        "",
+        '  dynamic "routing_configuration" {',
+        '    for_each = local.routes["a-b"]',
+        "    iterator = route",
+        "",
+        "    content {",
+        "      state_machine_version_arn = route.value.arn",
+        "      weight                    = route.value.weight",
+        "    }",
+        "  }",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const nested = resource("aws_lambda_function", { function_name: "f", dynamic: { environment: { for_each: "${var.e}", content: { variables: { A: "1" } } } } });
+    expect(nested).toContain('  dynamic "environment" {\n    for_each = var.e\n\n    content {\n      variables = {\n        A = "1"\n      }\n    }\n  }');
+    expect(() => resource("aws_sqs_queue", { dynamic: { tag: { for_each: "${var.x}", content: {} } } })).toThrow('dynamic.tag: "tag" is not a block of this resource');
+    expect(() => resource("aws_sfn_alias", { dynamic: { routing_configuration: { content: {} } } })).toThrow(/needs for_each and a content object/);
+    expect(() => resource("aws_sfn_alias", { dynamic: { routing_configuration: { for_each: "${var.x}", iterator: "a.b", content: {} } } })).toThrow(/the iterator must be a name/);
   });
 
   test("an unsupported top-level key is named", () => {

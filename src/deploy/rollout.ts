@@ -33,12 +33,21 @@ export function rolloutVariable(workflow: string): string {
 const FORMAT = /^previous=(\d+),\s*weight=(\d+)$/;
 
 /**
+ * The problem with a ROLLOUT_* value: the variable, the rule, the value
+ * received. Text in, text out, so the Terraform module gives expressions for
+ * the variable and the value (src/module/rollouts.ts).
+ */
+export function rolloutProblem(variable: string, received: string): string {
+  return `${variable} must be "previous=<version number>,weight=<0-100>" (the share of executions for the new version; remove the line to promote). Received: "${received}"`;
+}
+
+/**
  * Parses a ROLLOUT_* value; returns the rollout or a problem in the stage
  * configuration's wording (variable, rule, received value).
  */
 export function parseRollout(variable: string, value: string): Rollout | string {
   const match = FORMAT.exec(value.trim());
-  const rule = `${variable} must be "previous=<version number>,weight=<0-100>" (the share of executions for the new version; remove the line to promote). Received: "${value}"`;
+  const rule = rolloutProblem(variable, value);
   if (!match) return rule;
   const previousVersion = Number(match[1]);
   const weight = Number(match[2]);
@@ -58,4 +67,24 @@ export function aliasRoutes(rollout: Rollout | undefined): Route[] {
     { version: "current", weight: rollout.weight },
     { version: rollout.previousVersion, weight: 100 - rollout.weight },
   ];
+}
+
+/** An alias description's parts as text (numbers, or the Terraform expressions the module gives). */
+export interface DescriptionParts {
+  readonly weight: string;
+  /** 100 minus the weight. */
+  readonly rest: string;
+  readonly previousVersion: string;
+}
+
+/** The stage alias's description, from its parts: what it routes where, in words. */
+export function aliasDescriptionText(stage: string, rollout: DescriptionParts | undefined): string {
+  return rollout
+    ? `${stage}: rolling out, ${rollout.weight}% to the version this deployment published, ${rollout.rest}% to version ${rollout.previousVersion}`
+    : `${stage}: every execution runs the version this deployment published`;
+}
+
+/** The stage alias's description for a rollout step (or none). */
+export function aliasDescription(stage: string, rollout: Rollout | undefined): string {
+  return aliasDescriptionText(stage, rollout && { weight: String(rollout.weight), rest: String(100 - rollout.weight), previousVersion: String(rollout.previousVersion) });
 }

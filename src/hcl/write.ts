@@ -13,6 +13,8 @@
  * - `$${` and `%%{` escapes are carried over untouched: a quoted string or a
  *   heredoc is the same template language as a .tf.json string.
  * Blocks and attributes look alike in JSON; blocks.ts decides which is which.
+ * A `dynamic` block (cdktf does not write them; the module does, src/module)
+ * is written as one, its block name checked against the same table.
  */
 import { ProjectError } from "../errors";
 import { type BodyKind, LABELLED_BLOCKS, blockPaths } from "./blocks";
@@ -271,7 +273,7 @@ const LAST = ["depends_on", "lifecycle"];
 
 function blockBody(body: JsonObject, depth: number, schema: Schema, path: string): string[] {
   const keys = Object.keys(body).filter((k) => k !== "//");
-  const order = (k: string) => (FIRST.includes(k) ? 0 : LAST.includes(k) ? 3 + LAST.indexOf(k) : schema.blocks.has(path + k) ? 2 : 1);
+  const order = (k: string) => (FIRST.includes(k) ? 0 : LAST.includes(k) ? 3 + LAST.indexOf(k) : schema.blocks.has(path + k) || isDynamic(k, schema) ? 2 : 1);
   const sorted = keys.map((k, i) => ({ k, i })).sort((a, b) => order(a.k) - order(b.k) || a.i - b.i).map((e) => e.k);
   const items: Item[] = [];
   let previousGroup: number | undefined;
@@ -300,12 +302,48 @@ function blockBody(body: JsonObject, depth: number, schema: Schema, path: string
       continue;
     }
     if (key === "dynamic" && (schema.kind === "resource" || schema.kind === "data" || schema.kind === "provider")) {
-      throw new HclWriteError(`${schema.where} ${full}: the HCL writer does not support dynamic blocks; cdktf writes them for iterators. Write the blocks out instead.`);
+      items.push(...dynamicBlocks(value, depth, schema, path));
+      continue;
     }
     items.push({ kind: "attr", key: IDENT.test(key) ? key : quoted(key), value: attributeExpr(key, full, value, depth, schema) });
   }
   // Blank-line markers are empty blocks: drop them, keeping one blank line.
   return bodyLines(items, depth).filter((l, i, a) => !(l === "" && a[i - 1] === ""));
+}
+
+const isDynamic = (key: string, schema: Schema) => key === "dynamic" && (schema.kind === "resource" || schema.kind === "data" || schema.kind === "provider");
+const DYNAMIC_ARGUMENTS = ["for_each", "iterator", "labels"];
+
+/**
+ * `"dynamic": {"<block>": {"for_each": ..., "iterator": "x", "labels": [...], "content": {...}}}`
+ * (or a list of such objects, or of specs) as `dynamic "<block>" { ... content { ... } }`;
+ * the iterator, a string in JSON, is a bare name in HCL.
+ */
+function dynamicBlocks(value: Json, depth: number, schema: Schema, path: string): Item[] {
+  const items: Item[] = [];
+  for (const byBlock of Array.isArray(value) ? value : [value]) {
+    if (!isObject(byBlock)) throw new HclWriteError(`${schema.where} ${path}dynamic: expected an object keyed by the block's name. Received: ${JSON.stringify(byBlock)}.`);
+    for (const [name, specs] of Object.entries(byBlock)) {
+      const where = `${schema.where} ${path}dynamic.${name}`;
+      if (!schema.blocks.has(path + name)) throw new HclWriteError(`${where}: "${name}" is not a block of this ${schema.kind}, so it cannot be dynamic.`);
+      for (const spec of Array.isArray(specs) ? specs : [specs]) {
+        if (!isObject(spec) || !isObject(spec.content) || spec.for_each === undefined) {
+          throw new HclWriteError(`${where}: a dynamic block needs for_each and a content object. Received: ${JSON.stringify(spec)}.`);
+        }
+        const unknown = Object.keys(spec).filter((k) => k !== "content" && k !== "//" && !DYNAMIC_ARGUMENTS.includes(k));
+        if (unknown.length > 0) throw new HclWriteError(`${where}: a dynamic block takes ${[...DYNAMIC_ARGUMENTS, "content"].join(", ")}. Received: ${unknown.join(", ")}.`);
+        const inner: Item[] = DYNAMIC_ARGUMENTS.filter((k) => spec[k] !== undefined).map((k) => {
+          const v = spec[k];
+          if (k !== "iterator") return { kind: "attr", key: k, value: attributeExpr(k, `${path}${name}.${k}`, v, depth + 1, schema) };
+          if (typeof v !== "string" || !BARE_KEY.test(v)) throw new HclWriteError(`${where}: the iterator must be a name. Received: ${JSON.stringify(v)}.`);
+          return { kind: "attr", key: k, value: { lines: [v], aligned: true } };
+        });
+        inner.push({ kind: "block", lines: block("content", spec.content, depth + 1, schema, `${path}${name}.`) });
+        items.push({ kind: "block", lines: [`${pad(depth)}dynamic ${quoted(name)} {`, ...bodyLines(inner, depth + 1), `${pad(depth)}}`] });
+      }
+    }
+  }
+  return items;
 }
 
 function attributeExpr(key: string, full: string, value: Json, depth: number, schema: Schema): Expr {

@@ -9,7 +9,8 @@
  *    gives each team variable a valid value and each existing resource a
  *    sentinel ARN) with the project's own synthesis (`sfn-workflows synth`, in
  *    a child process).
- * 3. Turn each into the module's Terraform JSON (transform.ts), and align the
+ * 3. Turn each into the module's Terraform JSON (transform.ts), each stage
+ *    alias routed by var.rollouts (rollouts.ts), and align the
  *    two (align.ts): where they differ by a team variable's value, that place
  *    becomes `${var.<name>}`; any other difference means some output depends on
  *    the stage in a way the module cannot express, and the places are named.
@@ -30,6 +31,7 @@ import { exampleRoot } from "./examples";
 import { attributes } from "./hcl-text";
 import { existingLocals, inputKeys, inputPieces, inputsEnv, moduleInputs, type ModuleInputs } from "./inputs";
 import { moduleReadme } from "./readme";
+import { rolloutArgument, rolloutLocals, routeAliasesByVariable } from "./rollouts";
 import { SENTINELS, sentinelEnv, type Sentinel } from "./sentinel";
 import { uncheckedRules } from "./team-variables";
 import { assertNoStageBranches } from "./templates";
@@ -37,7 +39,7 @@ import { ModuleError, transformStack, type JsonObject, type JsonValue, type Tran
 import { variablesTf } from "./variables";
 
 /** Configuration variables the synthesis reads: never inherited, so the sentinel stage is exactly the sentinel. */
-const CONFIG_KEYS = /^(PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|ROLLOUT_[A-Z_]+|RESOURCE_[A-Z0-9_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
+const CONFIG_KEYS = /^(PROJECT_NAME|STAGE|STAGES|REGION|OWNER|LOG_LEVEL|LOG_RETENTION_DAYS|SFN_LOG_EXECUTION_DATA|LAMBDA_RESERVED_CONCURRENCY|ALARM_EMAIL|STATE_[A-Z_]+|ROLLOUT_[A-Z0-9_]+|RESOURCE_[A-Z0-9_]+|BOOTSTRAP|CDKTF_OUTDIR|SYNTH_[A-Z_]+)$/;
 
 /** Terraform >= 1.9: validations that refer to another variable (the name limits). */
 export const REQUIRED_TERRAFORM = ">= 1.9";
@@ -134,14 +136,18 @@ function sortObject(o: JsonObject): JsonObject {
 /** Builds the module into `out` (replaced) and, when given, the example roots into `examplesDir`. */
 export function buildModule(options: { out: string; examplesDir?: string; stages?: readonly StageConfig[]; moduleSource?: string }): ModuleResult {
   assertNoStageBranches();
-  const inputs = moduleInputs(options.stages ?? []);
+  const declared = moduleInputs(options.stages ?? []);
   const work = mkdtempSync(join(tmpdir(), "sfn-module-"));
   try {
-    const built: Array<{ t: Transformed; dir: string }> = SENTINELS.map((s, index) => {
-      const { doc, dir } = synthesizeSentinel(s, index, inputs, work);
-      return { t: transformStack(doc, s, inputPieces(inputs, s, index)), dir };
+    const built: Array<{ t: Transformed; dir: string; aliases: string[] }> = SENTINELS.map((s, index) => {
+      const { doc, dir } = synthesizeSentinel(s, index, declared, work);
+      const t = transformStack(doc, s, inputPieces(declared, s, index));
+      return { t, dir, aliases: routeAliasesByVariable(t.doc, s.rollout) };
     });
     const [a, b] = built;
+    const inputs: ModuleInputs = { ...declared, aliases: a.aliases };
+    // Refuse a stage's rollout of a workflow without an alias before writing anything.
+    for (const stage of options.stages ?? []) rolloutArgument(stage, inputs.aliases);
     const holes = inputs.team.map((t) => ({ expression: `\${var.${t.variable}}`, values: t.sentinels }));
     const aligned = alignDocs({ ...a.t.doc, output: a.t.outputs } as JsonValue, { ...b.t.doc, output: b.t.outputs } as JsonValue, holes);
     if (aligned.differences.length > 0) {
@@ -166,7 +172,8 @@ export function buildModule(options: { out: string; examplesDir?: string; stages
       writeHcl({ terraform: { required_version: REQUIRED_TERRAFORM, required_providers: { aws: { source: "hashicorp/aws", version: providerVersion } } } }, "versions.tf"),
     );
     write("variables.tf", variablesTf(inputs));
-    write("locals.tf", writeHcl({ locals: doc.locals as JsonObject }, "locals.tf"));
+    const rolloutText = a.aliases.length > 0 ? `\n${rolloutLocals(a.aliases)}` : "";
+    write("locals.tf", `${writeHcl({ locals: doc.locals as JsonObject }, "locals.tf")}${rolloutText}`);
     const files = splitByWorkflow(doc);
     if (!files.has("main.tf")) files.set("main.tf", {});
     for (const [file, body] of [...files].sort(([x], [y]) => x.localeCompare(y))) {

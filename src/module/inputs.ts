@@ -32,6 +32,8 @@ export interface ModuleInputs {
   readonly existing: readonly DeclaredResource[];
   /** Their settings that are module variables: the ARN of each, and every other one the configured stages set. */
   readonly settings: readonly ResourceInput[];
+  /** The workflows with a stage alias, found in the synthesized stack (rollouts.ts): the keys var.rollouts takes; none, no var.rollouts. */
+  readonly aliases?: readonly string[];
 }
 
 export const NO_INPUTS: ModuleInputs = { team: [], existing: [], settings: [] };

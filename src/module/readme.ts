@@ -47,7 +47,7 @@ ${requiredText(o.inputs)} every AWS name is
 \`<project_name>-<stage>-...\`, each state machine's alias is named after the
 stage, and Terraform checks the project's naming limits itself (a name that
 would be too long fails \`terraform plan\` with the project's message).
-${teamText(o.inputs)}${existingText(o.inputs)}
+${rolloutText(o.inputs)}${teamText(o.inputs)}${existingText(o.inputs)}
 ## Inputs
 
 | name | type | default | description |
@@ -79,6 +79,21 @@ keep their addresses across versions (\`module.<name>.<address>\`).
 function requiredText(inputs: ModuleInputs): string {
   const required = variableTable(inputs).filter((v) => v.default === undefined).map((v) => `\`${v.name}\``);
   return required.length === 2 ? `${required.join(" and ")} are the only required inputs;` : `The required inputs are ${required.slice(0, -1).join(", ")} and ${required[required.length - 1]};`;
+}
+
+function rolloutText(inputs: ModuleInputs): string {
+  if (!inputs.aliases || inputs.aliases.length === 0) return "";
+  return `
+A gradual rollout (the stage setting \`ROLLOUT_<WORKFLOW>=previous=<version>,weight=<0-100>\`) is
+\`rollouts = { "<workflow>" = { previous_version = 3, weight = 10 } }\`: the workflow's
+stage alias routes \`weight\`% of new executions to the version this apply
+publishes and the rest to version \`previous_version\` (the version number Step
+Functions gave the definition that ran before); weight 0 rolls back, removing
+the entry promotes. Each step is one change of the value and one apply. The
+keys are the workflows with a stage alias: ${inputs.aliases.map((w) => `\`${w}\``).join(", ")}; an
+unknown key, a weight outside 0-100 or a version below 1 fails \`terraform plan\`
+with the project's message.
+`;
 }
 
 function teamText(inputs: ModuleInputs): string {

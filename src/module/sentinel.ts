@@ -9,8 +9,13 @@
  * express (build.ts). The team's own stage variables and the existing declared
  * resources get their sentinel values from src/module/inputs.ts (a team
  * variable's must pass its rule, so they are found by aligning the two
- * syntheses, align.ts, rather than by their text).
+ * syntheses, align.ts, rather than by their text). Each sentinel rolls out
+ * every workflow (ROLLOUT_<WORKFLOW>), a step with two routes, so the aliases
+ * are found as src/deploy/rollout.ts makes them (src/module/rollouts.ts).
  */
+import { WORKFLOWS } from "../catalogue";
+import { type Rollout, rolloutVariable } from "../deploy/rollout";
+
 export interface Sentinel {
   readonly projectName: string;
   readonly stage: string;
@@ -21,6 +26,8 @@ export interface Sentinel {
   readonly logExecutionData: boolean;
   readonly lambdaReservedConcurrency: number;
   readonly alarmEmail: string;
+  /** The rollout step of every workflow: neither 0 nor 100, so the alias has both routes. */
+  readonly rollout: Rollout;
 }
 
 export const SENTINELS: readonly [Sentinel, Sentinel] = [
@@ -34,6 +41,7 @@ export const SENTINELS: readonly [Sentinel, Sentinel] = [
     logExecutionData: false,
     lambdaReservedConcurrency: 7,
     alarmEmail: "modalarm@example.invalid",
+    rollout: { previousVersion: 3, weight: 37 },
   },
   {
     projectName: "altproj",
@@ -45,8 +53,14 @@ export const SENTINELS: readonly [Sentinel, Sentinel] = [
     logExecutionData: true,
     lambdaReservedConcurrency: 9,
     alarmEmail: "altalarm@example.invalid",
+    rollout: { previousVersion: 5, weight: 61 },
   },
 ];
+
+/** The ROLLOUT_* setting for every workflow: the sentinel's step. */
+export function rolloutEnv(rollout: Rollout, workflows: readonly string[] = WORKFLOWS.map((w) => w.name)): Record<string, string> {
+  return Object.fromEntries(workflows.map((w) => [rolloutVariable(w), `previous=${rollout.previousVersion},weight=${rollout.weight}`]));
+}
 
 /** The environment that synthesizes the sentinel stage (every configuration key set, so no .env value leaks in). */
 export function sentinelEnv(s: Sentinel): Record<string, string> {
@@ -61,6 +75,7 @@ export function sentinelEnv(s: Sentinel): Record<string, string> {
     LAMBDA_RESERVED_CONCURRENCY: String(s.lambdaReservedConcurrency),
     ALARM_EMAIL: s.alarmEmail,
     STATE_BACKEND: "local",
+    ...rolloutEnv(s.rollout),
   };
 }
 

@@ -3,13 +3,15 @@
  * defaults, validated by Terraform with the project's own rules and messages
  * (src/config/stage.ts): the name parts, and every name limit of
  * nameLimitCandidates, as cross-variable validations (Terraform >= 1.9); then
- * the team's own stage variables (team-variables.ts) and the settings of each
- * existing declared resource (resource-variables.ts).
+ * the gradual rollouts (rollouts.ts), the team's own stage variables
+ * (team-variables.ts) and the settings of each existing declared resource
+ * (resource-variables.ts).
  */
 import { LIMITS, names } from "../config/naming";
 import { DEFAULTS, EMAIL, LOG_LEVELS, NAME_PART, nameLimitCandidates, RETENTION_DAYS } from "../config/stage";
 import { attributes, hclString } from "./hcl-text";
 import { type ModuleInputs, NO_INPUTS } from "./inputs";
+import { rolloutsVariable } from "./rollouts";
 import { re2Obstacle, teamValidations } from "./team-variables";
 import { ModuleError } from "./transform";
 
@@ -152,6 +154,7 @@ function variables(inputs: ModuleInputs): Variable[] {
     const d = setting.default(decl);
     return { name: setting.variable(decl), type: "string", description: setting.description(decl), default: d, validations: setting.validations(decl), nonNullable: d === undefined };
   });
+  if (inputs.aliases && inputs.aliases.length > 0) builtIn.push(rolloutsVariable(inputs.aliases));
   const all = [...builtIn, ...team, ...resources];
   const seen = new Map<string, string>();
   for (const v of all) {
