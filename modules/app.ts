@@ -100,6 +100,53 @@ function installCrossStackGuard(): boolean {
 }
 
 /**
+ * TerraformStack.toTerraform() resolves each element's fragment, merges the
+ * fragments, then resolves the whole merged tree once more: a second
+ * token-resolution pass over every value (about a fifth of a synthesis,
+ * node --cpu-prof). The fragments are plain data by then, and resolving plain
+ * data again changes nothing but dropping undefined values, so the pass only
+ * matters for the stack's own overrides (stack.addOverride), which may hold
+ * tokens. While `resolveOnce` is on, that last call for a stack without
+ * overrides returns the merged tree with undefined values dropped instead.
+ * The output is byte-identical to cdktf's own synthesis (__tests__/main/app.test.ts).
+ * If cdktf's layout ever differs, the require fails and cdktf's pass stays.
+ */
+let resolveOnce = false;
+let resolveOnceInstalled: boolean | undefined;
+
+function installResolveOnce(): boolean {
+  if (resolveOnceInstalled !== undefined) return resolveOnceInstalled;
+  try {
+    const tokens = require("cdktf/lib/_tokens") as { resolve: (scope: unknown, obj: unknown, preparing?: boolean) => unknown };
+    const resolve = tokens.resolve;
+    if (typeof resolve !== "function") throw new Error("cdktf layout changed");
+    tokens.resolve = (scope: unknown, obj: unknown, preparing = false) =>
+      resolveOnce && !preparing && isMergedStackTree(scope, obj) ? withoutUndefined(obj) : resolve(scope, obj, preparing);
+    resolveOnceInstalled = true;
+  } catch {
+    resolveOnceInstalled = false;
+  }
+  return resolveOnceInstalled;
+}
+
+/** The merged tree toTerraform() resolves last: the stack's own `//` metadata block at the top, no stack overrides. */
+function isMergedStackTree(scope: unknown, obj: unknown): boolean {
+  if (!TerraformStack.isStack(scope) || obj === null || typeof obj !== "object" || Array.isArray(obj)) return false;
+  const meta = (obj as Record<string, { metadata?: { stackName?: unknown } } | undefined>)["//"];
+  const overrides = (scope as unknown as { rawOverrides?: Record<string, unknown> }).rawOverrides;
+  return meta?.metadata?.stackName === scope.node.id && overrides !== undefined && Object.keys(overrides).length === 0;
+}
+
+/** What resolving plain data does to it: object entries and array items that are undefined go. */
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(withoutUndefined);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
+  return out;
+}
+
+/**
  * Synthesizes the app that `build` fills, skipping cdktf's preparation pass
  * when that provably changes nothing (see above). `full` runs cdktf's own
  * App.synth() unchanged (tests compare the two).
@@ -118,7 +165,12 @@ export function synthApp<T>(build: (app: App) => T, options: { readonly outdir?:
     const internal = stack as unknown as { ensureBackendExists(): unknown; prepareStack(): void };
     internal.prepareStack = () => void internal.ensureBackendExists();
   }
-  app.synth();
+  resolveOnce = installResolveOnce();
+  try {
+    app.synth();
+  } finally {
+    resolveOnce = false;
+  }
   if (crossStackReferences === before) return built;
   // A stack references another: redo it with cdktf's preparation, which wires the remote state.
   return synthApp(build, { ...options, full: true });

@@ -93,6 +93,28 @@ describe("determinism and portability", () => {
     expect(readFileSync(join(fast, "stacks", "a", "cdk.tf.json"), "utf8")).toBe(readFileSync(join(full, "stacks", "a", "cdk.tf.json"), "utf8"));
   });
 
+  test("resolving the merged tree once gives cdktf's bytes: escapes, literal ${...}, undefined values, and a stack override holding a token", () => {
+    const build = (app: Parameters<Parameters<typeof synthApp>[0]>[0]) => {
+      const a = new TerraformStack(app, "a");
+      new AwsProvider(a, "aws", { region: "us-east-1" });
+      const queue = new SqsQueue(a, "q", { name: "q", tags: { text: "$${HOME} %%{if} ${HOME} %{endif}", ref: `arn is ${"${"}aws_sqs_queue.q.arn}`, none: undefined as unknown as string } });
+      new TerraformOutput(a, "arn", { value: `queue ${queue.arn} and $\{literal}` });
+      const b = new TerraformStack(app, "b");
+      new AwsProvider(b, "aws", { region: "us-east-1" });
+      const other = new SqsQueue(b, "q", { name: "q-b" });
+      b.addOverride("locals.queue_arn", other.arn);
+    };
+    const fast = temp("once-fast");
+    const full = temp("once-full");
+    synthApp(build, { outdir: fast });
+    synthApp(build, { outdir: full, full: true });
+    for (const stack of ["a", "b"]) {
+      const read = (dir: string) => readFileSync(join(dir, "stacks", stack, "cdk.tf.json"), "utf8");
+      expect(read(fast)).toBe(read(full));
+    }
+    expect(readFileSync(join(fast, "stacks", "b", "cdk.tf.json"), "utf8")).toContain("${aws_sqs_queue.q.arn}");
+  });
+
   test("synthesizing twice gives identical bytes, archives included", () => {
     expect([...first.keys()].sort()).toEqual([...second.keys()].sort());
     for (const [file, bytes] of first) expect(`${file} ${bytes.equals(second.get(file)!)}`).toBe(`${file} true`);
