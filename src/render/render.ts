@@ -14,6 +14,7 @@ import { type Finding, formatFinding } from "../asl/lint";
 import { lintDefinitionCached } from "../asl/lint-cache";
 import { parseJsonWithPosition, stableStringify } from "../json";
 import { type MarkedFile, type Origin, canMark, markedAst, originsOf } from "./template-lines";
+import { compileTemplate } from "./template-cache";
 
 /**
  * Decides what the reference helpers render to: deterministic local values
@@ -85,7 +86,11 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 function handlebars(): typeof Handlebars {
   if (env) return env;
   const hb = withHelpers(Handlebars.create());
-  for (const [name, source] of partialSources()) hb.registerPartial(name, source);
+  for (const [name, source] of partialSources()) {
+    // Compiled on first use, as a partial given as text is: a syntax error surfaces while rendering, with the template's name.
+    let partial: HandlebarsTemplateDelegate | undefined;
+    hb.registerPartial(name, ((context: unknown, options?: Handlebars.RuntimeOptions) => (partial ??= compileTemplate(hb, source))(context, options)) as Handlebars.Template);
+  }
   env = hb;
   return hb;
 }
@@ -211,7 +216,11 @@ export function renderTemplate(
     } catch {
       throw new TemplateError(`${shown}: cannot read the template. Check the path in workflows/catalogue.ts.`, shown);
     }
-    template = hb.compile(source, { strict: true, noEscape: true });
+    try {
+      template = compileTemplate(hb, source);
+    } catch (error) {
+      throw toTemplateError(error, shown, Object.keys(templateVariables(config)));
+    }
     compiled.set(absolute, template);
   }
   const state: RenderState = { target, file: shown, used: new Set() };

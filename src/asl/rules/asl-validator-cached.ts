@@ -7,7 +7,7 @@
  * If its internal layout ever changes, `loadCached` fails and we fall back to the
  * public function (slow but correct); a test asserts both give the same errors.
  */
-import aslValidator from 'asl-validator';
+import type aslValidatorFn from 'asl-validator';
 import { createRequire } from 'node:module';
 
 export interface AslError {
@@ -126,7 +126,11 @@ function selectSchemaErrors(errors: AjvError[]): AslError[] {
 export function aslValidatorErrors(definition: Record<string, unknown>): AslError[] {
   if (cached === undefined) cached = loadCached();
   const copy = structuredClone(definition);
-  if (cached === null) return aslValidator(copy).errors;
+  if (cached === null) {
+    // Loaded here, not at the top: a synthesis whose lint results are all cached never needs it.
+    const aslValidator = require('asl-validator') as typeof aslValidatorFn; // module.exports is the function
+    return aslValidator(copy).errors;
+  }
   const language = copy.QueryLanguage ?? 'JSONPath';
   for (const states of cached.jsonPath({ path: '$..States', json: copy })) {
     if (typeof states !== 'object' || states === null) continue;
