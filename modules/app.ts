@@ -1,4 +1,5 @@
 import "./defer-archiver"; // before cdktf: see the file
+import "./fast-resolve"; // before cdktf: see the file
 import { App, TerraformStack } from "cdktf";
 import { writeFileSync } from "node:fs";
 import { names } from "../src/config/naming";
