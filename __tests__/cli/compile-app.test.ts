@@ -50,3 +50,24 @@ describe("the deferred archiver (modules/defer-archiver.ts)", () => {
     expect(probe({ SYNTH_FULL: "1" })).toEqual({ before: true, after: true, works: true });
   });
 });
+
+describe("the plain-string return in cdktf's resolve (modules/fast-resolve.ts)", () => {
+  const patched = (env: Record<string, string>) => {
+    const script = `
+      require("./modules/fast-resolve");
+      require("cdktf");
+      const { resolve } = require("cdktf/lib/tokens/private/resolve.js");
+      process.stdout.write(String(resolve.toString().includes('indexOf("{TfToken[")')));`;
+    const child = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+    if (child.status !== 0) throw new Error(child.stderr);
+    return child.stdout;
+  };
+
+  it("is in place for the synthesis, so a cdktf that reads differently would be noticed here", () => {
+    expect(patched({ SYNTH_FULL: "" })).toBe("true");
+  });
+
+  it("is left out under SYNTH_FULL=1 (cdktf as it is)", () => {
+    expect(patched({ SYNTH_FULL: "1" })).toBe("false");
+  });
+});
