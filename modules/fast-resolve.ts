@@ -1,47 +1,112 @@
 /**
- * cdktf resolves every value of every resource to find its tokens, and for
- * each plain string it first builds a resolution context (three closures) and
- * runs three regular expressions, although a string with no token marker
- * comes back unchanged: about a third of a large synthesis goes to strings
- * (node --cpu-prof, 100 workflows x 3 stages). This adds, at the top of
- * cdktf's own resolve function (tokens/private/resolve.js, compiled from its
- * text when cdktf requires it), a return for exactly those strings: no
- * `{TfToken[` marker (string, list and map tokens all carry one), not one of
- * the two map-token placeholder values (which cdktf rejects), and no encoded
- * number (cdktf's own number test). Everything else takes cdktf's path. The
- * output is byte-identical to cdktf's own synthesis (__tests__/main/app.test.ts).
- * Imported first by modules/app.ts, before cdktf. SYNTH_FULL=1 (what
- * `npm run bench:synth` compares with) leaves cdktf as it is; if the file
- * ever reads differently, nothing is patched.
+ * Two of cdktf's own files, compiled with one addition each when cdktf
+ * requires them (its modules require each other in a cycle, so they load in
+ * their turn), for work that gives nothing here (node --cpu-prof, 100
+ * workflows x 3 stages):
+ *
+ * - tokens/private/resolve.js: cdktf resolves every value of every resource,
+ *   and for each plain string first builds a resolution context (three
+ *   closures) and runs three regular expressions, although a string with no
+ *   token marker comes back unchanged: about a third of a large synthesis.
+ *   Added at the top of its resolve function: a return for exactly those
+ *   strings: no `{TfToken[` marker (string, list and map tokens all carry
+ *   one), not one of the two map-token placeholder values (which cdktf
+ *   rejects), and no encoded number (cdktf's own number test).
+ * - synthesize/synthesizer.js: the stack's JSON is written with
+ *   json-stable-stringify (a bound call, a replacer call, a cycle search and
+ *   a repeated indent per value). Replaced by `stableJson` below (its own text is compiled in): the same
+ *   output byte for byte (sorted keys, two-space indent, empty objects and
+ *   arrays as `{\n}` with the indent, undefined members left out, toJSON
+ *   honoured), for the resolved tree, which has no cycles.
+ *
+ * Everything else takes cdktf's path, and the output is byte-identical to
+ * cdktf's own synthesis (__tests__/main/app.test.ts; __tests__/cli/compile-app.test.ts
+ * checks both additions are in place). Imported first by modules/app.ts,
+ * before cdktf. SYNTH_FULL=1 (what `npm run bench:synth` compares with) leaves
+ * cdktf as it is; a file that reads differently is left as it is.
  */
 import { readFileSync } from "node:fs";
 import Module from "node:module";
 
-const ANCHOR = "function resolve(obj, options) {\n";
-const FAST_PATH = `    if (typeof obj === "string" && obj.indexOf("{TfToken[") === -1 && obj !== token_1.Token.STRING_MAP_TOKEN_VALUE && obj !== token_1.Token.ANY_MAP_TOKEN_VALUE && !encoding_1.TokenString.forNumbers(obj).test()) {
+interface Patch {
+  /** The text the file must contain exactly once, and what replaces it. */
+  readonly find: string;
+  readonly replace: string;
+  /** Lines the replacement relies on. */
+  readonly uses: readonly string[];
+  /** Code added at the end of the file. @default none */
+  readonly append?: () => string;
+}
+
+/**
+ * json-stable-stringify(value, { space: 2 }) for data without cycles, byte for
+ * byte. Self-contained: its text is compiled into cdktf's synthesizer.
+ */
+export function stableJson(node: unknown, level: number): string | undefined {
+  if (node && typeof (node as { toJSON?: unknown }).toJSON === "function") node = (node as { toJSON(): unknown }).toJSON();
+  if (node === undefined) return undefined;
+  if (typeof node !== "object" || node === null) return JSON.stringify(node);
+  const indent = "\n" + "  ".repeat(level);
+  const inner = indent + "  ";
+  let out = "";
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) out += (i === 0 ? "" : ",") + inner + (stableJson(node[i], level + 1) || "null");
+    return "[" + out + indent + "]";
+  }
+  const keys = Object.keys(node).sort();
+  let first = true;
+  for (const key of keys) {
+    const value = stableJson((node as Record<string, unknown>)[key], level + 1);
+    if (!value) continue;
+    out += (first ? "" : ",") + inner + JSON.stringify(key) + ": " + value;
+    first = false;
+  }
+  return "{" + out + indent + "}";
+}
+
+
+const PATCHES: Readonly<Record<string, Patch>> = {
+  "cdktf/lib/tokens/private/resolve.js": {
+    find: "function resolve(obj, options) {\n",
+    replace: `function resolve(obj, options) {
+    if (typeof obj === "string" && obj.indexOf("{TfToken[") === -1 && obj !== token_1.Token.STRING_MAP_TOKEN_VALUE && obj !== token_1.Token.ANY_MAP_TOKEN_VALUE && !encoding_1.TokenString.forNumbers(obj).test()) {
         return obj;
     }
-`;
+`,
+    uses: ['const encoding_1 = require("./encoding");', 'const token_1 = require("../token");'],
+  },
+  "cdktf/lib/synthesize/synthesizer.js": {
+    find: "stringify(jsonTfConfig, { space: 2 })",
+    replace: "stableJson(jsonTfConfig, 0)",
+    uses: [],
+    // A named function expression: its own recursive calls keep working whatever a bundler renamed it to.
+    append: () => `\nconst stableJson = ${stableJson.toString()};\n`,
+  },
+};
 
 if (process.env.SYNTH_FULL !== "1") {
   try {
-    const file = require.resolve("cdktf/lib/tokens/private/resolve.js");
     type Loader = (module: Module & { _compile(code: string, filename: string): void }, filename: string) => void;
     const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
     const load = extensions[".js"];
-    if (!require.cache[file]) {
-      // Compiled in its turn, when cdktf requires it (cdktf's modules require each other in a cycle).
+    const pending = new Map<string, Patch>();
+    for (const [id, patch] of Object.entries(PATCHES)) {
+      const file = require.resolve(id);
+      if (!require.cache[file]) pending.set(file, patch);
+    }
+    if (pending.size > 0) {
       extensions[".js"] = (module, filename) => {
-        if (filename !== file) return load(module, filename);
-        extensions[".js"] = load;
+        const patch = pending.get(filename);
+        if (!patch) return load(module, filename);
+        pending.delete(filename);
+        if (pending.size === 0) extensions[".js"] = load;
         const source = readFileSync(filename, "utf8");
-        const uses = ['const encoding_1 = require("./encoding");', 'const token_1 = require("../token");'];
-        if (source.split(ANCHOR).length !== 2 || !uses.every((line) => source.includes(line))) return load(module, filename);
-        module._compile(source.replace(ANCHOR, ANCHOR + FAST_PATH), filename);
+        if (source.split(patch.find).length !== 2 || !patch.uses.every((line) => source.includes(line))) return load(module, filename);
+        module._compile(source.replace(patch.find, patch.replace) + (patch.append?.() ?? ""), filename);
       };
     }
   } catch {
-    // cdktf's layout changed: it loads its own resolve as before.
+    // cdktf's layout changed: it loads its own files as before.
   }
 }
 export {};
