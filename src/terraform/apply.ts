@@ -19,6 +19,8 @@ interface ApplyResult {
   created: number;
   inState: number;
   destroyed: number;
+  /** Resources moto lost before the destroy (concurrent writes under load): its delete answered not found, a refresh dropped them. */
+  lost: number;
   left: number;
   removed: string[];
   seconds: Record<string, number>;
@@ -57,8 +59,26 @@ export async function applyAndDestroy(ctx: Context, stack: Stack): Promise<Apply
   const inState = (await step(ctx, where, dir, ["state", "list"], TIMEOUT_MS.state, seconds, "state")).stdout.trim().split("\n").filter((l) => l && !l.startsWith("data.")).length;
   const rollout = await rolloutPlans(ctx, stack, dir, seconds);
   writeFileSync(file, JSON.stringify(doc, null, 2));
-  const destroyedRun = await step(ctx, where, dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], TIMEOUT_MS.destroy, seconds);
-  const destroyed = count(destroyedRun.stdout, /Resources: (\d+) destroyed/) ?? -1;
-  const left = (await step(ctx, where, dir, ["state", "list"], TIMEOUT_MS.state, seconds, "state")).stdout.trim().split("\n").filter((l) => l && !l.startsWith("data.")).length;
-  return { rollout, planned, created, inState, destroyed, left, removed, seconds };
+  const destroyArgs = ["destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=4"];
+  const managed = async () => (await step(ctx, where, dir, ["state", "list"], TIMEOUT_MS.state, seconds, "state")).stdout.trim().split("\n").filter((l) => l && !l.startsWith("data."));
+  let destroyed: number;
+  let lost = 0;
+  try {
+    const destroyedRun = await step(ctx, where, dir, destroyArgs, TIMEOUT_MS.destroy, seconds);
+    destroyed = count(destroyedRun.stdout, /Resources: (\d+) destroyed/) ?? -1;
+  } catch (error) {
+    // moto's threaded server can lose a write made beside another on the same state machine under load
+    // (seen once: an alias that apply created and state holds, then "does not exist" on delete). Destroy
+    // once more: its refresh drops what moto no longer has; count that apart and say so. Any other failure,
+    // or a second one, fails the check.
+    if (!(error instanceof CheckFailure) || !/ResourceNotFound|NotFound|[Dd]oes [Nn]ot [Ee]xist/.test(error.message)) throw error;
+    const remaining = (await managed()).length;
+    console.log(`  destroy attempt 1 failed on a resource moto no longer has (${/Error: ([^\n]*)/.exec(error.message)?.[1] ?? "not found"}); destroying once more`);
+    const again = await step(ctx, where, dir, destroyArgs, TIMEOUT_MS.destroy, seconds);
+    const second = count(again.stdout, /Resources: (\d+) destroyed/) ?? -1;
+    lost = remaining - second;
+    destroyed = inState - remaining + second;
+  }
+  const left = (await managed()).length;
+  return { rollout, planned, created, inState, destroyed, lost, left, removed, seconds };
 }

@@ -103,7 +103,7 @@ export async function main(): Promise<number> {
       for (const p of MOTO_PATCHES) console.log(`  - ${p.service} ${p.action}: ${p.why}`);
       const r = await applyAndDestroy(ctx, target);
       console.log(`  left out: ${r.removed.length > 0 ? r.removed.join(", ") : "(none in this stack)"}`);
-      console.log(`  planned ${r.planned} to create, created ${r.created} (${r.inState} in state), destroyed ${r.destroyed} (${r.left} left in state)`);
+      console.log(`  planned ${r.planned} to create, created ${r.created} (${r.inState} in state), destroyed ${r.destroyed}${r.lost > 0 ? ` and ${r.lost} that moto had lost` : ""} (${r.left} left in state)`);
       for (const step of r.rollout) {
         console.log(
           step.weight === 100
@@ -117,7 +117,7 @@ export async function main(): Promise<number> {
         console.error(`terraform:check failed: ${target.id}: ${rolloutWrong.join("; ")}`);
         return 1;
       }
-      if (r.created !== r.planned || r.inState !== r.planned || r.destroyed !== r.planned || r.left !== 0) {
+      if (r.created !== r.planned || r.inState !== r.planned || r.destroyed + r.lost !== r.planned || r.lost > 2 || r.left !== 0) {
         console.error(`terraform:check failed: ${target.id}: apply/destroy counts do not match the plan (see above).`);
         return 1;
       }
