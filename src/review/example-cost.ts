@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type ChildStateMachine, type LambdaHandler, StatesError, runDefinition } from "../executor/index";
 import { type ExecutionCost, executionCost } from "../executor/cost";
-import { withStdoutDropped } from "../executor/stdout-to-stderr";
+import { withOutputDropped } from "../executor/stdout-to-stderr";
 import { HANDLERS_DIR, listHandlers } from "../config/handlers";
 import { LOCAL_ACCOUNT_ID, type NameParts, handlerFromFunction } from "../config/naming";
 import { unescapeTerraformTemplate } from "../hcl/escape";
@@ -137,7 +137,7 @@ export async function runExample(synth: Synth, machine: Machine, example: Workfl
         },
       ]),
     );
-    const result = await withStdoutDropped(() =>
+    const result = await withOutputDropped(() =>
       runDefinition(definition, example.input, {
         stateMachineName: machine.name,
         stateMachineType: machine.type,
