@@ -1,5 +1,4 @@
-import "./defer-archiver"; // before cdktf: see the file
-import "./fast-resolve"; // before cdktf: see the file
+import "./cdktf-preload"; // before cdktf: see the file
 import { App, TerraformStack } from "cdktf";
 import { writeFileSync } from "node:fs";
 import { names } from "../src/config/naming";

@@ -56,11 +56,11 @@ export async function applyAndDestroy(ctx: Context, stack: Stack): Promise<Apply
     }
   }
   const created = count(applied.stdout, /Resources: (\d+) added/) ?? -1;
-  const inState = (await step(ctx, where, dir, ["state", "list"], TIMEOUT_MS.state, seconds, "state")).stdout.trim().split("\n").filter((l) => l && !l.startsWith("data.")).length;
+  const managed = async () => (await step(ctx, where, dir, ["state", "list"], TIMEOUT_MS.state, seconds, "state")).stdout.trim().split("\n").filter((l) => l && !l.startsWith("data."));
+  const inState = (await managed()).length;
   const rollout = await rolloutPlans(ctx, stack, dir, seconds);
   writeFileSync(file, JSON.stringify(doc, null, 2));
   const destroyArgs = ["destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=4"];
-  const managed = async () => (await step(ctx, where, dir, ["state", "list"], TIMEOUT_MS.state, seconds, "state")).stdout.trim().split("\n").filter((l) => l && !l.startsWith("data."));
   let destroyed: number;
   let lost = 0;
   try {

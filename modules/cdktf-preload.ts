@@ -1,5 +1,21 @@
 /**
- * Two of cdktf's own files, compiled with one addition each when cdktf
+ * What has to happen before cdktf loads, for work it does that gives nothing
+ * here (each measured with node --cpu-prof on the compiled app). Imported
+ * first by modules/app.ts; the patches applied after loading (the preparation
+ * pass, the merged-tree resolve) are in app.ts. SYNTH_FULL=1 (cdktf's own
+ * synthesis, what `npm run bench:synth` compares with) leaves cdktf as it is;
+ * a file that reads differently is left as it is. The output is byte-identical
+ * to cdktf's own synthesis (__tests__/main/app.test.ts), and
+ * __tests__/modules/cdktf-preload.test.ts checks that each piece is in place.
+ *
+ * 1. The zip library. cdktf loads `archiver` (and its streams) as soon as it
+ *    is required, about 60 ms of a default-stage synthesis, but uses it only
+ *    to zip a directory asset. Every asset here is a FILE (the handler zips
+ *    are built by src/build): a stand-in in the require cache loads the real
+ *    module on first use, so a team that adds a directory asset pays the load
+ *    then and nothing else changes.
+ *
+ * 2. Two of cdktf's own files, compiled with one addition each when cdktf
  * requires them (its modules require each other in a cycle, so they load in
  * their turn), for work that gives nothing here (node --cpu-prof, 100
  * workflows x 3 stages):
@@ -19,14 +35,10 @@
  *   arrays as `{\n}` with the indent, undefined members left out, toJSON
  *   honoured), for the resolved tree, which has no cycles.
  *
- * Everything else takes cdktf's path, and the output is byte-identical to
- * cdktf's own synthesis (__tests__/main/app.test.ts; __tests__/cli/compile-app.test.ts
- * checks both additions are in place). Imported first by modules/app.ts,
- * before cdktf. SYNTH_FULL=1 (what `npm run bench:synth` compares with) leaves
- * cdktf as it is; a file that reads differently is left as it is.
+ * Everything else takes cdktf's path.
  */
 import { readFileSync } from "node:fs";
-import Module from "node:module";
+import Module, { createRequire } from "node:module";
 
 interface Patch {
   /** The text the file must contain exactly once, and what replaces it. */
@@ -84,7 +96,8 @@ const PATCHES: Readonly<Record<string, Patch>> = {
   },
 };
 
-if (process.env.SYNTH_FULL !== "1") {
+/** Compiles the files of PATCHES with their additions when cdktf requires them. */
+function patchOnLoad(): void {
   try {
     type Loader = (module: Module & { _compile(code: string, filename: string): void }, filename: string) => void;
     const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
@@ -109,4 +122,35 @@ if (process.env.SYNTH_FULL !== "1") {
     // cdktf's layout changed: it loads its own files as before.
   }
 }
-export {};
+
+/** Puts a stand-in for cdktf's copy of archiver in the require cache: the real module loads on first use. */
+function deferArchiver(): void {
+  try {
+    // cdktf ships its own copy (a bundled dependency): resolve it as cdktf's files do.
+    const id = createRequire(require.resolve("cdktf")).resolve("archiver");
+    if (require.cache[id]) return;
+    type Fn = (...args: unknown[]) => unknown;
+    const load = (): Fn & Record<string, Fn> => {
+      delete require.cache[id];
+      return require(id) as Fn & Record<string, Fn>;
+    };
+    // archiver's other exports load it as well.
+    const method = (name: string): Fn => (...args) => load()[name](...args);
+    const stub = new Module(id);
+    stub.filename = id;
+    stub.loaded = true;
+    stub.exports = Object.assign((...args: unknown[]) => load()(...args), {
+      create: method("create"),
+      registerFormat: method("registerFormat"),
+      isRegisteredFormat: method("isRegisteredFormat"),
+    });
+    require.cache[id] = stub;
+  } catch {
+    // cdktf's layout changed: it loads archiver as before.
+  }
+}
+
+if (process.env.SYNTH_FULL !== "1") {
+  deferArchiver();
+  patchOnLoad();
+}
