@@ -3,6 +3,7 @@ import { HandlerError, OutOfStockError, PaymentDeclinedError, PaymentTransientFa
 import * as z from "zod/mini";
 import { event, formatPath, list, nonEmptyString, number, parseBusinessInput, parseEvent, record, timestamp } from "../../handlers/lib/schema";
 import { received } from "../../handlers/lib/validate";
+import { $ZodObjectJIT } from "zod/v4/core";
 import { captureLogs } from "./capture-logs";
 
 let logs: ReturnType<typeof captureLogs>;
@@ -178,6 +179,20 @@ describe("zod schemas -> the workflows' error names, in the project's wording", 
       "h: invalid event: count must be an integer > 0 (received NaN); lines must contain at least one element (received []); payment.token must be a non-empty string (received nothing)",
     );
     expect(() => parseEvent("h", number(), Infinity)).toThrow("h: invalid event: the event must be a number (received Infinity)");
+  });
+
+  test("objects use zod's compiled parser, with the same issues as zod/mini's loose object", () => {
+    expect(Event).toBeInstanceOf($ZodObjectJIT);
+    expect(record({ a: number() })).toBeInstanceOf($ZodObjectJIT);
+    const shape = { id: nonEmptyString(), lines: list(nonEmptyString(), { nonEmpty: true }), n: z.optional(number({ integer: true })) };
+    const compiled = event(shape);
+    const mini = z.looseObject(shape, { error: "must be a JSON object" });
+    for (const input of [{ id: "x", lines: ["a"], extra: { deep: 1 } }, { id: "", lines: [], n: 1.5 }, { lines: [3] }, [], "x", { id: "x", lines: ["a"], n: "1" }]) {
+      const [a, b] = [compiled.safeParse(input, { reportInput: true }), mini.safeParse(input, { reportInput: true })];
+      expect(a.success).toBe(b.success);
+      expect(a.error?.issues.map((i) => [i.path, i.message, i.input])).toEqual(b.error?.issues.map((i) => [i.path, i.message, i.input]));
+      if (a.success && b.success) expect(a.data).toEqual(b.data);
+    }
   });
 
   test("a business input is CustomError.ValidationFailed, with the subject named", () => {
