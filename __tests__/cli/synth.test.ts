@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { removeOrphans, synthSummary } from "../../src/cli/synth";
 import { defaultOut } from "../../src/cli/commands/synth";
@@ -22,6 +22,18 @@ describe("synth", () => {
     // Nothing is left beside the output.
     expect(readdirSync(join(out, ".."))).toEqual(["cdktf.out"]);
   });
+
+  test("the synthesis (cdktf compiled in with its additions, run from the code cache) writes the bytes of cdktf's own (SYNTH_FULL=1)", async () => {
+    const [ours, full] = [join(tempDir(), "ours"), join(tempDir(), "full")];
+    for (const [out, env] of [[ours, {}], [full, { SYNTH_FULL: "1" }], [ours, {}]] as const) {
+      const r = await cli(["synth", "--stage", "dev", "--stage", "prod", "--out", out], { env });
+      expect(`${r.code} ${r.stderr}`).toBe("0 ");
+    }
+    const files = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length));
+    expect(files(ours).sort()).toEqual(files(full).sort());
+    expect(files(ours).length).toBeGreaterThan(10);
+    for (const file of files(full)) expect(`${file} ${readFileSync(join(ours, file)).equals(readFileSync(join(full, file)))}`).toBe(`${file} true`);
+  }, 60_000);
 
   test("the summary counts stacks, not lines (warnings print under their stack)", () => {
     const warning = { code: "SFN130", file: "workflows/x.asl.json.hbs", path: "States.A", message: "no TimeoutSeconds" };

@@ -17,7 +17,7 @@ import { REPO_ROOT } from "../config/handlers";
 import { FileAccessError, ProjectError } from "../errors";
 import { writeHclCopies } from "../hcl/folder";
 import type { Io } from "./command";
-import { compileApp } from "./compile-app";
+import { CODE_CACHE_RUNNER, compileApp } from "./compile-app";
 import { bugTracker } from "./main";
 
 export interface SynthOptions {
@@ -55,13 +55,15 @@ export async function synthesize(options: SynthOptions, io: Io): Promise<number>
     const reportFile = join(work, "report.json");
     let app: string;
     try {
-      app = await compileApp("main.ts");
+      app = await compileApp("main.ts", { cdktfAsIs: io.env.SYNTH_FULL === "1" });
     } catch (error) {
       io.stderr(`synth failed: the app does not compile; ${shownOut} was left as it was. ${oneLine((error as Error).message)}`);
       if (options.debug) io.stderr((error as Error).stack ?? "");
       return 1;
     }
-    const child = spawnSync(process.execPath, [app], {
+    // The code cache is one of the caches SYNTH_NO_CACHE turns off; cdktf as it is (SYNTH_FULL) runs as it did before there was one.
+    const plain = io.env.SYNTH_FULL === "1" || io.env.SYNTH_NO_CACHE === "1";
+    const child = spawnSync(process.execPath, plain ? [app] : [CODE_CACHE_RUNNER, app], {
       cwd: REPO_ROOT,
       env: {
         ...io.env,
