@@ -8,7 +8,9 @@
  *      (render, lint, bundles from the warm cache, JSON and the HCL copy),
  *      `npm run synth`'s command line without npm;
  *   2. the synthetic catalogue at 100 workflows x 3 stages, JSON only, each
- *      checkout's scripts/bench/synthetic-app.ts run by its own tsx.
+ *      checkout's scripts/bench/synthetic-app.ts run as that checkout's
+ *      synthesis runs its app (compiled, from the code cache, where it has
+ *      that; else by its own tsx).
  * The stacks are not the same (this checkout may synthesize more resources
  * per workflow); the resource counts are printed beside the figures.
  */
@@ -61,7 +63,19 @@ function synthCommand(root: string): string[] {
   return [process.execPath, join(root, "node_modules", "tsx", "dist", "cli.mjs"), "src/cli/synth.ts", "--out", "{out}"];
 }
 
-const syntheticCommand = (root: string) => [process.execPath, join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/bench/synthetic-app.ts"];
+/**
+ * The synthetic app as the checkout's synthesis runs an app: compiled and run
+ * from its code cache where the checkout has that (as `npm run synth` runs
+ * main.ts), else through tsx.
+ */
+function syntheticCommand(root: string): string[] {
+  const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
+  const runner = join(root, "src", "cli", "run-with-code-cache.cjs");
+  if (!existsSync(runner)) return [process.execPath, tsx, "scripts/bench/synthetic-app.ts"];
+  const compile = spawnSync(process.execPath, [tsx, "-e", 'require("./src/cli/compile-app").compileApp("scripts/bench/synthetic-app.ts").then((f) => process.stdout.write(f))'], { cwd: root, encoding: "utf8" });
+  if (compile.status !== 0) throw new Error(`compiling the synthetic app in ${root} failed:\n${compile.stderr}`);
+  return [process.execPath, runner, compile.stdout.trim()];
+}
 
 const mid = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -77,12 +91,13 @@ export function againstBaseline(baseline: string, here: string, runs: number, sh
   ];
   console.log(`\nagainst the baseline ${baseline}, alternating rounds, median of ${runs}:`);
   for (const [label, command, env] of points) {
-    for (const side of sides) timed(side.root, command(side.root), env); // warm caches (tsx, handler bundles)
+    const argv = new Map(sides.map((side) => [side.label, command(side.root)]));
+    for (const side of sides) timed(side.root, argv.get(side.label)!, env); // warm caches (tsx, handler bundles, code cache)
     const samples = new Map<string, Sample[]>(sides.map((s) => [s.label, []]));
     const counts = new Map<string, number>();
     for (let i = 0; i < runs; i += 1) {
       for (const side of i % 2 === 0 ? sides : sides.slice().reverse()) {
-        const r = timed(side.root, command(side.root), env);
+        const r = timed(side.root, argv.get(side.label)!, env);
         samples.get(side.label)!.push(r.sample);
         counts.set(side.label, r.resources);
       }
