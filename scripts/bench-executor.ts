@@ -7,7 +7,9 @@
  * (steadier on a shared machine, but it does not count the peer's idle timer
  * waits, e.g. its 0 ms Wait/Retry overrides). Prints the figures,
  * the ratio and the target it is held to, then the heap over 100,000
- * executions, and the load average while measuring.
+ * executions, where an order-processing execution's time goes (handlers,
+ * the JSON copies at the Lambda boundary, the executor's own work), and the
+ * load average while measuring.
  *
  *   npm run bench:executor [-- --quick]
  *
@@ -29,6 +31,7 @@ import { fork, ChildProcess } from "node:child_process";
 import { loadavg, cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { prepareWorkflow, runDefinition, LambdaHandler } from "../src/executor/index";
+import { cloneChecked } from "../src/executor/json";
 
 const QUICK = process.argv.includes("--quick");
 type Engine = "ours" | "theirs";
@@ -258,6 +261,52 @@ function comparable(v: unknown): string {
   return JSON.stringify(v, (k, x) => (/requestId|timestamp|processedAt|At$|Id$/i.test(k) ? undefined : x));
 }
 
+let orderMedians: { ours: number; theirs: number; target?: number } | undefined;
+
+/**
+ * Where an order-processing execution's time goes, in this process: the
+ * whole execution, the three handlers called directly with the events the
+ * execution gave them, and the JSON copies at the Lambda boundary (each
+ * event and each result, as Lambda serializes them) made alone on the same values.
+ * The executor's own work is what remains.
+ */
+async function orderBreakdown(medians: { ours: number; theirs: number; target?: number }): Promise<void> {
+  const prepared = await prepareWorkflow("order-processing");
+  const calls: Array<{ fn: LambdaHandler; event: Json; result: Json }> = [];
+  const record = (_ref: string, fn: LambdaHandler): LambdaHandler => async (event, context) => {
+    const result = await fn(cloneChecked(event), context);
+    calls.push({ fn, event: cloneChecked(event), result: cloneChecked(result) });
+    return result;
+  };
+  const recorded = await runDefinition(prepared.definition, ORDER, { resolveHandler: prepared.resolveHandler, wrapHandler: record });
+  if (recorded.status !== "SUCCEEDED" || calls.length !== 3) throw new Error(`breakdown: the recorded execution ${recorded.status} with ${calls.length} calls`);
+  const context = { awsRequestId: "bench", functionName: "bench", functionVersion: "$LATEST", invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:bench", memoryLimitInMB: "128", getRemainingTimeInMillis: () => 60_000 };
+  const runs = QUICK ? 5_000 : 50_000;
+  const perRun = async (once: () => unknown): Promise<number> => {
+    for (let i = 0; i < runs / 10; i++) await once();
+    const t0 = performance.now();
+    for (let i = 0; i < runs; i++) await once();
+    return ((performance.now() - t0) * 1000) / runs;
+  };
+  const resolveHandler = prepared.resolveHandler;
+  const whole = await perRun(() => runDefinition(prepared.definition, ORDER, { resolveHandler }));
+  const handlersAndCopies = await perRun(async () => {
+    for (const c of calls) cloneChecked(await c.fn(cloneChecked(c.event), context as never));
+  });
+  const copies = await perRun(() => {
+    for (const c of calls) {
+      cloneChecked(c.event);
+      cloneChecked(c.result);
+    }
+  });
+  const us = (x: number) => `${x.toFixed(1)} us`;
+  const theirs = 1e6 / medians.theirs;
+  console.log(
+    `order-processing, one execution in this process: ${us(whole)}; the three handlers ${us(handlersAndCopies - copies)}, the six JSON copies at the Lambda boundary ${us(copies)}, the executor's own work ${us(whole - handlersAndCopies)}. ` +
+      `The peer's median above is ${us(theirs)} an execution${medians.target ? `; ${medians.target}x of it is ${us(theirs / medians.target)}` : ""}.`,
+  );
+}
+
 async function main(): Promise<void> {
   // 15 rounds: on a shared machine the median of 7 still moved by a fifth between runs.
   const rounds = QUICK ? 3 : 15;
@@ -296,6 +345,7 @@ async function main(): Promise<void> {
         continue;
       }
       const theirs = median(samples.theirs);
+      if (w.name === "order") orderMedians = { ours, theirs, target: w.target };
       const ratio = ours / theirs;
       const cpuRatio = median(cpu.ours) / median(cpu.theirs);
       const holds = w.target === undefined || ratio >= w.target;
@@ -328,6 +378,7 @@ async function main(): Promise<void> {
   console.log(
     `heap over ${memoryRuns.toLocaleString("en-US")} order-processing executions (history on): before ${mb(before)}, after ${mb(after)}, difference ${mb(after - before)} (${Math.round(memoryRuns / seconds).toLocaleString("en-US")}/s)  target < 5 MB ${flat ? "holds" : "MISSED"}`,
   );
+  if (orderMedians) await orderBreakdown(orderMedians);
   console.log(`load average (1 min) while measuring: min ${Math.min(...loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)}, now ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   console.log(allHold ? "all targets hold" : "some targets MISSED");
 }
