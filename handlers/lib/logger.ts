@@ -72,13 +72,14 @@ export function createLogger(service: string, options: LoggerOptions = {}): Hand
   return logger;
 }
 
+/** What setContext passes when a caller gives no context (tests): one frozen object, not one per call. */
+const NO_CONTEXT: RequestContext = Object.freeze({});
+
 /**
  * Stamps the invocation on every later record: request id, function name and
  * ARN, memory, and cold_start (true on the container's first invocation only).
  * The X-Ray trace id comes from `_X_AMZN_TRACE_ID`, which Lambda sets per invocation.
  */
-const NO_CONTEXT: RequestContext = Object.freeze({});
-
 export function setContext(logger: HandlerLogger, context: RequestContext | undefined): void {
   // Powertools reads only the identifying fields above (absent ones are left out of the record) and keeps none of the object.
   logger.addContext((context ?? NO_CONTEXT) as Context);

@@ -157,7 +157,7 @@ export async function compileApp(entry: string, options: CompileOptions = {}): P
   });
   const inputs: Inputs = {};
   // This file too: how the app is compiled is part of what it is.
-  for (const file of [...Object.keys(result.metafile.inputs), relative(REPO_ROOT, join(REPO_ROOT, "src", "cli", "compile-app.ts"))]) {
+  for (const file of [...Object.keys(result.metafile.inputs), join("src", "cli", "compile-app.ts")]) {
     const st = stamp(join(REPO_ROOT, file));
     if (st) inputs[file] = st;
   }
