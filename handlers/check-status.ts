@@ -10,7 +10,7 @@
 import { createLogger, setContext, type RequestContext } from "./lib/logger";
 import * as z from "zod/mini";
 import { event, nonEmptyString, number, parseEvent, timestamp } from "./lib/schema";
-import type { JsonRecord } from "./lib/validate";
+import { withFields, type JsonRecord } from "./lib/validate";
 
 const NAME = "check-status";
 const logger = createLogger(NAME);
@@ -39,5 +39,5 @@ export async function handler(event: unknown, context?: RequestContext): Promise
   else if (submitted !== undefined && duration !== undefined) status = now >= submitted + duration * 1000 ? "SUCCEEDED" : "RUNNING";
   else status = "PENDING";
   logger.info("job status checked", { jobId: job.jobId, status });
-  return { ...job, status, checkedAt: new Date(now).toISOString() };
+  return withFields(job, { status, checkedAt: new Date(now).toISOString() });
 }

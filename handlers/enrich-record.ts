@@ -9,7 +9,7 @@
 import { createLogger, setContext, type RequestContext } from "./lib/logger";
 import * as z from "zod/mini";
 import { event, nonEmptyString, parseEvent } from "./lib/schema";
-import { received, type JsonRecord } from "./lib/validate";
+import { received, withFields, type JsonRecord } from "./lib/validate";
 
 const NAME = "enrich-record";
 const logger = createLogger(NAME);
@@ -54,5 +54,5 @@ export async function handler(event: unknown, context?: RequestContext): Promise
   const last = typeof record.lastName === "string" ? record.lastName : "";
   const displayName = `${first} ${last}`.trim() || (typeof record.name === "string" && record.name.trim()) || email.slice(0, at);
   logger.debug("record enriched", { domain, segment });
-  return { ...record, domain, segment, displayName, enrichedAt: new Date().toISOString() };
+  return withFields(record, { domain, segment, displayName, enrichedAt: new Date().toISOString() });
 }

@@ -13,7 +13,7 @@
 import { createLogger, setContext, type RequestContext } from "./lib/logger";
 import * as z from "zod/mini";
 import { anyRecord, EXACT, event, list, nonEmptyString, parseEvent, record } from "./lib/schema";
-import { received, type JsonRecord } from "./lib/validate";
+import { received, withFields, type JsonRecord } from "./lib/validate";
 
 const NAME = "process-data";
 const logger = createLogger(NAME);
@@ -70,7 +70,7 @@ export async function handler(event: unknown, context?: RequestContext): Promise
   const list: JsonRecord[] = Array.isArray(payload.input) ? payload.input : [payload.input];
   const config = payload.config ?? {};
 
-  let records = list.map((r) => ({ ...config.defaults, ...r }));
+  let records = list.map((r) => withFields(config.defaults ?? {}, r));
   const fieldMap = config.fieldMap;
   if (fieldMap) records = records.map((r) => rename(r, fieldMap));
   const before = records.length;

@@ -9,7 +9,7 @@
 import { createLogger, setContext, type RequestContext } from "./lib/logger";
 import * as z from "zod/mini";
 import { EXACT, event, number, parseEvent } from "./lib/schema";
-import { fromCents, isRecord, toCents, type JsonRecord } from "./lib/validate";
+import { fromCents, isRecord, toCents, withFields, type JsonRecord } from "./lib/validate";
 
 const NAME = "process-item";
 const logger = createLogger(NAME);
@@ -32,5 +32,5 @@ export async function handler(event: unknown, context?: RequestContext): Promise
   const { quantity, unitPrice } = item;
   const priced = typeof quantity === "number" && typeof unitPrice === "number" && Number.isFinite(quantity) && Number.isFinite(unitPrice);
   logger.debug("item processed", { index });
-  return { ...item, index, status: "PROCESSED", ...(priced ? { lineTotal: fromCents(quantity * toCents(unitPrice)) } : {}) };
+  return withFields(item, priced ? { index, status: "PROCESSED", lineTotal: fromCents(quantity * toCents(unitPrice)) } : { index, status: "PROCESSED" });
 }

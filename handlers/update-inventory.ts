@@ -12,6 +12,7 @@ import { OutOfStockError } from "./lib/errors";
 import { createLogger, setContext, type RequestContext } from "./lib/logger";
 import * as z from "zod/mini";
 import { event, list, nonEmptyString, number, parseEvent, record } from "./lib/schema";
+import { withFields } from "./lib/validate";
 
 const NAME = "update-inventory";
 const logger = createLogger(NAME);
@@ -61,5 +62,5 @@ export async function handler(input: unknown, context?: RequestContext): Promise
     reservations.push({ sku, quantity });
   }
   logger.info("stock reserved", { orderId: paid.orderId, reservations });
-  return { ...paid, inventory: { reservations, reservedAt: new Date().toISOString() }, status: "COMPLETED" };
+  return withFields(paid, { inventory: { reservations, reservedAt: new Date().toISOString() }, status: "COMPLETED" as const });
 }

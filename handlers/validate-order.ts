@@ -10,7 +10,7 @@ import { ValidationFailedError } from "./lib/errors";
 import { createLogger, setContext, type RequestContext } from "./lib/logger";
 import { OrderSchema, type ValidatedOrder } from "./lib/order";
 import { parseBusinessInput } from "./lib/schema";
-import { fromCents, isRecord, toCents } from "./lib/validate";
+import { fromCents, isRecord, toCents, withFields } from "./lib/validate";
 
 const logger = createLogger("validate-order");
 
@@ -27,5 +27,5 @@ export async function handler(event: unknown, context?: RequestContext): Promise
   }
   const total = fromCents(order.items.reduce((cents, item) => cents + item.quantity * toCents(item.unitPrice), 0));
   logger.info("order validated", { orderId: order.orderId, items: order.items.length, total });
-  return { ...order, total, validatedAt: new Date().toISOString() };
+  return withFields(order, { total, validatedAt: new Date().toISOString() });
 }

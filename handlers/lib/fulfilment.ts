@@ -1,6 +1,6 @@
 /** The service levels behind premium-processing and standard-processing (choice workflow). */
 
-import type { JsonRecord } from "./validate";
+import { withFields, type JsonRecord } from "./validate";
 
 export type Tier = "premium" | "standard";
 
@@ -26,5 +26,5 @@ export interface Fulfilment extends ServiceLevel {
 export function planFulfilment(order: JsonRecord, tier: Tier, now: Date = new Date()): JsonRecord & { fulfilment: Fulfilment } {
   const level = SERVICE_LEVELS[tier];
   const shipBy = new Date(now.getTime() + level.slaHours * 3_600_000);
-  return { ...order, fulfilment: { ...level, processedAt: now.toISOString(), shipBy: shipBy.toISOString() } };
+  return withFields(order, { fulfilment: withFields(level, { processedAt: now.toISOString(), shipBy: shipBy.toISOString() }) });
 }

@@ -10,7 +10,8 @@
  * at any depth, whatever the caller passed (see `maskSensitive`).
  */
 
-import { Logger } from "@aws-lambda-powertools/logger";
+import { Logger, LogLevelThreshold } from "@aws-lambda-powertools/logger";
+import type { LogItemExtraInput, LogItemMessage } from "@aws-lambda-powertools/logger/types";
 import type { Context } from "aws-lambda";
 
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
@@ -57,9 +58,26 @@ export type RequestContext = Partial<Pick<Context, "awsRequestId" | "functionNam
 
 export type HandlerLogger = Logger;
 
+/**
+ * Powertools' Logger, minus one cost: it reads and parses `_X_AMZN_TRACE_ID`
+ * for every record before comparing the record's level with its own (for log
+ * buffering, which this logger never turns on). A DEBUG or INFO record below
+ * the level in effect is dropped here first, on the same comparison Powertools
+ * makes (`level` is the level in effect, sampling included), so nothing else changes.
+ */
+class LevelCheckedLogger extends Logger {
+  override debug(input: LogItemMessage, ...extraInput: LogItemExtraInput): void {
+    if (this.level <= LogLevelThreshold.DEBUG) super.debug(input, ...extraInput);
+  }
+
+  override info(input: LogItemMessage, ...extraInput: LogItemExtraInput): void {
+    if (this.level <= LogLevelThreshold.INFO) super.info(input, ...extraInput);
+  }
+}
+
 export function createLogger(service: string, options: LoggerOptions = {}): HandlerLogger {
   const parsed = parseLogLevel(options.level ?? process.env.LOG_LEVEL);
-  const logger = new Logger({
+  const logger = new LevelCheckedLogger({
     serviceName: service,
     logLevel: parsed.level,
     jsonReplacerFn: maskSensitive,
