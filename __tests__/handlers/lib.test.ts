@@ -2,7 +2,7 @@ import { createLogger, MASK, maskSensitive, maskText, parseLogLevel, setContext 
 import { HandlerError, OutOfStockError, PaymentDeclinedError, PaymentTransientFailureError, ValidationFailedError, InvalidInputError } from "../../handlers/lib/errors";
 import * as z from "zod/mini";
 import { event, formatPath, list, nonEmptyString, number, parseBusinessInput, parseEvent, record, timestamp } from "../../handlers/lib/schema";
-import { received } from "../../handlers/lib/validate";
+import { received, withFields } from "../../handlers/lib/validate";
 import { $ZodObjectJIT } from "zod/v4/core";
 import { captureLogs } from "./capture-logs";
 
@@ -37,6 +37,17 @@ describe("logger (Powertools Logger)", () => {
     logger.warn("w");
     logger.error("e");
     expect(logs.lines().map((r) => r.level)).toEqual(expected);
+  });
+
+  test("DEBUG and INFO follow the level in effect, also when it changes after creation or by sampling", () => {
+    const logger = createLogger("svc", { level: "WARN" });
+    logger.info("dropped");
+    logger.setLogLevel("DEBUG");
+    logger.debug("d");
+    logger.info("i");
+    const sampled = withEnv({ POWERTOOLS_LOGGER_SAMPLE_RATE: "1" }, () => createLogger("sampled", { level: "ERROR" }));
+    sampled.debug("sampled d");
+    expect(logs.lines().map((r) => r.message)).toEqual(["d", "i", "Setting log level to DEBUG due to sampling rate", "sampled d"]);
   });
 
   test("reads LOG_LEVEL from the environment when no level is given", () => {
@@ -205,6 +216,18 @@ describe("zod schemas -> the workflows' error names, in the project's wording", 
     expect(() => parseEvent("h", record({ values: list(number()) }), { values: [1, "2"] }, ["task", "payload"])).toThrow(
       'h: invalid event: task.payload.values[1] must be a number (received "2")',
     );
+  });
+
+  test("withFields is { ...base, ...fields }: order kept, replaced fields in place, __proto__ a field, base untouched", () => {
+    const base = JSON.parse('{"b":1,"__proto__":{"polluted":true},"a":{"deep":1},"status":"NEW"}');
+    const out = withFields(base, { status: "DONE", added: 2 });
+    expect(Object.keys(out)).toEqual(["b", "__proto__", "a", "status", "added"]);
+    expect(out).toEqual({ ...base, ...{ status: "DONE", added: 2 } });
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect((out as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(out)).toBe('{"b":1,"__proto__":{"polluted":true},"a":{"deep":1},"status":"DONE","added":2}');
+    expect(base.status).toBe("NEW");
+    expect(out.a).toBe(base.a);
   });
 
   test("paths and received values", () => {
