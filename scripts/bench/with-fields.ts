@@ -27,4 +27,6 @@ function perCall(build: (i: number) => unknown): number {
 
 const spread = perCall((i) => ({ ...order, total: i, validatedAt: "2026-12-03T00:00:00.000Z" }));
 const loop = perCall((i) => withFields(order, { total: i, validatedAt: "2026-12-03T00:00:00.000Z" }));
-console.log(`Node ${process.version}: spread that adds 2 keys ${spread.toFixed(3)} us a call, withFields ${loop.toFixed(3)} us a call${sink ? "" : "."}`);
+// The last result is read, so the engine cannot drop the work as unused.
+if (sink === undefined) throw new Error("nothing was built");
+console.log(`Node ${process.version}: spread that adds 2 keys ${spread.toFixed(3)} us a call, withFields ${loop.toFixed(3)} us a call`);

@@ -9,7 +9,7 @@ import { StatesError } from "./errors";
 import { EvalScope, evaluatePath } from "./jsonpath";
 import { resolvePayloadTemplate } from "./payload";
 import { evaluateJsonataValue, JsonataBindings } from "./jsonata";
-import { checkPayload, cloneChecked, cloneJson, lastVerdict } from "./json";
+import { checkPayload, cloneChecked, cloneJson, lastVerdict, setKey } from "./json";
 import type { Catcher } from "./retry";
 import type { CompiledState, StateOutcome } from "./compile";
 import { Execution, Frame, toStatesError } from "./execution";
@@ -103,7 +103,7 @@ export class EvalContext {
     }
     const out: Record<string, Json> = {};
     for (const name of Object.keys(assign)) {
-      defineVar(out, name, await this.jsonata(assign[name], `${field}/${name}`, bindings));
+      setKey(out, name, await this.jsonata(assign[name], `${field}/${name}`, bindings));
     }
     return out;
   }
@@ -111,7 +111,7 @@ export class EvalContext {
   /** Applies assignments after the state (they never see each other). */
   assign(vars: Record<string, Json> | undefined): void {
     if (!vars) return;
-    for (const name of Object.keys(vars)) defineVar(this.frame.variables, name, vars[name]);
+    for (const name of Object.keys(vars)) setKey(this.frame.variables, name, vars[name]);
   }
 
   /** The outcome that continues with the state's Next (or ends its scope). */
@@ -172,10 +172,6 @@ class Scope implements EvalScope {
   }
 }
 
-function defineVar(vars: Record<string, Json>, name: string, value: Json): void {
-  if (name === "__proto__") Object.defineProperty(vars, name, { value, writable: true, enumerable: true, configurable: true });
-  else vars[name] = value;
-}
 
 /** `f(value)`, after `value` settles if it is a promise: JSONPath states stay synchronous (no microtask per step), JSONata ones await. */
 export function then<T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> {

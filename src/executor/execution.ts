@@ -13,6 +13,7 @@ import { LambdaHandler, LambdaRuntimeStyle } from "./lambda";
 import { StateMock } from "./mocks";
 import { CompiledDefinition, CompiledMachine, CompiledState, StateOutcome } from "./compile";
 import { EvalContext } from "./eval-context";
+import { copyOwnFields } from "./json";
 
 type Json = any;
 
@@ -188,7 +189,7 @@ export class Execution {
     let state = machine.states.get(resume ? resume.state : machine.startAt)!;
     let current = resume ? resume.input : input;
     if (resume) {
-      Object.assign(frame.variables, copyVariables(resume.variables));
+      Object.assign(frame.variables, copyOwnFields(resume.variables));
       frame.resumeChildren = resume.children;
     }
     for (;;) {
@@ -202,7 +203,7 @@ export class Execution {
         if (outcome.next === undefined) return current;
         state = machine.states.get(outcome.next)!;
       } catch (err) {
-        frame.failedAt = { state: state.name, input: current, variables: copyVariables(frame.variables), children: frame.childOutcomes };
+        frame.failedAt = { state: state.name, input: current, variables: copyOwnFields(frame.variables), children: frame.childOutcomes };
         throw err;
       }
     }
@@ -285,7 +286,7 @@ export class Execution {
 
   /** A Parallel branch's or Map iteration's frame: the outer variables as they were on entry; its own assignments stay inside. */
   childFrame(frame: Frame, abort: AbortToken, mapItem?: { Index: number; Value: Json }): Frame {
-    return { variables: copyVariables(frame.variables), cursor: { lastEventId: frame.cursor.lastEventId }, time: frame.time.fork(), mapItem, abort };
+    return { variables: copyOwnFields(frame.variables), cursor: { lastEventId: frame.cursor.lastEventId }, time: frame.time.fork(), mapItem, abort };
   }
 
   /** Continues the parent after its branches: latest time, latest event. */
@@ -303,14 +304,6 @@ function firstMatch(rules: readonly { readonly ErrorEquals: readonly string[] }[
   return -1;
 }
 
-function copyVariables(vars: Record<string, Json>): Record<string, Json> {
-  const out: Record<string, Json> = {};
-  for (const k of Object.keys(vars)) {
-    if (k === "__proto__") Object.defineProperty(out, k, { value: vars[k], writable: true, enumerable: true, configurable: true });
-    else out[k] = vars[k];
-  }
-  return out;
-}
 
 /** Errors raised by a task or a Fail state keep their cause; evaluation errors get AWS's "while executing the state" prefix. */
 export function toStatesError(raw: unknown, state: CompiledState, enteredId: number): StatesError {

@@ -10,6 +10,13 @@ export function setKey(obj: Record<string, unknown>, key: string, value: unknown
   else obj[key] = value;
 }
 
+/** A shallow copy of obj's own fields, in order (`__proto__` included, as a field): `{ ...obj }` without symbols, and without the new hidden class per call that Node 20 builds when keys are added to a spread's result. */
+export function copyOwnFields(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in obj) if (Object.prototype.hasOwnProperty.call(obj, key)) setKey(out, key, obj[key]);
+  return out;
+}
+
 /** `obj[key]` when obj has it as its own key, else undefined (never `Object.prototype.constructor`). */
 export function ownValue(obj: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;

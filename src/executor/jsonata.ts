@@ -11,7 +11,7 @@ import jsonata from "jsonata";
 import { ExpressionError, ExprWhere, compactJson } from "./expr-errors";
 import { seededRandom } from "./intrinsics";
 import { StatesError } from "./errors";
-import { checkPayload, setKey } from "./json";
+import { checkPayload, copyOwnFields, setKey } from "./json";
 
 export interface JsonataBindings {
   states: { input: unknown; context: unknown; result?: unknown; errorOutput?: unknown };
@@ -201,9 +201,8 @@ export async function evaluateJsonataExpression(text: string, bindings: JsonataB
   if (!compiled.expr) {
     throw queryError(where, `The JSONata expression '${text}' specified for the field '${where.field}' threw an error during evaluation. ${compiled.error}`);
   }
-  // A loop, not `{ ...variables, states }`: on Node 20 a spread that adds keys builds a new hidden class per call (0.9 us).
-  const vars: Record<string, unknown> = {};
-  for (const name in bindings.variables) if (Object.prototype.hasOwnProperty.call(bindings.variables, name)) setKey(vars, name, bindings.variables[name]);
+  // Not `{ ...variables, states }`: on Node 20 a spread that adds keys builds a new hidden class per call (0.9 us).
+  const vars = copyOwnFields(bindings.variables);
   vars.states = bindings.states;
   const guard: Guard = { depth: 0, steps: 0, deadline: Date.now() + JSONATA_LIMITS.timeMs };
   vars[GUARD] = guard;
